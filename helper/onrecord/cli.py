@@ -1,0 +1,59 @@
+"""``onrecord``: the command line. Each sub-command lives in ``onrecord.commands``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from onrecord import __version__
+from onrecord.commands import MODULES
+from onrecord.errors import OnRecordError
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(OnRecordError):
+    code = "usage"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line on standard error naming what was wrong, then exit 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="onrecord", description="Your organisation's social media policy, at the moment of posting.")
+    parser.add_argument("--version", action="version", version=f"onrecord {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in MODULES:
+        module = importlib.import_module(f"onrecord.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_BAD_INPUT
+        return int(args.func(args) or 0)
+    except OnRecordError as exc:
+        msg = exc.message if exc.message.startswith("onrecord") else f"onrecord: {exc.message}"
+        print(msg.replace("\n", " "), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the edge: never a traceback for the user
+        print(f"onrecord: internal error ({type(exc).__name__}); please report it", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,6 @@
+"""``onrecord audit``."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("audit", help="(not yet available)")
+    p.set_defaults(func=lambda a: p.error("not yet available"))

@@ -1,0 +1,6 @@
+"""``onrecord check``."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="(not yet available)")
+    p.set_defaults(func=lambda a: p.error("not yet available"))

@@ -1,0 +1,6 @@
+"""``onrecord run``."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="(not yet available)")
+    p.set_defaults(func=lambda a: p.error("not yet available"))

@@ -1,0 +1,6 @@
+"""``onrecord settings``."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("settings", help="(not yet available)")
+    p.set_defaults(func=lambda a: p.error("not yet available"))

@@ -1,0 +1,1 @@
+"""The policy engine: pure, imports nothing from server, store or ui."""

@@ -1,0 +1,69 @@
+"""What a check takes and what it gives back (the JSON of CONTRACT section 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CATEGORIES = (
+    "permanence", "disclaimer", "identity", "patient_data", "classified", "confidential",
+    "personal_details", "political", "commercial", "conduct", "media", "reference", "expertise",
+    "clearance", "unknown_account", "safeguarding", "edit", "whistleblowing",
+)
+SEVERITIES = ("info", "confirm", "warn")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+CONTEXTS = ("post", "reply", "comment", "reference", "blog", "edit")
+MAX_DRAFT_BYTES = 100 * 1024
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    site: str
+    account: str
+    context: str = "post"
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    type: str  # "append" (more types may be added)
+    text: str
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    category: str
+    severity: str
+    message: str
+    source: str
+    fix: Fix | None = None
+
+    def to_json(self) -> dict:
+        d = {"id": self.id, "category": self.category, "severity": self.severity,
+             "message": self.message, "source": self.source}
+        if self.fix is not None:
+            d["fix"] = self.fix.to_json()
+        return d
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    site: str
+    handle: str
+    channel: str  # personal | official | corporate | unknown
+
+    def to_json(self) -> dict:
+        return {"site": self.site, "handle": self.handle, "channel": self.channel}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    account: AccountInfo
+    prompts: tuple[Prompt, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {"account": self.account.to_json(), "prompts": [p.to_json() for p in self.prompts]}

@@ -1,0 +1,1 @@
+"""Everything the helper saves: profile, settings, audit log, paired clients and secrets."""

@@ -1,0 +1,60 @@
+"""The saved profile (``profile.yaml`` in the data folder), written atomically."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from onrecord import paths
+from onrecord.errors import ProfileError
+from onrecord.profile import Profile, load_profile, parse_profile_text
+from onrecord.store.atomic import keep_aside, write_atomic
+
+_lock = threading.Lock()
+
+
+class CorruptProfile(ProfileError):
+    code = "corrupt_profile"
+
+
+def saved_path() -> Path:
+    return paths.profile_path()
+
+
+def load_saved(path: Path | None = None) -> Profile | None:
+    """The saved profile, or None when there is none yet.
+
+    A file that no longer parses is moved aside (never deleted) and reported with where it went.
+    """
+    p = Path(path) if path else saved_path()
+    if not p.exists():
+        return None
+    try:
+        return load_profile(p)
+    except ProfileError as exc:
+        aside = keep_aside(p)
+        raise CorruptProfile(f"the saved profile could not be read and was kept aside as {aside}: {exc.message}") from None
+
+
+def save(profile: Profile, path: Path | None = None) -> Path:
+    p = Path(path) if path else saved_path()
+    text = profile.to_yaml()
+    # Re-parse before writing: a profile that would not load back is never saved.
+    parse_profile_text(text, "profile to save")
+    with _lock:
+        write_atomic(p, text)
+    return p
+
+
+def import_file(source: str | Path, path: Path | None = None) -> tuple[Profile, Path]:
+    profile = load_profile(source)
+    if profile.policy_pack and not _is_builtin_id(profile.policy_pack) and profile.base_dir:
+        # A pack path relative to the imported file keeps pointing at the same file once saved.
+        pack = Path(profile.policy_pack)
+        if not pack.is_absolute():
+            profile = Profile(**{**profile._fields(), "policy_pack": str((Path(profile.base_dir) / pack).resolve())})
+    return profile, save(profile, path)
+
+
+def _is_builtin_id(value: str) -> bool:
+    return "/" not in value and "\\" not in value and not value.endswith((".yaml", ".yml", ".json"))
