@@ -1,0 +1,173 @@
+'use strict';
+// The only code that talks to the helper. Content scripts cannot: their requests carry the page's
+// origin, which the helper refuses. This file also decides, in one place (`unreachable`), what the
+// user sees when the helper cannot be reached or is not paired: the card says so and how to fix it,
+// still shows the permanence reminder, and holds nothing back.
+globalThis.OnRecordHelper = (function () {
+  const DEFAULT_PORTS = Object.freeze([47651, 47652, 47653, 47654, 47655]);
+  const HEALTH_TIMEOUT_MS = 800;
+  const REQUEST_TIMEOUT_MS = 5000;
+  const BACKOFF_MS = Object.freeze([150, 500]); // waits between the attempts of one request
+
+  // Shown when the helper cannot be asked; posts are public and permanent whatever the helper says.
+  const PERMANENCE = Object.freeze({
+    id: 'onrecord.permanence.offline', category: 'permanence', severity: 'info',
+    message: 'Posts are public and permanent: write as if for a media interview.',
+    source: 'Civil Service Code; NHS England social media policy 3.1',
+  });
+
+  const NOTICES = Object.freeze({
+    'not-running': { message: 'The OnRecord helper is not running, so this draft was not checked. Start OnRecord from your applications menu, or run:', command: 'onrecord run' },
+    'not-paired': { message: 'This browser is not paired with OnRecord, so this draft was not checked. Open the OnRecord button in the toolbar and enter the pairing code that OnRecord shows (or run onrecord pair).' },
+    'error': { message: 'The OnRecord helper could not check this draft.' },
+  });
+
+  const storage = () => globalThis.chrome.storage;
+  let knownPort = null;
+
+  function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+
+  async function fetchWithTimeout(url, options, ms) {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), ms);
+    try {
+      return await fetch(url, { ...options, signal: ctrl.signal, credentials: 'omit', cache: 'no-store' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // An administrator's managed port wins over the user's option; either one is the only port tried,
+  // since whoever set it means that helper and no other.
+  async function configuredPort() {
+    let managed = null;
+    try {
+      if (storage().managed) managed = (await storage().managed.get('helperPort')).helperPort;
+    } catch (err) { managed = null; /* no policy installed */ }
+    const local = (await storage().local.get('helperPort')).helperPort;
+    const port = Number(managed || local);
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+  }
+
+  async function isOnRecord(port) {
+    try {
+      const res = await fetchWithTimeout(`http://127.0.0.1:${port}/v1/health`, {}, HEALTH_TIMEOUT_MS);
+      if (!res.ok) return null;
+      const body = await res.json();
+      return body && body.app === 'onrecord' ? body : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  async function portsToTry() {
+    const configured = await configuredPort();
+    if (configured) return [configured];
+    return knownPort ? [knownPort, ...DEFAULT_PORTS.filter((p) => p !== knownPort)] : DEFAULT_PORTS.slice();
+  }
+
+  // The port of a running OnRecord helper, or null.
+  async function find() {
+    for (const port of await portsToTry()) {
+      const health = await isOnRecord(port);
+      if (health) { knownPort = port; return { port, health }; }
+    }
+    knownPort = null;
+    return null;
+  }
+
+  async function token() {
+    return (await storage().local.get('token')).token || null;
+  }
+
+  // One request, with retries and backoff when the helper cannot be reached. Resolves to
+  // {status: 'ok', body} or {status: 'not-running' | 'not-paired' | 'error', error?}.
+  async function request(method, path, body, { auth = true } = {}) {
+    let last = { status: 'not-running' };
+    for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
+      if (attempt) await sleep(BACKOFF_MS[attempt - 1]);
+      const found = await find();
+      if (!found) { last = { status: 'not-running' }; continue; }
+      const headers = { Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      if (auth) {
+        const t = await token();
+        if (!t) return { status: 'not-paired' };
+        headers.Authorization = `Bearer ${t}`;
+      }
+      let res;
+      try {
+        res = await fetchWithTimeout(`http://127.0.0.1:${found.port}${path}`, {
+          method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        }, REQUEST_TIMEOUT_MS);
+      } catch (err) {
+        knownPort = null;
+        last = { status: 'not-running' };
+        continue;
+      }
+      let answer = null;
+      try { answer = await res.json(); } catch (err) { answer = null; }
+      if (res.ok) return { status: 'ok', body: answer };
+      const error = (answer && answer.error) || { code: String(res.status), message: res.statusText };
+      if (res.status === 401 && auth) {
+        // The helper no longer knows this token (revoked, or a different helper): pair again.
+        await storage().local.remove('token');
+        return { status: 'not-paired', error };
+      }
+      if (res.status === 429 || res.status >= 500) { last = { status: 'error', error }; continue; }
+      return { status: 'error', error, httpStatus: res.status };
+    }
+    return last;
+  }
+
+  // The one decision about an unreachable or unpaired helper: a card that says so, the permanence
+  // reminder, and no prompt that holds the post.
+  function unreachable(status, draft, error) {
+    const notice = { ...(NOTICES[status] || NOTICES.error) };
+    if (status === 'error' && error && error.message) notice.message = `${notice.message} ${error.message}`;
+    return {
+      status,
+      account: draft && draft.account ? { site: draft.site, handle: draft.account, channel: 'unknown' } : null,
+      prompts: [PERMANENCE],
+      notice,
+    };
+  }
+
+  async function check(draft) {
+    const answer = await request('POST', '/v1/check', draft);
+    if (answer.status !== 'ok') return unreachable(answer.status, draft, answer.error);
+    return { status: 'ok', account: answer.body.account, prompts: answer.body.prompts || [] };
+  }
+
+  async function pair(code) {
+    const answer = await request('POST', '/v1/pair', { code: String(code || '').trim() }, { auth: false });
+    if (answer.status === 'ok' && answer.body && answer.body.token) {
+      await storage().local.set({ token: answer.body.token });
+      return { ok: true };
+    }
+    if (answer.status === 'not-running') return { ok: false, error: 'The OnRecord helper is not running.' };
+    return { ok: false, error: (answer.error && answer.error.message) || 'Pairing failed.' };
+  }
+
+  // What the popup shows: is a helper there, and does it accept our token.
+  async function status() {
+    const found = await find();
+    if (!found) return { running: false, paired: false };
+    const answer = await request('GET', '/v1/settings');
+    return { running: true, paired: answer.status === 'ok', port: found.port, version: found.health.version,
+      settings: answer.status === 'ok' ? answer.body : null };
+  }
+
+  async function simple(method, path, body) {
+    const answer = await request(method, path, body);
+    if (answer.status === 'ok') return answer.body;
+    return { error: (answer.error && answer.error.message) || unreachable(answer.status).notice.message };
+  }
+
+  return Object.freeze({
+    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status,
+    decide: (decision) => simple('POST', '/v1/decisions', decision),
+    declare: (account) => simple('POST', '/v1/accounts', account),
+    account: (site, handle) => simple('GET', `/v1/account?site=${encodeURIComponent(site)}&handle=${encodeURIComponent(handle)}`),
+  });
+})();

@@ -1,0 +1,151 @@
+'use strict';
+// Putting text into a site's editor so that the site's own state changes, not only its DOM: rich editors
+// (Draft.js, ProseMirror, Lexical, Quill, Gutenberg) keep a model and re-render from it, so a DOM edit
+// would be thrown away or, worse, posted without the text. Each kind gets the path its editor listens
+// to, execCommand comes last, and the text is read back to confirm it took.
+globalThis.OnRecordInsert = (function () {
+  const MAIN_WORLD = 'onrecord-main-world';
+  let nextNonce = 1;
+
+  function settle(win) {
+    return new Promise((resolve) => {
+      const w = win || globalThis;
+      // A frame lets React-style editors commit the state change and re-render.
+      if (typeof w.requestAnimationFrame === 'function') {
+        let done = false;
+        const finish = () => { if (!done) { done = true; resolve(); } };
+        w.requestAnimationFrame(() => w.setTimeout(finish, 0));
+        w.setTimeout(finish, 100); // background tabs throttle animation frames
+      } else {
+        setTimeout(resolve, 0);
+      }
+    });
+  }
+
+  function caretToEnd(editor) {
+    const doc = editor.ownerDocument;
+    const win = doc.defaultView;
+    editor.focus();
+    const sel = win.getSelection();
+    if (!sel) return;
+    const range = doc.createRange();
+    // The deepest last text position, so editors that map DOM points to their model find a leaf.
+    let node = editor;
+    while (node.lastChild && !(node.lastChild.nodeType === 1 && node.lastChild.getAttribute('contenteditable') === 'false')) {
+      node = node.lastChild;
+    }
+    if (node.nodeType === 3) range.setStart(node, node.data.length);
+    else range.selectNodeContents(node), range.collapse(false);
+    range.collapse(true);
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function viaPaste(editor, text) {
+    const win = editor.ownerDocument.defaultView;
+    caretToEnd(editor);
+    const data = new win.DataTransfer();
+    data.setData('text/plain', text);
+    const event = new win.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    editor.dispatchEvent(event);
+  }
+
+  function viaBeforeInput(editor, text) {
+    const win = editor.ownerDocument.defaultView;
+    caretToEnd(editor);
+    const event = new win.InputEvent('beforeinput', {
+      inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true,
+    });
+    editor.dispatchEvent(event);
+  }
+
+  function viaValueSetter(editor, text) {
+    const win = editor.ownerDocument.defaultView;
+    const proto = editor instanceof win.HTMLTextAreaElement ? win.HTMLTextAreaElement.prototype
+      : win.HTMLInputElement.prototype;
+    // React and similar frameworks track the value through the prototype's setter; assigning
+    // editor.value directly would be undone on their next render.
+    const setter = Object.getOwnPropertyDescriptor(proto, 'value').set;
+    editor.focus();
+    setter.call(editor, editor.value + text);
+    editor.dispatchEvent(new win.InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+    editor.dispatchEvent(new win.Event('change', { bubbles: true }));
+  }
+
+  function viaExecCommand(editor, text) {
+    caretToEnd(editor);
+    editor.ownerDocument.execCommand('insertText', false, text);
+  }
+
+  // Quill and Gutenberg keep their objects in the page's own JavaScript world; main-world.js, injected
+  // there by the manifest, does the call and answers through postMessage.
+  function viaMainWorld(editor, op, text) {
+    // wp.data lives in the top editor page even when the blocks are drawn in its canvas iframe.
+    const win = op.startsWith('gutenberg') ? globalThis.window : editor.ownerDocument.defaultView;
+    const nonce = `${Date.now()}-${nextNonce++}`;
+    editor.setAttribute('data-onrecord-target', nonce);
+    return new Promise((resolve) => {
+      const timer = win.setTimeout(() => finish(false), 1000);
+      function finish(ok) {
+        win.clearTimeout(timer);
+        win.removeEventListener('message', onMessage);
+        editor.removeAttribute('data-onrecord-target');
+        resolve(ok);
+      }
+      function onMessage(event) {
+        const d = event.data;
+        if (event.source === win && d && d.from === MAIN_WORLD && d.nonce === nonce) finish(!!d.ok);
+      }
+      win.addEventListener('message', onMessage);
+      win.postMessage({ to: MAIN_WORLD, op, nonce, text }, win.location.origin === 'null' ? '*' : win.location.origin);
+    });
+  }
+
+  // The ordered ways to try for each kind of editor.
+  const STRATEGIES = {
+    draftjs: ['paste', 'execCommand'],
+    prosemirror: ['paste', 'execCommand'],
+    lexical: ['beforeinput', 'paste', 'execCommand'],
+    quill: ['quill', 'paste', 'execCommand'],
+    textarea: ['value'],
+    gutenberg: ['gutenberg', 'execCommand'],
+    contenteditable: ['execCommand', 'paste'],
+  };
+
+  async function run(way, editor, text) {
+    switch (way) {
+      case 'paste': return viaPaste(editor, text);
+      case 'beforeinput': return viaBeforeInput(editor, text);
+      case 'value': return viaValueSetter(editor, text);
+      case 'execCommand': return viaExecCommand(editor, text);
+      case 'quill': return viaMainWorld(editor, 'quill-append', text);
+      case 'gutenberg': return viaMainWorld(editor, 'gutenberg-append', text);
+      default: throw new Error(`unknown insertion ${way}`);
+    }
+  }
+
+  // Appends `suffix` to the editor's draft. `read(editor)` is the adapter's readText, `expect` the text
+  // that must be found after; `refind()` gives the editor again when the site re-rendered it.
+  async function append(editor, kind, suffix, { read, expect, refind }) {
+    const ways = STRATEGIES[kind] || STRATEGIES.contenteditable;
+    let current = editor;
+    for (const way of ways) {
+      try {
+        await run(way, current, suffix);
+      } catch (err) {
+        console.warn(`OnRecord: inserting by ${way} failed`, err);
+        continue;
+      }
+      await settle(current.ownerDocument.defaultView);
+      if (!current.isConnected && refind) current = refind() || current;
+      if (expect(read(current))) return { ok: true, way, editor: current };
+    }
+    return { ok: false, way: null, editor: current };
+  }
+
+  function lockSaving(editor, locked) {
+    return viaMainWorld(editor, locked ? 'gutenberg-lock' : 'gutenberg-unlock', '');
+  }
+
+  return Object.freeze({ STRATEGIES, MAIN_WORLD, append, lockSaving, caretToEnd });
+})();

@@ -1,0 +1,382 @@
+'use strict';
+// The content script's controller: finds the compose boxes of the page's site adapter, checks each
+// draft through the background (the only code that talks to the helper), shows the card, and decides
+// whether a send is held. Loaded last, after registry.js, the site adapters and the other core files.
+(function () {
+  const L = globalThis.OnRecordLogic;
+  const Sites = globalThis.OnRecordSites;
+  const Card = globalThis.OnRecordCard;
+  const Insert = globalThis.OnRecordInsert;
+  const Hold = globalThis.OnRecordHold;
+  const win = globalThis.window;
+  const doc = win.document;
+  const runtime = globalThis.chrome && globalThis.chrome.runtime;
+
+  const SCAN_EVERY_MS = 250;
+
+  let adapter = null;
+  let disabledSites = [];
+  let settingsLoaded = false;
+  const states = new Map(); // editor element -> its state
+  const debounce = L.debouncer(L.DEBOUNCE_MS);
+  let nextId = 1;
+
+  function send(message) {
+    if (!runtime || !runtime.id) return Promise.resolve(null);
+    return runtime.sendMessage(message).catch((err) => {
+      console.warn('OnRecord: the extension background did not answer', err);
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- editors and their state
+
+  function framesOf(root) {
+    const docs = [root];
+    for (const frame of root.querySelectorAll('iframe')) {
+      try {
+        if (frame.contentDocument && frame.contentDocument.documentElement) docs.push(frame.contentDocument);
+      } catch (err) { /* a cross-origin frame runs its own copy of this script */ }
+    }
+    return docs;
+  }
+
+  function scan() {
+    if (!adapter) {
+      if (!settingsLoaded) return;
+      adapter = Sites.pick(win.location, doc, disabledSites);
+      if (!adapter) return;
+    }
+    const seen = new Set();
+    for (const root of framesOf(doc)) {
+      let found = [];
+      try { found = adapter.findEditors(root) || []; } catch (err) { console.warn('OnRecord: findEditors failed', err); }
+      for (const editor of found) {
+        seen.add(editor);
+        if (!states.has(editor)) {
+          states.set(editor, newState(editor));
+          if (root !== doc) watch(root);
+          schedule(editor);
+        }
+      }
+    }
+    for (const [editor, st] of states) {
+      if (!seen.has(editor) && !editor.isConnected) forget(editor, st);
+    }
+  }
+
+  function newState(editor) {
+    return {
+      id: nextId++, editor, card: null, hold: null, request: null, key: null, result: null,
+      inFlight: null, answers: new Map(), error: null, bypass: false, locked: false,
+    };
+  }
+
+  function forget(editor, st) {
+    debounce.cancel(st.id);
+    if (st.card) st.card.remove();
+    if (st.hold) st.hold.hide();
+    states.delete(editor);
+  }
+
+  function editorOf(node) {
+    for (const editor of states.keys()) if (editor === node || editor.contains(node)) return editor;
+    return null;
+  }
+
+  // ---------------------------------------------------------------- checking
+
+  function draftOf(editor) {
+    const text = adapter.readText(editor) || '';
+    const acct = adapter.account(editor.ownerDocument, editor);
+    return {
+      site: adapter.id,
+      account: (acct && acct.handle) || '',
+      text,
+      context: adapter.context(editor) || 'post',
+      reply_to: adapter.replyTo(editor) || null,
+    };
+  }
+
+  function schedule(editor, wait) {
+    const st = states.get(editor);
+    if (!st) return;
+    if (wait === 0) { debounce.cancel(st.id); checkNow(editor); return; }
+    debounce.schedule(st.id, () => checkNow(editor));
+  }
+
+  // Checks the draft unless this exact draft was already checked; nothing is sent for an empty one.
+  function checkNow(editor) {
+    const st = states.get(editor);
+    if (!st || !adapter) return Promise.resolve();
+    const request = draftOf(editor);
+    if (L.isEmpty(request.text)) {
+      st.request = null; st.key = null; st.result = null;
+      if (st.card) { st.card.remove(); st.card = null; }
+      if (st.hold) st.hold.hide();
+      setLock(st, false);
+      return Promise.resolve();
+    }
+    const key = L.requestKey(request);
+    if (key === st.key) return st.inFlight || Promise.resolve();
+    st.key = key;
+    st.request = request;
+    st.error = null;
+    const flight = send({ type: 'content/check', draft: request }).then((answer) => {
+      if (st.key !== key) return; // a newer draft superseded this one
+      st.result = answer || offlineFallback();
+      st.inFlight = null;
+      render(editor);
+    });
+    st.inFlight = flight;
+    render(editor, true);
+    return flight;
+  }
+
+  // When the background itself cannot answer (the extension was just updated): nothing is held.
+  function offlineFallback() {
+    return { status: 'error', account: null, prompts: [],
+      notice: { message: 'OnRecord cannot check this draft right now. Reload the page to try again.' } };
+  }
+
+  function unansweredOf(st) {
+    if (!st.result || !st.request) return [];
+    const answered = st.answers.get(L.answerKey(st.request.site, st.request.account, st.request.text));
+    return L.unanswered(st.result, answered);
+  }
+
+  function render(editor, busy) {
+    const st = states.get(editor);
+    if (!st || !st.request) return;
+    if (!st.card) st.card = Card.create(editor.ownerDocument, (action, detail) => act(editor, action, detail));
+    const result = st.result || { account: null, prompts: [] };
+    const open = unansweredOf(st);
+    let anchor = null;
+    try { anchor = adapter.anchor(editor); } catch (err) { anchor = null; }
+    st.card.update({
+      account: result.account || (st.request.account ? { handle: st.request.account, channel: 'unknown' } : null),
+      prompts: st.result ? result.prompts : [],
+      unanswered: open,
+      notice: result.notice,
+      error: st.error,
+      busy: !!busy && !st.result,
+    }, anchor || editor);
+    if (st.hold && st.hold.shown) {
+      if (!open.length) st.hold.hide();
+      else st.hold.show(open, st.card.host, st.card.host.getAttribute('data-theme'));
+    }
+    setLock(st, open.length > 0);
+  }
+
+  // Gutenberg publishes from its own toolbar and keyboard shortcuts; locking post saving holds them all.
+  function setLock(st, locked) {
+    if (!adapter || st.locked === locked) return;
+    if (adapter.editorKind(st.editor) !== 'gutenberg') return;
+    st.locked = locked;
+    Insert.lockSaving(st.editor, locked);
+  }
+
+  // ---------------------------------------------------------------- the user's answers
+
+  function record(st, decision, prompts, reason) {
+    if (!st.request || !st.request.account) return;
+    const account = (st.result && st.result.account) || {};
+    send({ type: 'content/decision', decision: {
+      site: st.request.site, account: st.request.account, channel: account.channel || 'unknown',
+      rule_ids: prompts.map((p) => p.id), categories: prompts.map((p) => p.category),
+      decision, ...(reason ? { reason } : {}),
+    } });
+  }
+
+  function answer(st, ids) {
+    const key = L.answerKey(st.request.site, st.request.account, st.request.text);
+    const set = st.answers.get(key) || new Set();
+    for (const id of ids) set.add(id);
+    st.answers.set(key, set);
+  }
+
+  async function act(editor, action, detail) {
+    const st = states.get(editor);
+    if (!st || !st.request) return;
+    const open = unansweredOf(st);
+    if (action === 'insert-disclaimer' || action === 'apply-fix') {
+      const fixText = detail.fix.text;
+      const before = adapter.readText(editor);
+      const suffix = L.fixSuffix(before, fixText);
+      const result = suffix ? await Insert.append(editor, adapter.editorKind(editor), suffix, {
+        read: (e) => adapter.readText(e),
+        expect: (text) => L.hasFix(text, fixText),
+        refind: () => refind(editor),
+      }) : { ok: true, editor };
+      if (result.ok) {
+        st.error = null;
+        record(st, 'fixed', [detail]);
+        if (result.editor !== editor) scan();
+        schedule(result.editor, 0);
+      } else {
+        st.error = `This editor did not accept the text. Please type “${fixText}” yourself.`;
+        render(editor);
+      }
+    } else if (action === 'acknowledge' || action === 'override') {
+      const ids = L.answeredBy(action, open);
+      answer(st, ids);
+      record(st, action === 'acknowledge' ? 'acknowledged' : 'overridden',
+        open.filter((p) => ids.includes(p.id)), detail && detail.reason);
+      render(editor);
+      if (!unansweredOf(st).length) editor.focus();
+    } else if (action.startsWith('declare-')) {
+      const handle = st.request.account;
+      const answer_ = await send({ type: 'content/declare-account',
+        account: { site: st.request.site, handle, channel: detail.channel } });
+      if (!answer_ || answer_.error) {
+        st.error = (answer_ && answer_.error) || 'OnRecord could not save the account.';
+        render(editor);
+        return;
+      }
+      st.key = null; // the same draft now gets a different answer
+      schedule(editor, 0);
+    }
+  }
+
+  function refind(editor) {
+    let found = [];
+    try { found = adapter.findEditors(editor.ownerDocument) || []; } catch (err) { found = []; }
+    return found.find((e) => !states.has(e)) || found[0] || null;
+  }
+
+  // ---------------------------------------------------------------- holding a send
+
+  // Called synchronously by the capture listeners: true holds this send back.
+  function shouldHold(sendInfo, event) {
+    const { editor } = sendInfo;
+    const st = states.get(editor);
+    if (!st || !adapter) return false;
+    if (st.bypass) { st.bypass = false; return false; }
+    const current = draftOf(editor);
+    if (L.isEmpty(current.text)) return false;
+    const fresh = st.result && !st.inFlight && st.key === L.requestKey(current);
+    if (fresh) {
+      const open = unansweredOf(st);
+      if (!open.length) {
+        record(st, 'posted', st.result.prompts || []);
+        return false;
+      }
+      showHold(editor, open);
+      return true;
+    }
+    // The draft changed since its last check (or the check is still running): hold, check now, and
+    // send it on if nothing needs answering.
+    debounce.cancel(st.id);
+    checkNow(editor).then(() => {
+      const open = unansweredOf(st);
+      if (open.length) { showHold(editor, open); return; }
+      resend(st, sendInfo, event);
+    });
+    return true;
+  }
+
+  function resend(st, sendInfo) {
+    let button = null;
+    try { button = adapter.findPostButton(st.editor); } catch (err) { button = null; }
+    st.bypass = true;
+    if (sendInfo.trigger === 'submit' && sendInfo.form && sendInfo.form.requestSubmit) {
+      sendInfo.form.requestSubmit();
+    } else if (button && !Hold.isDisabled(button)) {
+      button.click();
+    } else {
+      st.bypass = false;
+    }
+    // A bypass that no event used must not let a later, unchecked send through.
+    win.setTimeout(() => { st.bypass = false; }, 0);
+  }
+
+  function showHold(editor, open) {
+    const st = states.get(editor);
+    render(editor);
+    if (!st.hold) {
+      st.hold = Card.createHold(editor.ownerDocument, {
+        onReview: () => st.card && st.card.focusFirstAction(),
+        onCancel: () => {
+          st.hold.hide();
+          record(st, 'cancelled', unansweredOf(st));
+          editor.focus();
+        },
+      });
+    }
+    st.hold.show(open, st.card.host, st.card.host.getAttribute('data-theme'));
+  }
+
+  const controller = {
+    adapter: () => adapter,
+    editors: () => Array.from(states.keys()),
+    shouldHold,
+  };
+
+  // ---------------------------------------------------------------- watching the page
+
+  let scanTimer = null;
+  function scanSoon() {
+    if (scanTimer) return;
+    scanTimer = win.setTimeout(() => { scanTimer = null; scan(); }, SCAN_EVERY_MS);
+  }
+
+  const watched = new WeakSet();
+  function watch(root) {
+    if (watched.has(root) || !root.documentElement) return;
+    watched.add(root);
+    new win.MutationObserver((records) => {
+      let added = false;
+      const touched = new Set();
+      for (const r of records) {
+        if (r.addedNodes.length || r.removedNodes.length) added = true;
+        if (states.size) {
+          const editor = editorOf(r.target);
+          if (editor) touched.add(editor);
+        }
+      }
+      for (const editor of touched) schedule(editor);
+      if (added) scanSoon();
+    }).observe(root.documentElement, { childList: true, subtree: true, characterData: true });
+    // Textareas change their value without a DOM mutation.
+    root.addEventListener('input', (e) => {
+      const editor = editorOf(e.target);
+      if (editor) schedule(editor);
+    }, true);
+  }
+
+  function start() {
+    if (doc.documentElement) watch(doc);
+    else doc.addEventListener('readystatechange', () => watch(doc), { once: true });
+    doc.addEventListener('DOMContentLoaded', () => { watch(doc); scan(); });
+    // Single-page apps (Mastodon) draw the markup their adapter recognises after load; each scan,
+    // driven by the page's own mutations, asks the adapters again until one recognises the page.
+    win.addEventListener('load', scan);
+    Hold.install(win, controller);
+    const storage = globalThis.chrome && globalThis.chrome.storage && globalThis.chrome.storage.local;
+    const loaded = storage ? storage.get({ disabledSites: [] }) : Promise.resolve({ disabledSites: [] });
+    loaded.then((items) => {
+      disabledSites = items.disabledSites || [];
+      settingsLoaded = true;
+      scan();
+    }, () => { settingsLoaded = true; scan(); });
+    if (runtime && runtime.onMessage) {
+      runtime.onMessage.addListener((message, sender, sendResponse) => {
+        if (!message || message.type !== 'popup/page-info' || !adapter || win !== win.top) return false;
+        const first = states.values().next().value;
+        let acct = null;
+        try { acct = adapter.account(doc, first ? first.editor : null); } catch (err) { acct = null; }
+        sendResponse({
+          site: adapter.id,
+          account: acct,
+          channel: first && first.result && first.result.account ? first.result.account.channel : null,
+          editors: states.size,
+        });
+        return false;
+      });
+    }
+  }
+
+  // Exposed for the node tests, which drive the controller against fixture pages in jsdom.
+  globalThis.OnRecordContent = Object.freeze({ controller, scan, checkNow, states, act });
+  start();
+})();
