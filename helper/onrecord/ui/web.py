@@ -1,5 +1,270 @@
-"""The settings pages and their API, served by the helper under /settings/ (placeholder)."""
+"""The settings pages and their JSON API, served by the helper under /settings/.
 
-from flask import Blueprint
+The pages are plain HTML, CSS and JavaScript in ``static/``. Views here only parse the request, call
+the stores (through ``onrecord.ui.sources``) and shape the answer; who may call them is decided by
+``onrecord.ui.access`` before any view runs.
+"""
 
-blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings")
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
+
+from onrecord import __version__
+from onrecord.errors import BadInput, NotFound, OnRecordError
+from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
+from onrecord.ui import access, forms, sources
+
+blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
+                      static_folder="static", static_url_path="/static")
+
+EXTENSION_KEY = "onrecord_window"
+
+
+@blueprint.record_once
+def _make_window_key(state) -> None:
+    # One key per helper process; a test app may hand its own key in through the config.
+    cfg = state.app.config
+    state.app.extensions[EXTENSION_KEY] = access.WindowAccess(
+        key=cfg.get("ONRECORD_WINDOW_KEY"), write_file=cfg.get("ONRECORD_WINDOW_KEY_FILE", True))
+
+
+def window_access(app=None) -> access.WindowAccess:
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def _secure_headers(resp: Response) -> Response:
+    # The pages load only their own files; nothing may frame them (clickjacking a settings page).
+    resp.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+blueprint.after_request(_secure_headers)
+
+
+@blueprint.get("/")
+def index():
+    """The window's page. ``?key=`` is traded for a session cookie, then dropped from the address."""
+    win = window_access()
+    offered = request.args.get("key")
+    if offered is not None:
+        session = win.exchange(offered)
+        if session is None:
+            return _closed_page("This window key is not valid any more.", 403)
+        resp = redirect(request.base_url, code=303)
+        resp.set_cookie(access.COOKIE, session, httponly=True, samesite="Strict", path="/settings/")
+        return resp
+    if not win.valid_session(request.cookies.get(access.COOKIE)):
+        return _closed_page("The settings open only in the OnRecord window.", 403)
+    return send_from_directory(blueprint.static_folder, "index.html")
+
+
+def _closed_page(reason: str, status: int) -> Response:
+    body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>OnRecord settings</title>
+<link rel="stylesheet" href="static/style.css"></head><body><main class="closed"><h1>OnRecord settings</h1>
+<p>{reason}</p><p>To open them, run <code>onrecord settings</code> or choose OnRecord from your
+applications menu.</p></main></body></html>"""
+    return Response(body, status=status, mimetype="text/html")
+
+
+@blueprint.before_request
+def _guard():
+    if not request.path.startswith(f"{blueprint.url_prefix}/api/"):
+        return None
+    why = access.refusal(request.method, request.headers, request.cookies.get(access.COOKIE), window_access())
+    if why:
+        return jsonify({"error": {"code": "forbidden", "message": why}}), 403
+    return None
+
+
+@blueprint.errorhandler(OnRecordError)
+def _domain_error(exc: OnRecordError):
+    body = exc.to_json()
+    fields = getattr(exc, "fields", None)
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), exc.status
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadInput("expected a JSON object in the request body")
+    return data
+
+
+# --- what every page needs ---------------------------------------------------------------------
+
+@blueprint.get("/api/state")
+def state():
+    profile, notice = sources.saved_profile()
+    notice = " ".join(n for n in (notice, sources.settings_problem()) if n) or None
+    return jsonify({
+        "profile": profile.to_dict() if profile else None,
+        "first_run": profile is None,
+        "notice": notice,
+        "version": __version__,
+        "choices": {"sites": SITES, "channels": CHANNELS, "roles": ROLES},
+    })
+
+
+# --- the profile and its accounts ----------------------------------------------------------------
+
+@blueprint.put("/api/profile")
+def put_profile():
+    data = _body()
+    saved, _ = sources.saved_profile()
+    if "accounts" not in data:
+        # The profile page edits who you are; accounts have their own page and must not be lost.
+        data = {**data, "accounts": [a.to_dict() for a in saved.accounts] if saved else []}
+    profile = forms.profile_from_form(data)
+    sources.check_pack_ref(profile.policy_pack)
+    sources.save_profile(profile)
+    return jsonify({"profile": profile.to_dict()})
+
+
+@blueprint.post("/api/accounts")
+def post_account():
+    data = _body()
+    profile = _require_profile()
+    account = forms.account_from_form(data.get("account"))
+    original = data.get("replaces")
+    kept = profile.accounts
+    if isinstance(original, dict):
+        kept = tuple(a for a in kept if not _same(a, original))
+    clash = next((a for a in kept if a.site == account.site and a.key == account.key), None)
+    if clash is not None and not isinstance(original, dict):
+        raise forms.FormError("handle", f"{clash.handle} on {account.site} is already declared")
+    updated = Profile(**{**profile._fields(), "accounts": kept}).with_account(account)
+    sources.save_profile(updated)
+    return jsonify({"profile": updated.to_dict(), "account": account.to_dict()})
+
+
+@blueprint.delete("/api/accounts")
+def delete_account():
+    data = _body()
+    profile = _require_profile()
+    kept = tuple(a for a in profile.accounts if not _same(a, data))
+    if len(kept) == len(profile.accounts):
+        raise NotFound(f"no declared account {data.get('handle')!r} on {data.get('site')!r}")
+    updated = Profile(**{**profile._fields(), "accounts": kept})
+    sources.save_profile(updated)
+    return jsonify({"profile": updated.to_dict()})
+
+
+def _same(account: Account, ref: dict) -> bool:
+    site, handle = ref.get("site"), ref.get("handle")
+    return isinstance(site, str) and isinstance(handle, str) and account.site == site and \
+        account.key == Account(site, handle, account.channel).key
+
+
+def _require_profile() -> Profile:
+    profile, notice = sources.saved_profile()
+    if profile is None:
+        raise BadInput(notice or "there is no saved profile yet: finish the first-run steps")
+    return profile
+
+
+# --- policy packs and settings --------------------------------------------------------------------
+
+@blueprint.get("/api/packs")
+def packs():
+    return jsonify({"packs": sources.list_packs()})
+
+
+@blueprint.get("/api/pack")
+def pack():
+    ref = request.args.get("ref", "").strip()
+    if not ref:
+        raise forms.FormError("policy_pack", "Choose a policy pack or give the path of a pack file.")
+    return jsonify({"pack": sources.pack_detail(ref)})
+
+
+@blueprint.get("/api/settings")
+def get_settings():
+    return jsonify({"settings": sources.load_settings(), "table": forms.settings_table()})
+
+
+@blueprint.put("/api/settings")
+def put_settings():
+    values = forms.settings_from_form(_body())
+    return jsonify({"settings": sources.save_settings(values)})
+
+
+# --- browsers ------------------------------------------------------------------------------------
+
+@blueprint.get("/api/pairing")
+def pairing():
+    return jsonify(sources.pairing_code(new=False))
+
+
+@blueprint.post("/api/pairing")
+def new_pairing():
+    return jsonify(sources.pairing_code(new=True))
+
+
+@blueprint.get("/api/browsers")
+def browsers():
+    return jsonify({"browsers": sources.list_browsers()})
+
+
+@blueprint.post("/api/browsers/<client_id>/revoke")
+def revoke(client_id: str):
+    sources.revoke_browser(client_id)
+    return jsonify({"browsers": sources.list_browsers()})
+
+
+# --- activity ------------------------------------------------------------------------------------
+
+def _activity_filters() -> dict:
+    out: dict = {}
+    for name in ("from", "to"):
+        raw = request.args.get(name, "").strip()
+        if raw:
+            try:
+                out[name] = date.fromisoformat(raw)
+            except ValueError:
+                raise forms.FormError(f"activity-{name}", f"{raw!r} is not a date like 2026-11-21") from None
+    if "from" in out and "to" in out and out["from"] > out["to"]:
+        raise forms.FormError("activity-to", "The end date is before the start date.")
+    site = request.args.get("site", "").strip()
+    if site:
+        if site not in SITES:
+            raise forms.FormError("activity-site", f"{site!r} is not a site OnRecord knows")
+        out["site"] = site
+    category = request.args.get("category", "").strip()
+    if category:
+        out["category"] = category
+    return out
+
+
+@blueprint.get("/api/activity")
+def activity():
+    return jsonify({"entries": sources.activity(**_activity_filters()), "categories": sources.categories()})
+
+
+@blueprint.get("/api/activity.csv")
+def activity_csv():
+    text = sources.activity_csv(**_activity_filters())
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="onrecord-activity.csv"'})
+
+
+# --- about and the window ------------------------------------------------------------------------
+
+@blueprint.get("/api/about")
+def about():
+    return jsonify(sources.about())
+
+
+@blueprint.post("/api/window/close")
+def close_window():
+    from onrecord.ui import window
+    return jsonify({"closed": window.close_windows()})

@@ -1,5 +1,98 @@
-"""The settings window (placeholder): ``run_window(url)`` blocks on the main thread until it closes."""
+"""The settings window: a pywebview window on the helper's /settings/ pages.
+
+``run_window(url)`` blocks on the main thread until the window closes; the helper keeps serving the
+extension from its other threads meanwhile, and after.
+
+Backends: WebView2 on Windows and WKWebView on macOS need nothing extra. On Linux OnRecord uses Qt
+(PyQt6 with Qt WebEngine, the ``qt`` extra): it installs from PyPI as wheels, with no compiler and no
+build dependencies, and PyInstaller bundles it. GTK would need PyGObject < 3.51 built against the
+system's GObject with its development packages. The Debian libraries Qt needs at run time are listed
+in packaging/linux/apt-runtime.txt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from urllib.parse import urlsplit
+
+from onrecord.ui import access
+
+log = logging.getLogger(__name__)
+
+TITLE = "OnRecord"
+SIZE = (980, 760)
+MIN_SIZE = (560, 480)
+
+_open: list = []
+_lock = threading.Lock()
 
 
-def run_window(url: str, title: str = "OnRecord") -> None:
-    raise NotImplementedError("the settings window is not available yet")
+def linux_backend() -> str:
+    return "qt"
+
+
+def _prepare_qt_environment() -> None:
+    """Qt WebEngine's Chromium refuses to start its sandbox as root (containers, CI); everyone else
+    keeps the sandbox."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    # Prefer X11 (or XWayland): pywebview's Qt backend is tested there, and window titles are visible
+    # to accessibility tools and to `xdotool`.
+    if os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+
+def with_key(url: str) -> str:
+    """The URL with this process's window key, when it points at our settings and has none."""
+    parts = urlsplit(url)
+    if "key=" in parts.query or not parts.path.startswith("/settings"):
+        return url
+    current = access.current()
+    if current is None:
+        return url
+    sep = "&" if parts.query else "?"
+    return f"{url}{sep}key={current.key}"
+
+
+class WindowApi:
+    """What the page may ask of the window itself (``window.pywebview.api``)."""
+
+    def close(self) -> bool:
+        return close_windows() > 0
+
+
+def close_windows() -> int:
+    """Close the settings windows this process opened; the helper goes on serving."""
+    with _lock:
+        windows = list(_open)
+    for w in windows:
+        try:
+            w.destroy()
+        except Exception:  # a window already closing: nothing left to do
+            log.debug("window already closed", exc_info=True)
+    return len(windows)
+
+
+def run_window(url: str, title: str = TITLE) -> None:
+    """Open the settings window and block until it is closed."""
+    import webview
+
+    if sys.platform.startswith("linux"):
+        _prepare_qt_environment()
+    webview.settings["ALLOW_DOWNLOADS"] = True  # the activity page's CSV export
+    window = webview.create_window(title, with_key(url), width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE,
+                                   js_api=WindowApi(), text_select=True)
+    with _lock:
+        _open.append(window)
+    try:
+        webview.start(gui=linux_backend() if sys.platform.startswith("linux") else None, private_mode=True)
+    finally:
+        with _lock:
+            if window in _open:
+                _open.remove(window)

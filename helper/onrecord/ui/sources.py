@@ -1,0 +1,195 @@
+"""The one place the settings pages reach the helper's stores and the policy packs.
+
+Each function calls a store and shapes what it returns into plain JSON-ready values for the pages.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+from onrecord import __version__, paths
+from onrecord.errors import BadInput, OnRecordError, PackError
+from onrecord.profile import Profile
+from onrecord.store import profile_store
+
+HELP = {
+    "text": "Ask your organisation's digital communications team about the policy itself. "
+            "For OnRecord: run `onrecord --help`, read the IT guide (docs/it-guide.md) and the settings "
+            "reference (docs/settings.md), or send your IT desk the log folder below (it never holds drafts).",
+}
+
+
+# The profile -------------------------------------------------------------------------------------
+
+def saved_profile() -> tuple[Profile | None, str | None]:
+    """The saved profile and nothing to say, or None and why (a corrupt file has been kept aside)."""
+    try:
+        return profile_store.load_saved(), None
+    except OnRecordError as exc:
+        return None, exc.message
+
+
+def settings_problem() -> str | None:
+    """What went wrong reading the saved settings (a corrupt file kept aside), or None."""
+    from onrecord.store import settings_store
+    settings_store.load()
+    return settings_store.problem()
+
+
+def save_profile(profile: Profile) -> None:
+    profile_store.save(profile)
+
+
+# Policy packs ------------------------------------------------------------------------------------
+
+def _packs_module():
+    from onrecord.policy import packs
+    return packs
+
+
+def list_packs() -> list[dict]:
+    packs = _packs_module()
+    out = []
+    for pack in packs.builtin_packs():
+        out.append({"id": pack.id, "name": pack.name, "organisation": getattr(pack, "organisation", None)})
+    return out
+
+
+def _load_pack(ref: str):
+    packs = _packs_module()
+    try:
+        return packs.load_pack(ref)
+    except OnRecordError:
+        raise
+    except Exception as exc:  # a pack file that does not load is bad input, named with its path
+        raise PackError(f"{ref}: {exc}") from None
+
+
+def check_pack_ref(ref: str) -> None:
+    """Raise a field error when ``ref`` is neither a built-in pack nor a pack file that loads."""
+    from onrecord.ui.forms import FormError
+    try:
+        _load_pack(ref)
+    except OnRecordError as exc:
+        raise FormError("policy_pack", exc.message) from None
+
+
+def pack_detail(ref: str) -> dict:
+    from onrecord.ui.forms import FormError
+    try:
+        pack = _load_pack(ref)
+    except OnRecordError as exc:
+        raise FormError("policy_pack", exc.message) from None
+    rules = [{"id": r.id, "category": r.category, "severity": r.severity, "message": r.message,
+              "source": r.source, "url": getattr(r, "url", None)} for r in pack.rules]
+    disclaimers = [{"id": d_id, "text": text} for d_id, text in _disclaimers(pack)]
+    return {"id": pack.id, "name": pack.name, "rules": rules, "disclaimers": disclaimers}
+
+
+def _disclaimers(pack) -> list[tuple[str, str]]:
+    found = getattr(pack, "disclaimers", None) or {}
+    if isinstance(found, dict):
+        return [(k, v if isinstance(v, str) else v.get("text", "")) for k, v in found.items()]
+    return [(getattr(d, "id", str(i)), getattr(d, "text", str(d))) for i, d in enumerate(found)]
+
+
+def categories() -> list[str]:
+    from onrecord.policy.model import CATEGORIES
+    return list(CATEGORIES)
+
+
+# Settings ----------------------------------------------------------------------------------------
+
+def load_settings() -> dict:
+    from onrecord.store import settings_store
+    return settings_store.load()
+
+
+def save_settings(values: dict) -> dict:
+    from onrecord.store import settings_store
+    return settings_store.update(values)
+
+
+# Browsers ----------------------------------------------------------------------------------------
+
+def pairing_code(new: bool) -> dict:
+    from onrecord.store import clients
+    code = clients.new_pairing_code() if new else clients.current_pairing_code()
+    if code is None:
+        return {"code": None, "seconds_left": 0}
+    return {"code": code.code, "seconds_left": code.seconds_left}
+
+
+def list_browsers() -> list[dict]:
+    from onrecord.store import clients
+    return [c.to_json() | {"browser": _browser_of(c.origin)} for c in clients.list_clients()]
+
+
+def _browser_of(origin: str) -> str:
+    if origin.startswith("moz-extension://"):
+        return "Firefox"
+    if origin.startswith("chrome-extension://"):
+        return "Chrome or Edge"
+    return "Browser"
+
+
+def revoke_browser(client_id: str) -> None:
+    from onrecord.store import clients
+    try:
+        ident = int(client_id)
+    except ValueError:
+        raise BadInput(f"{client_id!r} is not a paired browser's id") from None
+    clients.revoke(ident)
+
+
+# Activity ----------------------------------------------------------------------------------------
+
+def _audit():
+    from onrecord.store.audit import AuditLog
+    return AuditLog()
+
+
+def _filters(kw: dict) -> dict:
+    return {"since": kw.get("from"), "until": kw.get("to"), "site": kw.get("site"), "category": kw.get("category")}
+
+
+def activity(**kw) -> list[dict]:
+    return [e.to_json() for e in _audit().query(limit=1000, **_filters(kw))]
+
+
+def activity_csv(**kw) -> str:
+    buf = io.StringIO()
+    _audit().export_csv(buf, **_filters(kw))
+    return buf.getvalue()
+
+
+# About -------------------------------------------------------------------------------------------
+
+_STARTED = time.time()
+
+
+def about() -> dict:
+    from onrecord.store import secrets
+    try:
+        secrets.require_secure_backend()
+        keyring = {"backend": secrets.backend_name(), "secure": True, "message": None}
+    except OnRecordError as exc:
+        keyring = {"backend": secrets.backend_name(), "secure": False, "message": exc.message}
+    home = paths.home()
+    return {
+        "version": __version__,
+        "data_folder": str(home),
+        "log_folder": str(home / "logs"),
+        "keyring": keyring,
+        "helper": {"running": True, "pid": os.getpid(), "uptime_seconds": int(time.time() - _STARTED),
+                   "python": sys.version.split()[0]},
+        "help": HELP["text"],
+    }
+
+
+def data_folder() -> Path:
+    return paths.home()

@@ -1,0 +1,655 @@
+// The settings window: plain DOM code, no framework. Every change goes through the helper's
+// /settings/api, which answers only this page (its session cookie and its own origin).
+"use strict";
+
+const ROLE_LABELS = {
+  civil_servant: "Civil servant", minister: "Minister", special_adviser: "Special adviser",
+  nhs_staff: "NHS staff", contractor: "Contractor",
+};
+const SITE_LABELS = {
+  x: "X (Twitter)", linkedin: "LinkedIn", facebook: "Facebook", mastodon: "Mastodon", bluesky: "Bluesky",
+  threads: "Threads", blog: "Your blog", comments: "Comment boxes (news sites, blogs)", other: "Another site",
+};
+const CHANNEL_LABELS = { personal: "Personal", official: "Official", corporate: "Corporate" };
+const PAGES = ["accounts", "profile", "policy", "browsers", "activity", "about"];
+const WIZARD_STEPS = 3;
+
+const state = { profile: null, choices: null, packs: [], page: null, step: 1, wizardAccounts: [], settings: null, table: [] };
+
+// --- small helpers ------------------------------------------------------------------------------
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(body, status) {
+    const err = (body && body.error) || {};
+    super(err.message || `The helper answered ${status}`);
+    this.fields = err.fields || [];
+    this.status = status;
+  }
+}
+
+async function api(method, path, body) {
+  const opts = { method, credentials: "same-origin", headers: {} };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  let resp;
+  try {
+    resp = await fetch(`api/${path}`, opts);
+  } catch (e) {
+    throw new ApiError({ error: { message: "OnRecord's helper is not answering. Is it still running?" } }, 0);
+  }
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new ApiError(data, resp.status);
+  return data;
+}
+
+function say(text) {
+  const box = $("#status");
+  box.textContent = "";
+  // A fresh text node makes screen readers announce the same message twice in a row.
+  window.setTimeout(() => { box.textContent = text; }, 50);
+}
+
+function fmtTime(iso) {
+  if (!iso) return "never";
+  const d = new Date(iso);
+  return isNaN(d) ? iso : d.toLocaleString();
+}
+
+// --- field errors: the message sits next to its field and is announced with it -----------------
+
+function fieldElement(form, field) {
+  const byId = form.querySelector(`#f-${CSS.escape(field)}`) || form.querySelector(`#${CSS.escape(field)}`);
+  if (byId) return byId;
+  return form.querySelector(`[name="${CSS.escape(field)}"]`);
+}
+
+function clearErrors(root) {
+  $$(".error", root).forEach((e) => e.remove());
+  $$("[aria-invalid]", root).forEach((e) => {
+    e.removeAttribute("aria-invalid");
+    const ids = (e.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && !id.endsWith("-error"));
+    if (ids.length) e.setAttribute("aria-describedby", ids.join(" ")); else e.removeAttribute("aria-describedby");
+  });
+  const problem = $("#problem");
+  problem.hidden = true;
+  problem.textContent = "";
+}
+
+function showFieldError(target, message) {
+  const id = `${target.id || target.getAttribute("name")}-error`;
+  const msg = el("p", { class: "error", id, text: message });
+  if (target.tagName === "FIELDSET") {
+    target.querySelector("legend").after(msg);
+  } else {
+    target.before(msg);
+  }
+  target.setAttribute("aria-invalid", "true");
+  const ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  target.setAttribute("aria-describedby", [id, ...ids].join(" "));
+}
+
+// Shows each message next to its field (or in the summary when the field is not on this form),
+// and moves focus to the first field to put right. Returns the first field shown.
+function showErrors(form, error, fieldMap = (f) => f) {
+  clearErrors(form);
+  const fields = error.fields && error.fields.length ? error.fields : [{ field: "form", message: error.message }];
+  let first = null;
+  const loose = [];
+  for (const { field, message } of fields) {
+    const target = fieldElement(form, fieldMap(field));
+    if (target) {
+      showFieldError(target, message);
+      first = first || target;
+    } else {
+      loose.push(message);
+    }
+  }
+  if (loose.length) {
+    const problem = $("#problem");
+    problem.append(el("p", { text: "Please put this right:" }), el("ul", {}, loose.map((m) => el("li", { text: m }))));
+    problem.hidden = false;
+  }
+  return first;
+}
+
+function focusField(target) {
+  if (!target) { $("#problem").focus(); return; }
+  const focusable = target.matches("fieldset") ? target.querySelector("input, select, textarea") : target;
+  (focusable || target).focus();
+}
+
+// --- channels and disclaimers (what the policies say, plainly) ----------------------------------
+
+function renderChannelHelp() {
+  for (const box of $$("[data-channels]")) {
+    box.replaceChildren(
+      el("h2", { text: "Corporate, official or personal?" }),
+      el("dl", {},
+        el("dt", { text: "Corporate" }),
+        el("dd", { text: "Your organisation's own voice, not signed by a person: announcements and news (for example @dhgovuk). The organisation's rules for official content apply." }),
+        el("dt", { text: "Official" }),
+        el("dd", { text: "You, by name, speaking for your organisation in your role (for example @AmyatDH). Say who you are, stay within your area of expertise, and have your line manager's agreement for what you post." }),
+        el("dt", { text: "Personal" }),
+        el("dd", { text: "You, as yourself. You may mention work, but you are not speaking for your organisation: when a post touches work, make clear the views are your own, in the post or in your bio. The Civil Service Code or your staff policy still applies." })),
+      el("p", { class: "hint", text: "From the Department of Health's guidance on corporate, official and personal channels and the NHS England social media policy (section 3.1)." }));
+  }
+}
+
+async function renderDisclaimers(ref) {
+  const boxes = $$("[data-disclaimers]");
+  if (!ref) { boxes.forEach((b) => b.replaceChildren()); return null; }
+  let pack = null;
+  try {
+    pack = (await api("GET", `pack?ref=${encodeURIComponent(ref)}`)).pack;
+  } catch (e) {
+    boxes.forEach((b) => b.replaceChildren());
+    return null;
+  }
+  for (const box of boxes) {
+    if (!pack.disclaimers.length) { box.replaceChildren(); continue; }
+    box.replaceChildren(
+      el("h2", { text: `Disclaimers ${pack.name} offers` }),
+      el("p", { class: "hint", text: "When a personal post touches work, OnRecord can add one of these for you; or put one in your account's bio." }),
+      pack.disclaimers.map((d) => el("blockquote", { text: d.text })));
+  }
+  return pack;
+}
+
+// --- the profile form: the first-run steps, and later the Profile page --------------------------
+
+function renderProfileChoices() {
+  const roles = $("#role-choices");
+  roles.replaceChildren(...state.choices.roles.map((r) => el("div", { class: "choice" },
+    el("input", { type: "checkbox", name: "roles", value: r, id: `role-${r}` }),
+    el("label", { for: `role-${r}`, text: ROLE_LABELS[r] || r }))));
+  const packs = $("#pack-choices");
+  packs.replaceChildren(...state.packs.map((p) => el("div", { class: "choice" },
+    el("input", { type: "radio", name: "pack_choice", value: p.id, id: `pack-${p.id}` }),
+    el("label", { for: `pack-${p.id}`, text: p.organisation && p.organisation !== p.name ? `${p.name} (${p.organisation})` : p.name }))));
+  $$("input[name=pack_choice]").forEach((i) => i.addEventListener("change", onPackChange));
+  $("#f-pack_file").addEventListener("input", () => { $("#pack-file-choice").checked = true; });
+  $("#f-pack_file").addEventListener("change", onPackChange);
+}
+
+function chosenPack() {
+  const picked = $("input[name=pack_choice]:checked");
+  if (!picked) return "";
+  return picked.value === "__file__" ? $("#f-pack_file").value.trim() : picked.value;
+}
+
+function onPackChange() {
+  renderDisclaimers(chosenPack());
+}
+
+function fillProfileForm(p) {
+  const form = $("#profile-form");
+  $("#f-name").value = p ? p.name : "";
+  $("#f-job_title").value = (p && p.job_title) || "";
+  $("#f-line_manager").value = (p && p.line_manager) || "";
+  $("#f-organisation").value = p ? p.organisation : "";
+  $("#f-expertise").value = p ? (p.expertise || []).join("\n") : "";
+  $$("input[name=roles]").forEach((i) => { i.checked = !!p && (p.roles || []).includes(i.value); });
+  const ref = p ? p.policy_pack : "";
+  const builtin = $$("input[name=pack_choice]").find((i) => i.value === ref);
+  if (builtin) builtin.checked = true;
+  else if (ref) { $("#pack-file-choice").checked = true; $("#f-pack_file").value = ref; }
+}
+
+function readProfileForm() {
+  const form = $("#profile-form");
+  return {
+    name: $("#f-name").value,
+    organisation: $("#f-organisation").value,
+    policy_pack: chosenPack(),
+    roles: $$("input[name=roles]:checked").map((i) => i.value),
+    job_title: $("#f-job_title").value,
+    expertise: $("#f-expertise").value.split(/\n|;/).map((s) => s.trim()).filter(Boolean),
+    line_manager: $("#f-line_manager").value,
+  };
+}
+
+// Server field names to form fields: the pack is one choice, wherever it came from.
+function profileFieldMap(field) {
+  if (field.startsWith("accounts")) return "wizard-accounts";
+  return field;
+}
+
+function stepOf(node) {
+  const step = node && node.closest("[data-step]");
+  return step ? Number(step.dataset.step) : null;
+}
+
+function showStep(n) {
+  state.step = n;
+  $$("#profile-form [data-step]").forEach((s) => { s.hidden = Number(s.dataset.step) !== n; });
+  $("#step-counter").textContent = `Step ${n} of ${WIZARD_STEPS}`;
+  $("#wizard-back").hidden = n === 1;
+  $("#wizard-next").hidden = n === WIZARD_STEPS;
+  $("#profile-save").hidden = n !== WIZARD_STEPS;
+  $("#profile-save").textContent = "Save and finish";
+  const first = $(`#profile-form [data-step="${n}"] input, #profile-form [data-step="${n}"] select`);
+  if (first && state.page === "wizard") first.focus();
+}
+
+// Checks what can be checked here before moving on; the helper checks everything again on save.
+function checkStep(n) {
+  const form = $("#profile-form");
+  clearErrors(form);
+  const missing = [];
+  if (n === 1 && !$("#f-name").value.trim()) missing.push({ field: "name", message: "Enter your name." });
+  if (n === 2) {
+    if (!$("#f-organisation").value.trim()) missing.push({ field: "organisation", message: "Enter your organisation." });
+    if (!chosenPack()) missing.push({ field: "policy_pack", message: "Choose a policy pack, or give the path of a pack file." });
+  }
+  if (!missing.length) return true;
+  focusField(showErrors(form, { fields: missing }));
+  return false;
+}
+
+async function saveProfile(event) {
+  event.preventDefault();
+  const form = $("#profile-form");
+  const wizard = state.page === "wizard";
+  const body = readProfileForm();
+  if (wizard) body.accounts = state.wizardAccounts;
+  try {
+    const data = await api("PUT", "profile", body);
+    clearErrors(form);
+    state.profile = data.profile;
+    if (wizard) {
+      say(`Saved. OnRecord knows who you are and ${data.profile.accounts.length} of your accounts.`);
+      location.hash = "#accounts";
+      await route();
+    } else {
+      say("Your profile is saved.");
+    }
+  } catch (e) {
+    const first = showErrors(form, e, profileFieldMap);
+    if (wizard && first && stepOf(first)) showStep(stepOf(first));
+    focusField(first);
+  }
+}
+
+// --- accounts: one editor, used by the first-run steps (kept in memory) and the Accounts page ---
+
+function accountEditor(root, { list, save, remove }) {
+  const prefix = root.id;
+  const table = el("table", {},
+    el("caption", { class: "visually-hidden", text: "Your declared accounts" }),
+    el("thead", {}, el("tr", {}, ["Site", "Handle", "Kind", "Disclaimer in bio", "Actions"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody"));
+  const empty = el("p", { text: "No accounts yet. Add the accounts you post from." });
+  const form = el("form", { class: "account-form", novalidate: true, "aria-labelledby": `${prefix}-form-title` });
+  const title = el("h2", { id: `${prefix}-form-title`, text: "Add an account" });
+  const siteSel = el("select", { id: `${prefix}-site`, name: "site" },
+    state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+  const handle = el("input", { id: `${prefix}-handle`, name: "handle", autocomplete: "off", "aria-describedby": `${prefix}-handle-hint` });
+  const channels = el("fieldset", { class: "field group", id: `${prefix}-channel` },
+    el("legend", { text: "Kind of account" }),
+    state.choices.channels.map((c) => el("div", { class: "choice" },
+      el("input", { type: "radio", name: "channel", value: c, id: `${prefix}-channel-${c}`, checked: c === "personal" }),
+      el("label", { for: `${prefix}-channel-${c}`, text: CHANNEL_LABELS[c] || c }))));
+  const bio = el("input", { type: "checkbox", id: `${prefix}-bio`, name: "bio_has_disclaimer" });
+  const submit = el("button", { type: "submit", text: "Add account" });
+  const cancel = el("button", { type: "button", class: "secondary", hidden: true, text: "Cancel" });
+  let editing = null;
+
+  form.append(title,
+    el("div", { class: "field" }, el("label", { for: siteSel.id, text: "Site" }), siteSel),
+    el("div", { class: "field" }, el("label", { for: handle.id, text: "Handle or name" }),
+      el("p", { class: "hint", id: `${prefix}-handle-hint`, text: "As the site shows it: @amyclarke on X, amy-clarke on LinkedIn, @amy@mastodon.social on Mastodon, your blog's address." }),
+      handle),
+    channels,
+    el("div", { class: "choice" }, bio, el("label", { for: bio.id, text: "My bio on this account already says my views are my own" })),
+    el("div", { class: "actions" }, submit, cancel));
+
+  function reset() {
+    editing = null;
+    form.reset();
+    $(`#${prefix}-channel-personal`, form).checked = true;
+    title.textContent = "Add an account";
+    submit.textContent = "Add account";
+    cancel.hidden = true;
+    clearErrors(form);
+  }
+
+  function startEdit(acc) {
+    editing = { site: acc.site, handle: acc.handle };
+    siteSel.value = acc.site;
+    handle.value = acc.handle;
+    $(`#${prefix}-channel-${acc.channel}`, form).checked = true;
+    bio.checked = !!acc.bio_has_disclaimer;
+    title.textContent = `Edit ${acc.handle}`;
+    submit.textContent = "Save changes";
+    cancel.hidden = false;
+    handle.focus();
+  }
+
+  function draw() {
+    const accounts = list();
+    empty.hidden = accounts.length > 0;
+    table.hidden = accounts.length === 0;
+    table.tBodies[0].replaceChildren(...accounts.map((a) => el("tr", {},
+      el("td", { text: SITE_LABELS[a.site] || a.site }),
+      el("td", { text: a.handle }),
+      el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
+      el("td", { text: a.bio_has_disclaimer ? "Yes" : "No" }),
+      el("td", {},
+        el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Edit", onclick: () => startEdit(a) }),
+        " ",
+        el("button", {
+          type: "button", class: "danger", "aria-label": `Remove ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Remove",
+          onclick: async () => {
+            try {
+              await remove(a);
+              draw();
+              say(`Removed ${a.handle}.`);
+              handle.focus();
+            } catch (e) { focusField(showErrors(form, e)); }
+          },
+        })))));
+  }
+
+  cancel.addEventListener("click", () => { reset(); handle.focus(); });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const picked = $("input[name=channel]:checked", form);
+    const acc = { site: siteSel.value, handle: handle.value.trim(), channel: picked ? picked.value : "", bio_has_disclaimer: bio.checked };
+    clearErrors(form);
+    if (!acc.handle) { focusField(showErrors(form, { fields: [{ field: "handle", message: "Enter the handle as the site shows it." }] }, (f) => `${prefix}-${f}`)); return; }
+    try {
+      const wasEditing = editing;
+      await save(acc, editing);
+      reset();
+      draw();
+      say(wasEditing ? `Saved ${acc.handle}.` : `Added ${acc.handle} as a ${acc.channel} account.`);
+      handle.focus();
+    } catch (e) {
+      focusField(showErrors(form, e, (f) => `${prefix}-${f.replace(/^accounts\.\d+\./, "")}`));
+    }
+  });
+
+  root.replaceChildren(table, empty, form);
+  reset();
+  draw();
+  return { draw };
+}
+
+function sameAccount(a, ref) {
+  return a.site === ref.site && a.handle.toLowerCase() === ref.handle.toLowerCase();
+}
+
+function wizardAccountsEditor() {
+  return accountEditor($("#wizard-accounts"), {
+    list: () => state.wizardAccounts,
+    save: async (acc, replaces) => {
+      const rest = state.wizardAccounts.filter((a) => !(replaces && sameAccount(a, replaces)));
+      if (!replaces && rest.some((a) => sameAccount(a, acc))) {
+        throw new ApiError({ error: { fields: [{ field: "handle", message: `${acc.handle} is already in the list.` }] } }, 400);
+      }
+      state.wizardAccounts = [...rest, acc];
+    },
+    remove: async (acc) => { state.wizardAccounts = state.wizardAccounts.filter((a) => !sameAccount(a, acc)); },
+  });
+}
+
+let accountsPage = null;
+async function showAccounts() {
+  const data = await api("GET", "state");
+  state.profile = data.profile;
+  if (!accountsPage) {
+    accountsPage = accountEditor($("#accounts-editor"), {
+      list: () => (state.profile ? state.profile.accounts : []),
+      save: async (acc, replaces) => {
+        const body = { account: acc };
+        if (replaces) body.replaces = replaces;
+        state.profile = (await api("POST", "accounts", body)).profile;
+      },
+      remove: async (acc) => { state.profile = (await api("DELETE", "accounts", { site: acc.site, handle: acc.handle })).profile; },
+    });
+  }
+  accountsPage.draw();
+}
+
+// --- settings, drawn from the helper's declarative table ----------------------------------------
+
+function settingLabel(name) {
+  return { reminder_frequency: "How often to remind personal accounts that posts are public and permanent",
+    audit_retention_days: "Keep the activity log for (days)", port: "Port", log_level: "Log detail" }[name] || name;
+}
+const CHOICE_LABELS = {
+  every_post: "Before every post", first_post_of_day: "On the first post of each day", never: "Never",
+  DEBUG: "Everything (for fault-finding)", INFO: "Normal", WARNING: "Warnings and errors", ERROR: "Errors only",
+};
+
+async function renderSettings(form) {
+  if (!state.settings) {
+    const data = await api("GET", "settings");
+    state.settings = data.settings;
+    state.table = data.table;
+  }
+  const names = form.dataset.settings.split(" ");
+  const rows = state.table.filter((s) => names.includes(s.name));
+  form.replaceChildren(...rows.map((s) => {
+    const id = `${form.id}-${s.name}`;
+    const hintId = `${id}-hint`;
+    const input = s.choices
+      ? el("select", { id, name: s.name, "aria-describedby": hintId }, s.choices.map((c) => el("option", { value: c, text: CHOICE_LABELS[c] || c })))
+      : el("input", { id, name: s.name, inputmode: "numeric", "aria-describedby": hintId });
+    input.value = String(state.settings[s.name]);
+    return el("div", { class: "field" }, el("label", { for: id, text: settingLabel(s.name) }), el("p", { class: "hint", id: hintId, text: s.help }), input);
+  }), el("div", { class: "actions" }, el("button", { type: "submit", text: "Save settings" })));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const values = {};
+    rows.forEach((s) => { values[s.name] = form.elements[s.name].value; });
+    try {
+      state.settings = (await api("PUT", "settings", values)).settings;
+      clearErrors(form);
+      say("Settings saved.");
+    } catch (e) {
+      focusField(showErrors(form, e, (f) => `${form.id}-${f}`));
+    }
+  };
+}
+
+// --- policy ---------------------------------------------------------------------------------------
+
+async function showPolicy() {
+  const data = await api("GET", "state");
+  state.profile = data.profile;
+  await renderSettings($("#policy-settings"));
+  const tbody = $("#rules tbody");
+  tbody.replaceChildren();
+  if (!state.profile) return;
+  const pack = await renderDisclaimers(state.profile.policy_pack);
+  if (!pack) {
+    $("#policy-in-use").textContent = `The policy pack ${state.profile.policy_pack} could not be loaded. Choose another on the Profile page.`;
+    return;
+  }
+  $("#policy-in-use").textContent = `You follow ${pack.name} (${pack.rules.length} rules). Change it on the Profile page.`;
+  tbody.replaceChildren(...pack.rules.map((r) => el("tr", {},
+    el("td", { text: r.category.replace(/_/g, " ") }),
+    el("td", { text: { info: "Shows a note", confirm: "Asks you to confirm", warn: "Asks for a reason" }[r.severity] || r.severity }),
+    el("td", { text: r.message }),
+    el("td", {}, r.url ? el("a", { href: r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
+}
+
+// --- browsers -------------------------------------------------------------------------------------
+
+function drawPairing(p) {
+  $("#pair-code").textContent = p.code || "No code yet";
+  $("#pair-expiry").textContent = p.code
+    ? `Works once, for the next ${Math.max(1, Math.round(p.seconds_left / 60))} minute(s).`
+    : "Choose Show a new code when you are ready to pair a browser.";
+}
+
+async function showBrowsers() {
+  drawPairing(await api("GET", "pairing"));
+  await drawBrowsers((await api("GET", "browsers")).browsers);
+}
+
+async function drawBrowsers(browsers) {
+  $("#paired-empty").hidden = browsers.length > 0;
+  $("#paired").hidden = browsers.length === 0;
+  $("#paired tbody").replaceChildren(...browsers.map((b) => el("tr", { "data-client": b.id },
+    el("td", { text: `${b.browser} (${b.origin})` }),
+    el("td", { text: fmtTime(b.paired_at) }),
+    el("td", { text: fmtTime(b.last_seen) }),
+    el("td", { text: b.revoked ? `Revoked ${fmtTime(b.revoked_at)}` : "Paired" }),
+    el("td", {}, b.revoked ? "" : el("button", {
+      type: "button", class: "danger", text: "Revoke", "aria-label": `Revoke ${b.browser} paired ${fmtTime(b.paired_at)}`,
+      onclick: async () => {
+        try {
+          await drawBrowsers((await api("POST", `browsers/${encodeURIComponent(b.id)}/revoke`)).browsers);
+          say(`${b.browser} can no longer reach OnRecord. Pair it again to use it.`);
+          $("#browsers-heading").focus();
+        } catch (e) { showErrors($("#page-browsers"), e); }
+      },
+    })))));
+}
+
+// --- activity -------------------------------------------------------------------------------------
+
+function activityQuery() {
+  const form = $("#activity-filter");
+  const q = new URLSearchParams();
+  for (const name of ["from", "to", "site", "category"]) if (form.elements[name].value) q.set(name, form.elements[name].value);
+  return q.toString();
+}
+
+async function loadActivity() {
+  const form = $("#activity-filter");
+  const query = activityQuery();
+  $("#activity-export").href = `api/activity.csv${query ? `?${query}` : ""}`;
+  try {
+    const data = await api("GET", `activity${query ? `?${query}` : ""}`);
+    clearErrors(form);
+    const cats = $("#activity-category");
+    if (cats.options.length === 1) cats.append(...data.categories.map((c) => el("option", { value: c, text: c.replace(/_/g, " ") })));
+    $("#activity-count").textContent = data.entries.length === 1 ? "1 entry." : `${data.entries.length} entries.`;
+    $("#activity tbody").replaceChildren(...data.entries.map((e) => el("tr", {},
+      el("td", { text: fmtTime(e.time) }), el("td", { text: SITE_LABELS[e.site] || e.site }), el("td", { text: e.account }),
+      el("td", { text: CHANNEL_LABELS[e.channel] || e.channel }), el("td", { text: e.categories.join(", ").replace(/_/g, " ") }),
+      el("td", { text: e.decision }), el("td", { text: e.reason || "" }))));
+  } catch (e) {
+    focusField(showErrors(form, e));
+  }
+}
+
+function showActivity() {
+  const sites = $("#activity-site");
+  if (sites.options.length === 1) sites.append(...state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+  return loadActivity();
+}
+
+// --- about ----------------------------------------------------------------------------------------
+
+async function showAbout() {
+  const a = await api("GET", "about");
+  const facts = [
+    ["Version", a.version],
+    ["Data folder", a.data_folder],
+    ["Log folder", a.log_folder],
+    ["Keyring", a.keyring.secure ? `${a.keyring.backend} (secure)` : `Not usable: ${a.keyring.message}`],
+    ["Helper", `Running (process ${a.helper.pid}, for ${Math.round(a.helper.uptime_seconds / 60)} min)`],
+  ];
+  $("#about-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  $("#about-help").textContent = a.help;
+  await renderSettings($("#about-settings"));
+}
+
+// --- pages ------------------------------------------------------------------------------------------
+
+const SHOW = { accounts: showAccounts, policy: showPolicy, browsers: showBrowsers, activity: showActivity, about: showAbout,
+  profile: async () => { fillProfileForm(state.profile); await renderDisclaimers(state.profile && state.profile.policy_pack); } };
+
+function setMode(wizard) {
+  document.body.classList.toggle("wizard", wizard);
+  $("#nav").hidden = wizard;
+  $$("[data-wizard-only]").forEach((n) => { n.hidden = !wizard; });
+  $("#profile-heading").textContent = wizard ? "Welcome to OnRecord" : "Profile";
+  if (!wizard) {
+    $$("#profile-form [data-step]").forEach((s) => { s.hidden = s.hasAttribute("data-wizard-only"); });
+    $("#profile-save").hidden = false;
+    $("#profile-save").textContent = "Save profile";
+  }
+}
+
+async function route() {
+  clearErrors(document);
+  const wanted = location.hash.replace("#", "");
+  const wizard = !state.profile;
+  const page = wizard ? "wizard" : (PAGES.includes(wanted) ? wanted : "accounts");
+  const moved = state.page !== null && state.page !== page;
+  state.page = page;
+  setMode(wizard);
+  const section = wizard ? "profile" : page;
+  $$(".page").forEach((s) => { s.hidden = s.id !== `page-${section}`; });
+  $$("#nav a").forEach((a) => {
+    if (a.dataset.page === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+  document.title = `OnRecord: ${wizard ? "first steps" : $(`#nav a[data-page="${page}"]`).textContent}`;
+  try {
+    if (wizard) showStep(state.step);
+    else await SHOW[page]();
+  } catch (e) {
+    showErrors($(`#page-${section}`), e);
+  }
+  if (moved) $(`#${section}-heading`).focus();
+}
+
+async function start() {
+  const data = await api("GET", "state");
+  state.profile = data.profile;
+  state.choices = data.choices;
+  try {
+    state.packs = (await api("GET", "packs")).packs;
+  } catch (e) {
+    state.packs = [];
+  }
+  if (data.notice) say(data.notice);
+  renderChannelHelp();
+  renderProfileChoices();
+  fillProfileForm(state.profile);
+  wizardAccountsEditor();
+  $("#profile-form").addEventListener("submit", saveProfile);
+  $("#wizard-next").addEventListener("click", () => { if (checkStep(state.step)) showStep(state.step + 1); });
+  $("#wizard-back").addEventListener("click", () => showStep(state.step - 1));
+  $("#pair-new").addEventListener("click", async () => {
+    drawPairing(await api("POST", "pairing"));
+    say(`New pairing code: ${$("#pair-code").textContent.split("").join(" ")}`);
+  });
+  $("#activity-filter").addEventListener("submit", (e) => { e.preventDefault(); loadActivity(); });
+  $("#close-window").addEventListener("click", () => {
+    // The window's own bridge when it has one (a window opened by `onrecord settings`), else the helper.
+    if (window.pywebview && window.pywebview.api) window.pywebview.api.close();
+    else api("POST", "window/close").catch(() => window.close());
+  });
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+start().catch((e) => {
+  const problem = $("#problem");
+  problem.textContent = e.message;
+  problem.hidden = false;
+});
