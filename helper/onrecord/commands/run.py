@@ -1,6 +1,81 @@
-"""``onrecord run``."""
+"""``onrecord run [--no-window] [--port PORT]``: start the helper (and the settings window)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from onrecord.errors import BadInput
+from onrecord.logging_setup import setup_logging
+from onrecord.store import secrets, settings_store
+from onrecord.store.instance import InstanceLock
+
+log = logging.getLogger("onrecord.run")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("run", help="(not yet available)")
-    p.set_defaults(func=lambda a: p.error("not yet available"))
+    p = sub.add_parser("run", help="start the helper (and the settings window unless --no-window)")
+    p.add_argument("--no-window", action="store_true", help="serve the extension only; open no window")
+    p.add_argument("--port", type=int, metavar="PORT",
+                   help="serve on this port only (default: 47651, or the next free one up to 47655)")
+    p.set_defaults(func=run)
+
+
+def _open_window(url: str) -> None:
+    """The settings window runs on the main thread; when it closes, the helper keeps serving."""
+    from onrecord.ui.window import run_window
+    try:
+        run_window(url)
+    except NotImplementedError as exc:
+        log.warning("no settings window: %s", exc)
+    except Exception as exc:  # the window's edge: the extension must keep its helper
+        log.error("the settings window failed (%s); the helper keeps serving", type(exc).__name__)
+
+
+def run(args) -> int:
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise BadInput(f"--port: {args.port} is not a port number (1 to 65535)")
+    settings = settings_store.load()
+    log_path = setup_logging(settings["log_level"])
+    lock = InstanceLock().acquire()
+    server = None
+    try:
+        secrets.require_secure_backend()
+        from onrecord.app import create_app, settings_url
+        from onrecord.server.serve import HelperServer, candidate_ports
+        from onrecord.store import clients
+        clients.ensure_token_key()  # made here, once, so no two processes race to create it
+        app = create_app()
+        server = HelperServer(app, candidate_ports(args.port, settings["port"]))
+        lock.publish(server.port, server.url)
+        if settings_store.problem():
+            log.warning(settings_store.problem())
+        try:
+            app.extensions["onrecord_audit"].purge()
+        except Exception as exc:  # a broken activity log never stops the helper
+            log.warning("could not purge the activity log: %s", type(exc).__name__)
+
+        stop = threading.Event()
+
+        def on_signal(signum, frame):
+            stop.set()
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+
+        server.start()
+        log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
+        print(f"OnRecord is listening on {server.url}", flush=True)
+        if not args.no_window:
+            _open_window(settings_url(app))
+        while not stop.wait(0.5):
+            if not server._thread.is_alive():
+                log.error("the HTTP server stopped; exiting")
+                return 1
+        log.info("stopping")
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+        lock.release()
+        logging.shutdown()

@@ -1,0 +1,234 @@
+"""The guard: every request is judged here before any route sees it, OPTIONS included.
+
+In order, and the first refusal wins:
+
+1. ``Host`` is ``127.0.0.1:PORT`` or ``localhost:PORT`` with the helper's own port, else 403. This is
+   what stops DNS rebinding: a page on ``evil.example`` resolved to 127.0.0.1 still sends its own Host.
+2. ``/settings/...`` belongs to the settings window: only a same-origin ``Origin`` (or none, for a page
+   load) gets through, and authentication is left to the settings blueprint's own window secret. An
+   extension token means nothing there.
+3. ``GET /v1/health`` is open to all (it says only that OnRecord is here). Everything else needs an
+   extension ``Origin`` (``chrome-extension://`` + 32 letters a-p, ``moz-extension://`` + a UUID): a
+   missing, ``null`` or web origin is refused with 403, and no CORS header is given.
+4. A preflight from an extension origin is answered here (204), without a token (browsers send none).
+5. A route that acts refuses GET (405) before anything else is read.
+6. ``Authorization: Bearer TOKEN`` for every route but health and pair (401 when missing, wrong or
+   revoked; 403 when the token was paired from another origin). A token anywhere else is ignored.
+   Failed tokens and failed pairing codes are counted per origin: past the limit, 429.
+7. Bodies: ``application/json`` only (415), at most 256 KB (413), valid UTF-8 JSON, an object, nested
+   at most 32 deep (400). The parsed body is left in ``g.body`` for the route.
+
+CORS answers echo the one allowed origin with ``Vary: Origin``; never ``*``.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import threading
+import time
+
+from flask import Flask, Response, current_app, g, jsonify, request
+
+from onrecord.store import clients
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+EXTENSION_ORIGIN = re.compile(
+    r"^(?:chrome-extension://[a-p]{32}"
+    r"|moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+_BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,128})$")
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+PUBLIC_PATHS = ("/v1/health",)
+TOKENLESS_PATHS = ("/v1/health", "/v1/pair")
+SETTINGS_PREFIX = "/settings"
+
+
+class RateLimiter:
+    """At most ``limit`` failures per key in any ``window`` seconds; past that the key is refused."""
+
+    def __init__(self, limit: int, window: float):
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, collections.deque] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> collections.deque:
+        events = self._events.setdefault(key, collections.deque())
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        return events
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until the key may try again, or 0 when it may now."""
+        now = time.monotonic()
+        with self._lock:
+            events = self._recent(key, now)
+            if len(events) < self.limit:
+                return 0
+            return max(1, int(events[0] + self.window - now) + 1)
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._recent(key, time.monotonic()).append(time.monotonic())
+
+
+def refuse(status: int, code: str, message: str, headers: dict | None = None) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def json_depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return depth
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _own_hosts() -> tuple[str, ...]:
+    port = current_app.config.get("ONRECORD_PORT")
+    if not port:
+        return ()
+    return (f"127.0.0.1:{port}", f"localhost:{port}")
+
+
+def _acts(path: str) -> bool:
+    """True when the route at ``path`` accepts POST but not GET (a GET there is refused with 405)."""
+    adapter = current_app.url_map.bind("localhost")
+    methods = set()
+    for method in ("GET", "POST"):
+        try:
+            adapter.match(path, method=method)
+            methods.add(method)
+        except Exception:  # NotFound or MethodNotAllowed: the route does not take this method
+            pass
+    return methods == {"POST"}
+
+
+class Guard:
+    """Installs the checks above on ``app``; limits come from ``AUTH_FAILURE_LIMIT`` and ``PAIR_FAILURE_LIMIT``."""
+
+    def __init__(self, app: Flask):
+        self.auth_failures = RateLimiter(*app.config.get("AUTH_FAILURE_LIMIT", (10, 60)))
+        self.pair_failures = RateLimiter(*app.config.get("PAIR_FAILURE_LIMIT", (10, 60)))
+        app.extensions["onrecord_guard"] = self
+        app.before_request(self.before)
+        app.after_request(self.after)
+
+    def before(self):
+        g.cors_origin = None
+        g.client = None
+        host = request.headers.get("Host", "").lower()
+        if host not in _own_hosts():
+            return refuse(403, "forbidden", "this helper answers only on its own loopback address")
+        path = request.path
+        origin = request.headers.get("Origin")
+        if path == SETTINGS_PREFIX or path.startswith(SETTINGS_PREFIX + "/"):
+            if origin is not None and origin.lower() not in {f"http://{h}" for h in _own_hosts()}:
+                return refuse(403, "forbidden", "the settings pages answer only the settings window")
+            return None
+        if path in PUBLIC_PATHS and request.method in ("GET", "HEAD"):
+            if origin and EXTENSION_ORIGIN.match(origin):
+                g.cors_origin = origin
+            return None
+        if not origin or not EXTENSION_ORIGIN.match(origin):
+            return refuse(403, "forbidden", "only the OnRecord browser extension may call this helper")
+        g.cors_origin = origin
+        if request.method == "OPTIONS":
+            return self._preflight(origin)
+        if request.method in ("GET", "HEAD") and _acts(path):
+            return refuse(405, "method_not_allowed", "this route acts: use POST with a JSON body")
+        if path not in TOKENLESS_PATHS:
+            refused = self._authenticate(origin)
+            if refused is not None:
+                return refused
+        elif path == "/v1/pair":
+            wait = self.pair_failures.retry_after(origin)
+            if wait:
+                return refuse(429, "too_many_requests", "too many pairing attempts: wait and try again",
+                              {"Retry-After": str(wait)})
+        if request.method in _BODY_METHODS:
+            return self._read_body()
+        return None
+
+    def _preflight(self, origin: str) -> Response:
+        response = Response(status=204)
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    def _authenticate(self, origin: str) -> Response | None:
+        wait = self.auth_failures.retry_after(origin)
+        if wait:
+            return refuse(429, "too_many_requests", "too many failed tokens: wait and try again",
+                          {"Retry-After": str(wait)})
+        header = request.headers.get("Authorization")
+        if not header:
+            return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
+                          {"WWW-Authenticate": "Bearer"})
+        match = _BEARER.match(header.strip())
+        client = clients.authenticate(match.group(1)) if match else None
+        if client is None:
+            self.auth_failures.fail(origin)
+            return refuse(401, "unauthorized", "this browser is not paired, or its pairing was revoked",
+                          {"WWW-Authenticate": "Bearer"})
+        if client.origin != origin:
+            self.auth_failures.fail(origin)
+            return refuse(403, "forbidden", "this token was paired with another extension")
+        g.client = client
+        return None
+
+    def _read_body(self) -> Response | None:
+        if request.mimetype != "application/json":
+            return refuse(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return refuse(413, "too_large", f"the body is over {MAX_BODY_BYTES // 1024} KB")
+        raw = b""
+        while len(raw) <= MAX_BODY_BYTES:  # a stream may answer in pieces: read until the end or the limit
+            piece = request.stream.read(MAX_BODY_BYTES + 1 - len(raw))
+            if not piece:
+                break
+            raw += piece
+        if len(raw) > MAX_BODY_BYTES:
+            return refuse(413, "too_large", f"the body is over {MAX_BODY_BYTES // 1024} KB")
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            return refuse(400, "bad_input", f"the JSON is nested more than {MAX_DEPTH} deep")
+        except (UnicodeDecodeError, ValueError):
+            return refuse(400, "bad_input", "the body is not valid UTF-8 JSON")
+        if json_depth(body) > MAX_DEPTH:
+            return refuse(400, "bad_input", f"the JSON is nested more than {MAX_DEPTH} deep")
+        if not isinstance(body, dict):
+            return refuse(400, "bad_input", "the body must be a JSON object")
+        g.body = body
+        return None
+
+    def after(self, response: Response) -> Response:
+        response.vary.add("Origin")
+        origin = getattr(g, "cors_origin", None)
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+        else:
+            response.headers.pop("Access-Control-Allow-Origin", None)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def pairing_failed(self, origin: str) -> None:
+        self.pair_failures.fail(origin)

@@ -1,0 +1,101 @@
+"""Serving the app with waitress on 127.0.0.1: the port fallback, a serving thread, a clean stop.
+
+Waitress is a pure-Python production WSGI server that runs the same on Windows, macOS and Linux, so the
+packaged helper needs no compiler or C extension; it never exposes tracebacks.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import threading
+
+from flask import Flask
+from waitress import create_server
+from waitress import wasyncore
+
+from onrecord.errors import OnRecordError
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 47651
+FALLBACKS = 4  # 47651, then 47652 to 47655
+
+
+class PortUnavailable(OnRecordError):
+    code = "port_unavailable"
+
+
+def candidate_ports(explicit: int | None = None, first: int = DEFAULT_PORT) -> list[int]:
+    """``--port`` alone when given; otherwise the first port and the next four."""
+    if explicit:
+        return [int(explicit)]
+    return [first + i for i in range(FALLBACKS + 1)]
+
+
+def base_url(port: int) -> str:
+    return f"http://{HOST}:{port}"
+
+
+class HelperServer:
+    """A waitress server bound to the first free port of ``ports``; ``start()`` serves on a thread."""
+
+    def __init__(self, app: Flask, ports: list[int], threads: int = 4):
+        self.app = app
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.server = None
+        refused = []
+        for port in ports:
+            try:
+                self.server = create_server(
+                    app, host=HOST, port=port, threads=threads, ident="OnRecord",
+                    expose_tracebacks=False, clear_untrusted_proxy_headers=True,
+                    # The guard refuses bodies over 256 KB with a JSON answer; this bounds what waitress buffers.
+                    max_request_body_size=1024 * 1024, max_request_header_size=64 * 1024,
+                    channel_timeout=30,
+                )
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)):
+                    raise
+                refused.append(str(port))
+        if self.server is None:
+            raise PortUnavailable(f"port {', '.join(refused)} {'is' if len(refused) == 1 else 'are'} taken on {HOST}: "
+                                  "stop what uses it or choose another with --port")
+        self.port = int(self.server.effective_port)
+        self.url = base_url(self.port)
+        # The guard accepts only this port in Host; the settings window learns its URL from here.
+        app.config["ONRECORD_PORT"] = self.port
+        app.config["BASE_URL"] = self.url
+
+    def serve(self) -> None:
+        """Serve until ``stop()``: waitress's loop, one poll at a time so a stop is noticed within a second."""
+        server = self.server
+        try:
+            while not self._stop.is_set() and server._map:
+                wasyncore.loop(timeout=0.5, map=server._map, count=1)
+        finally:
+            server.task_dispatcher.shutdown()
+            wasyncore.close_all(server._map)
+
+    def start(self) -> "HelperServer":
+        self._thread = threading.Thread(target=self._serve_logged, name="onrecord-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve_logged(self) -> None:
+        try:
+            self.serve()
+        except Exception:  # the thread's edge: log, never die silently
+            log.exception("the HTTP server stopped on an error")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        try:
+            self.server.pull_trigger()
+        except Exception:  # already closed
+            pass
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,208 @@
+"""The activity log (``audit.sqlite3``, SQLite in WAL mode): what the user did with each prompt.
+
+Each event keeps the time, site, account, channel, rule ids, categories, the decision and any override
+reason. Never the draft's text and never a token: ``AuditEvent`` has no field that could hold them.
+Events older than the retention period (``audit_retention_days``, default 90) are deleted.
+
+The same database keeps the day each personal account was last reminded that posts are permanent
+(``reminded_today`` / ``mark_reminded``), so the reminder can follow ``reminder_frequency``.
+
+Every failure (a locked or broken database) is raised as ``AuditUnavailable``; callers on the check path
+catch it and carry on, so the log can never stop a check.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from onrecord import paths
+from onrecord.errors import BadInput, StorageError
+from onrecord.store.atomic import write_atomic
+from onrecord.store.database import connect, iso_time, transaction
+
+DECISIONS = ("acknowledged", "fixed", "overridden", "cancelled", "posted")
+DEFAULT_RETENTION_DAYS = 90
+CSV_COLUMNS = ("time", "site", "account", "channel", "rule_ids", "categories", "decision", "reason")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    site TEXT NOT NULL,
+    account TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    rule_ids TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS events_time ON events (time);
+CREATE TABLE IF NOT EXISTS reminders (
+    site TEXT NOT NULL,
+    account TEXT NOT NULL,
+    day TEXT NOT NULL,
+    PRIMARY KEY (site, account)
+);
+"""
+
+
+class AuditUnavailable(StorageError):
+    code = "audit_unavailable"
+    status = 503
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    site: str
+    account: str
+    channel: str
+    decision: str
+    rule_ids: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    reason: str | None = None
+    time: float = field(default_factory=time.time)
+
+    def to_json(self) -> dict:
+        return {"time": iso_time(self.time), "site": self.site, "account": self.account, "channel": self.channel,
+                "rule_ids": list(self.rule_ids), "categories": list(self.categories), "decision": self.decision,
+                "reason": self.reason}
+
+
+def _bound(value: date | datetime | str | None, end: bool) -> float | None:
+    """A filter bound as a timestamp. A date means the user's local day, whole (``end`` includes it)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadInput(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+    if isinstance(value, datetime):
+        return value.timestamp()
+    moment = datetime.combine(value, dtime.max if end else dtime.min)  # local time: the user's day
+    return moment.timestamp()
+
+
+def _defang(value: str | None) -> str | None:
+    # A cell that starts like a formula would run in a spreadsheet; a leading quote keeps it text.
+    if value and (value[0] in "=+-\t\r" or (value[0] == "@" and "(" in value)):
+        return "'" + value
+    return value
+
+
+class AuditLog:
+    """The activity log in one SQLite file (by default ``audit.sqlite3`` in the data folder)."""
+
+    def __init__(self, path: Path | None = None, retention_days: int | Callable[[], int] = DEFAULT_RETENTION_DAYS,
+                 timeout: float = 0.5):
+        """``retention_days`` may be a function, so a change in the settings applies without a restart."""
+        self.path = Path(path) if path else paths.audit_db_path()
+        self._retention = retention_days
+        self.timeout = timeout
+        self._last_purge = 0.0
+
+    def _connect(self):
+        return connect(self.path, _SCHEMA, timeout=self.timeout)
+
+    def _run(self, work):
+        try:
+            with self._connect() as conn:
+                return work(conn)
+        except (sqlite3.Error, OSError) as exc:
+            raise AuditUnavailable(f"the activity log could not be used: {exc}") from None
+
+    def record(self, event: AuditEvent) -> None:
+        """Add one event (and, at most hourly, delete events past the retention period)."""
+        if event.decision not in DECISIONS:
+            raise BadInput(f"unknown decision {event.decision!r} (decisions: {', '.join(DECISIONS)})")
+
+        def work(conn):
+            conn.execute(
+                "INSERT INTO events (time, site, account, channel, rule_ids, categories, decision, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.time, event.site, event.account, event.channel, json.dumps(list(event.rule_ids)),
+                 json.dumps(list(event.categories)), event.decision, event.reason))
+        self._run(work)
+        if time.time() - self._last_purge > 3600:
+            self.purge()
+
+    def purge(self, retention_days: int | None = None, now: float | None = None) -> int:
+        """Delete events older than the retention period; returns how many went."""
+        days = retention_days or (self._retention() if callable(self._retention) else self._retention)
+        cutoff = (now or time.time()) - days * 86400
+        deleted = self._run(lambda conn: conn.execute("DELETE FROM events WHERE time < ?", (cutoff,)).rowcount)
+        self._last_purge = time.time()
+        return deleted
+
+    def query(self, since: date | datetime | str | None = None, until: date | datetime | str | None = None,
+              site: str | None = None, category: str | None = None, decision: str | None = None,
+              limit: int | None = 500, offset: int = 0) -> list[AuditEvent]:
+        """Events, newest first, filtered by local dates (inclusive), site, category and decision."""
+        where, args = [], []
+        lo, hi = _bound(since, end=False), _bound(until, end=True)
+        if lo is not None:
+            where.append("time >= ?")
+            args.append(lo)
+        if hi is not None:
+            where.append("time <= ?")
+            args.append(hi)
+        if site:
+            where.append("site = ?")
+            args.append(site)
+        if category:
+            where.append("EXISTS (SELECT 1 FROM json_each(events.categories) WHERE value = ?)")
+            args.append(category)
+        if decision:
+            where.append("decision = ?")
+            args.append(decision)
+        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY time DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
+        rows = self._run(lambda conn: conn.execute(sql, args).fetchall())
+        return [AuditEvent(r["site"], r["account"], r["channel"], r["decision"], tuple(json.loads(r["rule_ids"])),
+                           tuple(json.loads(r["categories"])), r["reason"], r["time"]) for r in rows]
+
+    def export_csv(self, out: str | Path | TextIO, **filters) -> int:
+        """Write the events (filtered as ``query``, oldest first) as CSV; returns how many rows."""
+        events = list(reversed(self.query(limit=None, **filters)))
+        if isinstance(out, (str, Path)):
+            buf = io.StringIO()
+            _write_csv(buf, events)
+            write_atomic(Path(out), buf.getvalue())
+        else:
+            _write_csv(out, events)
+        return len(events)
+
+    # The permanence reminder's memory ------------------------------------------------------------
+
+    def reminded_today(self, site: str, account: str, today: str | None = None) -> bool:
+        day = today or date.today().isoformat()
+        row = self._run(lambda conn: conn.execute("SELECT day FROM reminders WHERE site = ? AND account = ?",
+                                                  (site, account)).fetchone())
+        return row is not None and row["day"] == day
+
+    def mark_reminded(self, site: str, account: str, today: str | None = None) -> None:
+        day = today or date.today().isoformat()
+
+        def work(conn):
+            with transaction(conn):
+                conn.execute("INSERT INTO reminders (site, account, day) VALUES (?, ?, ?) "
+                             "ON CONFLICT (site, account) DO UPDATE SET day = excluded.day", (site, account, day))
+        self._run(work)
+
+
+def _write_csv(fh: TextIO, events: Iterable[AuditEvent]) -> None:
+    writer = csv.writer(fh)
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        writer.writerow([iso_time(e.time), e.site, _defang(e.account), e.channel, " ".join(e.rule_ids),
+                         " ".join(e.categories), e.decision, _defang(e.reason) or ""])

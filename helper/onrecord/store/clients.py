@@ -1,0 +1,222 @@
+"""Pairing codes and paired browsers (``clients.sqlite3`` in the data folder).
+
+How a code travels between processes: ``onrecord pair`` (or the settings window) calls
+``new_pairing_code``, which stores a keyed hash of the code with its expiry in SQLite and the plain code
+in the system keyring. The helper checks a code sent to ``POST /v1/pair`` against the hash; the settings
+window shows the plain code with ``current_pairing_code``. There is one code at a time: a new one
+replaces the last. Five wrong tries void it; pairing with it spends it.
+
+Tokens are 256 random bits, answered once and never stored: the database keeps only
+HMAC-SHA256(token, key), with the key in the system keyring. A revoked client stays listed (so the user
+sees what was revoked) and its token stops working on the next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets as _random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from onrecord import paths
+from onrecord.errors import NotFound, OnRecordError
+from onrecord.store import secrets
+from onrecord.store.database import connect, iso_time, transaction
+
+PAIRING_TTL_SECONDS = 120
+MAX_WRONG_CODES = 5
+TOKEN_BYTES = 32  # 256 bits
+# Only one process updates last_seen per client per this many seconds, to keep writes rare.
+LAST_SEEN_EVERY = 30
+
+_KEY_NAME = "token-key"
+_CODE_NAME = "pairing-code"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clients (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    paired_at REAL NOT NULL,
+    last_seen REAL,
+    revoked_at REAL
+);
+CREATE TABLE IF NOT EXISTS pairing_code (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    code_hash TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    wrong_tries INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+class PairingRefused(OnRecordError):
+    """A code that is wrong, expired, spent or voided: the message says which, never what the code was."""
+
+    code = "pairing_refused"
+    status = 403
+
+
+@dataclass(frozen=True)
+class PairingCode:
+    code: str
+    expires_at: float  # seconds since the epoch
+
+    @property
+    def seconds_left(self) -> int:
+        return max(0, int(self.expires_at - time.time()))
+
+
+@dataclass(frozen=True)
+class Client:
+    """A paired browser as the user sees it: never its token."""
+
+    id: int
+    origin: str
+    paired_at: float
+    last_seen: float | None
+    revoked_at: float | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "origin": self.origin, "paired_at": iso_time(self.paired_at),
+                "last_seen": iso_time(self.last_seen), "revoked": self.revoked, "revoked_at": iso_time(self.revoked_at)}
+
+
+def db_path(home: Path | None = None) -> Path:
+    return (Path(home) if home else paths.home()) / "clients.sqlite3"
+
+
+def _digest(value: str, home: Path | None) -> str:
+    key = secrets.get_or_create_key(_KEY_NAME, home)
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def ensure_token_key(home: Path | None = None) -> None:
+    """Make the token key if there is none yet (the helper does this once at start)."""
+    secrets.get_or_create_key(_KEY_NAME, home)
+
+
+def _client(row) -> Client:
+    return Client(row["id"], row["origin"], row["paired_at"], row["last_seen"], row["revoked_at"])
+
+
+# Pairing codes ---------------------------------------------------------------------------------------
+
+def new_pairing_code(ttl_seconds: int = PAIRING_TTL_SECONDS, home: Path | None = None) -> PairingCode:
+    """Make a new 6-digit code valid for ``ttl_seconds`` (replacing any earlier one) and return it."""
+    code = f"{_random.randbelow(1_000_000):06d}"
+    now = time.time()
+    code_hash = _digest(code, home)
+    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
+        conn.execute("DELETE FROM pairing_code")
+        conn.execute("INSERT INTO pairing_code (id, code_hash, created_at, expires_at) VALUES (1, ?, ?, ?)",
+                     (code_hash, now, now + ttl_seconds))
+    secrets.set_secret(_CODE_NAME, code, home)
+    return PairingCode(code, now + ttl_seconds)
+
+
+def current_pairing_code(home: Path | None = None) -> PairingCode | None:
+    """The code the user should type now, or None when there is no live one (expired, spent or voided)."""
+    with connect(db_path(home), _SCHEMA) as conn:
+        row = conn.execute("SELECT code_hash, expires_at FROM pairing_code WHERE id = 1").fetchone()
+    if row is None or row["expires_at"] <= time.time():
+        return None
+    code = secrets.get_secret(_CODE_NAME, home)
+    if not code or not hmac.compare_digest(_digest(code, home), row["code_hash"]):
+        return None
+    return PairingCode(code, row["expires_at"])
+
+
+def _void_code(conn, home: Path | None) -> None:
+    conn.execute("DELETE FROM pairing_code")
+    secrets.delete_secret(_CODE_NAME, home)
+
+
+def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tuple[Client, str]:
+    """Pair ``origin`` if ``code`` is the live code: returns the new client and its token (the only copy).
+
+    A wrong code counts against the code; the fifth wrong one voids it. Raises ``PairingRefused``.
+    """
+    offered = _digest(str(code), home)
+    token = _random.token_urlsafe(TOKEN_BYTES)
+    token_hash = _digest(token, home)
+    now = time.time()
+    refusal = None
+    # The outcome is decided inside the transaction but raised after it, so a wrong try is counted.
+    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
+        row = conn.execute("SELECT code_hash, expires_at, wrong_tries FROM pairing_code WHERE id = 1").fetchone()
+        if row is None:
+            refusal = "no pairing code is active: run `onrecord pair` or open the settings window for a new one"
+        elif row["expires_at"] <= now:
+            _void_code(conn, home)
+            refusal = "the pairing code has expired: ask for a new one"
+        elif not hmac.compare_digest(offered, row["code_hash"]):
+            tries = row["wrong_tries"] + 1
+            if tries >= MAX_WRONG_CODES:
+                _void_code(conn, home)
+                refusal = (f"wrong pairing code; after {MAX_WRONG_CODES} wrong codes this one no longer works: "
+                           "ask for a new one")
+            else:
+                conn.execute("UPDATE pairing_code SET wrong_tries = ? WHERE id = 1", (tries,))
+                refusal = "wrong pairing code"
+        else:
+            _void_code(conn, home)
+            cur = conn.execute("INSERT INTO clients (origin, token_hash, paired_at, last_seen) VALUES (?, ?, ?, ?)",
+                               (origin, token_hash, now, now))
+            client_id = cur.lastrowid
+    if refusal:
+        raise PairingRefused(refusal)
+    return Client(client_id, origin, now, now, None), token
+
+
+# Paired clients --------------------------------------------------------------------------------------
+
+def authenticate(token: str, home: Path | None = None) -> Client | None:
+    """The live (not revoked) client whose token this is, or None.
+
+    Every stored hash is compared in constant time, so timing says nothing about which one came near.
+    """
+    if not token:
+        return None
+    wanted = _digest(token, home)
+    with connect(db_path(home), _SCHEMA) as conn:
+        rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
+        found = None
+        for row in rows:
+            if hmac.compare_digest(wanted, row["token_hash"]):
+                found = row
+        if found is None:
+            return None
+        now = time.time()
+        if found["last_seen"] is None or now - found["last_seen"] >= LAST_SEEN_EVERY:
+            try:
+                conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found["id"]))
+            except Exception:  # a busy database must not refuse a good token: last_seen can wait
+                pass
+    return _client(found)
+
+
+def list_clients(home: Path | None = None, include_revoked: bool = True) -> list[Client]:
+    """Paired browsers, oldest first."""
+    query = "SELECT * FROM clients" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
+    with connect(db_path(home), _SCHEMA) as conn:
+        return [_client(r) for r in conn.execute(query).fetchall()]
+
+
+def revoke(client_id: int, home: Path | None = None) -> Client:
+    """Revoke a paired browser: its token stops working on its next request. Revoking twice is harmless."""
+    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
+        row = conn.execute("SELECT * FROM clients WHERE id = ?", (int(client_id),)).fetchone()
+        if row is None:
+            raise NotFound(f"no paired browser has id {client_id} (see `onrecord clients`)")
+        if row["revoked_at"] is None:
+            conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
+        row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
+    return _client(row)

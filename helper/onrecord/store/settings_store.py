@@ -1,0 +1,69 @@
+"""The saved settings (``settings.json`` in the data folder), validated by ``onrecord.settings``.
+
+Writes are atomic. A file that cannot be read or no longer validates is kept aside (never deleted),
+the defaults are used, and ``problem()`` says what happened so the settings window can tell the user.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from onrecord import paths, settings
+from onrecord.errors import BadInput
+from onrecord.store.atomic import keep_aside, write_atomic
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_problem: str | None = None
+
+
+def settings_file(path: Path | None = None) -> Path:
+    return Path(path) if path else paths.settings_path()
+
+
+def problem() -> str | None:
+    """What went wrong the last time the settings were read (a corrupt file kept aside), or None."""
+    return _problem
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """Every setting: the saved values over the defaults. A corrupt file is kept aside and reported."""
+    global _problem
+    p = settings_file(path)
+    with _lock:
+        try:
+            raw = p.read_text("utf-8")
+        except FileNotFoundError:
+            return settings.defaults()
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise BadInput(f"expected an object of settings, got {type(data).__name__}")
+            return settings.validate(data, source=p.name)
+        except (ValueError, BadInput) as exc:
+            aside = keep_aside(p)
+            reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
+            _problem = (f"the saved settings could not be read ({reason}) and were kept aside as {aside}; "
+                        "the defaults are in use until you save")
+            log.error("settings.json could not be read and was kept aside as %s", aside)
+            return settings.defaults()
+
+
+def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+    """Validate ``values`` (unknown names and bad values are errors naming them) and save them atomically."""
+    global _problem
+    checked = settings.validate(values)
+    p = settings_file(path)
+    with _lock:
+        write_atomic(p, json.dumps(checked, indent=2, sort_keys=True) + "\n")
+        _problem = None
+    return checked
+
+
+def update(changes: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+    """Save ``changes`` over the current settings; returns all of them."""
+    return save({**load(path), **changes}, path)
