@@ -1,0 +1,165 @@
+// LinkedIn: the share box (a Quill editor in the "Create a post" modal), comments and replies under posts,
+// recommendations (context "reference"), and posting as yourself or as a Page you administer.
+(function () {
+  'use strict';
+  const R = OnRecordRead;
+
+  const selectors = {
+    // The share box's Quill editor inside the "Create a post" modal (feed-2026-11-20.html #share-modal).
+    shareEditor: '.share-creation-state .ql-editor[contenteditable="true"], ' +
+      '.share-creation-state div[role="textbox"][contenteditable="true"]',
+    // The share modal's body; "Edit post" reuses it with another heading (feed-2026-11-20.html).
+    shareState: '.share-creation-state',
+    // Comment and reply boxes under a post: Quill again, in .comments-comment-box / .comments-comment-texteditor
+    // (feed-2026-11-20.html: one comment box, one reply box).
+    commentEditor: '.comments-comment-box .ql-editor[contenteditable="true"], ' +
+      '.comments-comment-texteditor .ql-editor[contenteditable="true"], ' +
+      '.comments-comment-box div[role="textbox"][contenteditable="true"], ' +
+      '.comments-comment-texteditor div[role="textbox"][contenteditable="true"]',
+    commentBox: '.comments-comment-box, .comments-comment-texteditor',
+    // A reply to a comment: the box carries --reply or sits in a comment's replies (feed-2026-11-20.html).
+    replyBox: '.comments-comment-box--reply, .comments-reply-item, .comments-comment-item__nested-items, ' +
+      '.comments-comment-entity__nested-items',
+    // The recommendation form: a modal with a textarea (or Quill box) at /in/NAME/edit/forms/recommendation/
+    // (recommendation-2026-11-20.html).
+    recommendationDialog: '[role="dialog"], .artdeco-modal',
+    recommendationEditor: 'textarea, .ql-editor[contenteditable="true"], div[role="textbox"][contenteditable="true"]',
+    // The share modal's "Post" button (feed-2026-11-20.html .share-actions__primary-action).
+    shareButton: 'button.share-actions__primary-action',
+    // The comment box's submit button: "Post", or "Comment" in the 2024 redesign (--cr) (feed-2026-11-20.html).
+    commentButton: 'button[class*="comments-comment-box__submit-button"]',
+    // The recommendation modal's primary action, "Send" (recommendation-2026-11-20.html).
+    modalPrimary: '.artdeco-modal__actionbar button.artdeco-button--primary, [role="dialog"] footer button.artdeco-button--primary',
+    // The signed-in member's profile link in the feed's identity card (feed-2026-11-20.html .feed-identity-module).
+    meLink: '.feed-identity-module a[href*="/in/"], .profile-card-member-details a[href*="/in/"], ' +
+      '.global-nav__me a[href*="/in/"]',
+    // The member's name: the nav "Me" photo's alt text (feed-2026-11-20.html .global-nav__me-photo).
+    meName: 'img.global-nav__me-photo',
+    // The identity switcher next to a comment box: its image alt is who the comment will be posted as
+    // (feed-2026-11-20.html, company-admin-2026-11-20.html).
+    commentActor: 'button[aria-label*="switching identity" i] img[alt], .comments-comment-box__actor-toggle img[alt]',
+    // A Page's admin view: the company name heading (company-admin-2026-11-20.html).
+    pageName: '.org-top-card-primary-content__title, .org-admin-top-card__name, .org-page-navigation__title, h1',
+    // The post being commented on and its author's profile or company link (feed-2026-11-20.html).
+    post: '.feed-shared-update-v2, [data-urn*="urn:li:activity"], [data-id*="urn:li:activity"]',
+    postAuthor: '.update-components-actor__meta-link, .update-components-actor__container a[href*="/in/"], ' +
+      '.update-components-actor__container a[href*="/company/"], .feed-shared-actor__container-link',
+    // The card goes after the editor's container, below the text (feed-2026-11-20.html).
+    editorContainer: '.share-creation-state__text-editor, .editor-container, .comments-comment-box__form, ' +
+      '.comments-comment-texteditor',
+  };
+
+  const RECOMMENDATION_PATH = /\/recommendation(s)?\//i;
+  const RECOMMEND_HEADING = /recommend/i;
+
+  function slugFromHref(href) {
+    const m = /\/(in|company)\/([^/?#]+)/.exec(href || '');
+    return m ? decodeURIComponent(m[2]) : null;
+  }
+
+  function inRecommendation(editor) {
+    const loc = editor.ownerDocument.location;
+    const dialog = editor.closest(selectors.recommendationDialog);
+    const heading = dialog && dialog.querySelector('h1, h2, h3');
+    return RECOMMENDATION_PATH.test(loc ? loc.pathname : '') || Boolean(heading && RECOMMEND_HEADING.test(heading.textContent));
+  }
+
+  function recommendationEditors(root) {
+    const doc = root.ownerDocument || root;
+    const onForm = doc.location && RECOMMENDATION_PATH.test(doc.location.pathname);
+    return R.all(root, selectors.recommendationDialog)
+      .filter((d) => onForm || RECOMMEND_HEADING.test((d.querySelector('h1, h2, h3') || {}).textContent || ''))
+      .flatMap((d) => R.all(d, selectors.recommendationEditor));
+  }
+
+  function ownProfile(doc) {
+    const link = doc.querySelector(selectors.meLink);
+    const img = doc.querySelector(selectors.meName);
+    const name = img ? img.getAttribute('alt') : (link ? R.squash(link.textContent) : null);
+    return { handle: link ? slugFromHref(link.getAttribute('href')) : null, name: name || null };
+  }
+
+  // On a Page's admin view (/company/ID/admin/...) whatever is posted goes out as that Page.
+  function adminPage(doc) {
+    const m = /^\/company\/([^/]+)\/admin(\/|$)/.exec(doc.location ? doc.location.pathname : '');
+    if (!m) return null;
+    const heading = doc.querySelector(selectors.pageName);
+    return { handle: decodeURIComponent(m[1]), name: heading ? R.squash(heading.textContent) : null, asPage: true };
+  }
+
+  OnRecordSites.register({
+    id: 'linkedin',
+    selectors,
+
+    detect(location) {
+      return /(^|\.)linkedin\.com$/i.test(location.hostname);
+    },
+
+    findEditors(root) {
+      const found = new Set([...R.all(root, selectors.shareEditor), ...R.all(root, selectors.commentEditor),
+        ...recommendationEditors(root)]);
+      return Array.from(found);
+    },
+
+    editorKind(editor) {
+      if (editor.tagName === 'TEXTAREA') return 'textarea';
+      return editor.classList.contains('ql-editor') ? 'quill' : 'contenteditable';
+    },
+
+    readText(editor) {
+      return R.fieldText(editor);
+    },
+
+    findPostButton(editor) {
+      if (editor.closest(selectors.shareState)) return R.nearest(editor, selectors.shareButton);
+      if (editor.closest(selectors.commentBox)) return R.nearest(editor, selectors.commentButton, 8);
+      const dialog = editor.closest(selectors.recommendationDialog);
+      return dialog ? dialog.querySelector(selectors.modalPrimary) : null;
+    },
+
+    isSendKey() {
+      return false; // LinkedIn sends only by its buttons (and Ctrl/Cmd+Enter, which core handles)
+    },
+
+    account(document, editor) {
+      const own = ownProfile(document);
+      const page = adminPage(document);
+      const actor = editor && editor.closest(selectors.commentBox) ? R.nearest(editor, selectors.commentActor, 8) : null;
+      const actorName = actor ? actor.getAttribute('alt') : null;
+      if (actorName && own.name && R.squash(actorName) !== R.squash(own.name)) {
+        // The comment identity switcher is set to a Page the member manages.
+        return page && page.name === R.squash(actorName) ? page : { handle: R.squash(actorName), name: R.squash(actorName), asPage: true };
+      }
+      if (page) return page;
+      if (!own.handle && !own.name) return null;
+      return { handle: own.handle || own.name, name: own.name || undefined, asPage: false };
+    },
+
+    context(editor) {
+      if (inRecommendation(editor)) return 'reference';
+      const state = editor.closest(selectors.shareState);
+      if (state) {
+        const dialog = state.closest('[role="dialog"], .artdeco-modal') || state;
+        const heading = dialog.querySelector('h1, h2');
+        return heading && /^\s*edit/i.test(heading.textContent) ? 'edit' : 'post';
+      }
+      if (editor.closest(selectors.replyBox)) return 'reply';
+      return 'comment';
+    },
+
+    replyTo(editor) {
+      if (inRecommendation(editor)) {
+        const loc = editor.ownerDocument.location;
+        return slugFromHref(loc ? loc.pathname : '');
+      }
+      if (!editor.closest(selectors.commentBox)) return null;
+      const post = editor.closest(selectors.post);
+      const author = post && post.querySelector(selectors.postAuthor);
+      return author ? slugFromHref(author.getAttribute('href')) : null;
+    },
+
+    anchor(editor) {
+      return editor.closest(selectors.editorContainer) || editor.parentElement;
+    },
+  });
+})();

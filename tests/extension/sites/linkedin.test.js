@@ -1,0 +1,119 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadSite, typeInto, plain } = require('./load-site');
+
+const FEED = 'https://www.linkedin.com/feed/';
+
+function feed() {
+  return loadSite('linkedin', 'feed-2026-11-20.html', FEED);
+}
+
+test('linkedin: detected on linkedin.com only', () => {
+  const { adapter, window } = feed();
+  assert.equal(adapter.id, 'linkedin');
+  assert.equal(adapter.detect(window.location, window.document), true);
+  assert.equal(adapter.detect(new URL('https://uk.linkedin.com/in/x'), window.document), true);
+  assert.equal(adapter.detect(new URL('https://notlinkedin.com/'), window.document), false);
+});
+
+test('linkedin: finds the share box, the comment box and the reply box, all Quill', () => {
+  const { adapter, document } = feed();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 3);
+  assert.deepEqual(plain(editors.map((e) => adapter.editorKind(e))), ['quill', 'quill', 'quill']);
+  assert.deepEqual(plain(editors.map((e) => adapter.context(e))), ['post', 'comment', 'reply']);
+});
+
+test('linkedin: reads what was typed from the Quill model, line by line', () => {
+  const { adapter, window, document } = feed();
+  const [share] = adapter.findEditors(document);
+  assert.equal(adapter.readText(share), '');
+  typeInto(window, share, 'Proud of our team\nViews my own');
+  assert.equal(share.closest('.ql-container').__quill.getText(), 'Proud of our team\nViews my own\n');
+  assert.equal(adapter.readText(share), 'Proud of our team\nViews my own');
+});
+
+test('linkedin: the post button is the share modal\'s primary action; comments use their own submit', () => {
+  const { adapter, document } = feed();
+  const [share, comment, reply] = adapter.findEditors(document);
+  assert.ok(adapter.findPostButton(share).matches('button.share-actions__primary-action'));
+  const commentButton = adapter.findPostButton(comment);
+  assert.equal(commentButton.textContent.trim(), 'Comment');
+  assert.equal(commentButton.closest('form'), comment.closest('form'));
+  const replyButton = adapter.findPostButton(reply);
+  assert.equal(replyButton.textContent.trim(), 'Reply');
+  assert.notEqual(replyButton, commentButton);
+});
+
+test('linkedin: the page\'s own Post handler runs on click once there is text', () => {
+  const { adapter, window, document } = feed();
+  const [share] = adapter.findEditors(document);
+  typeInto(window, share, 'Hello');
+  adapter.findPostButton(share).click();
+  assert.deepEqual(plain(window.__posted), [{ kind: 'share', text: 'Hello' }]);
+});
+
+test('linkedin: the account is the member\'s profile slug and name, not a Page', () => {
+  const { adapter, document } = feed();
+  const [share, comment] = adapter.findEditors(document);
+  assert.deepEqual(plain(adapter.account(document, share)), { handle: 'raj-mehta', name: 'Raj Mehta', asPage: false });
+  assert.deepEqual(plain(adapter.account(document, comment)), { handle: 'raj-mehta', name: 'Raj Mehta', asPage: false });
+});
+
+test('linkedin: commenting as a Page through the identity switcher is asPage', () => {
+  const { adapter, document } = feed();
+  const [, comment] = adapter.findEditors(document);
+  document.querySelector('.comments-comment-box__actor-toggle img').setAttribute('alt', 'NHS Example Trust');
+  const account = adapter.account(document, comment);
+  assert.equal(account.asPage, true);
+  assert.equal(account.name, 'NHS Example Trust');
+});
+
+test('linkedin: a comment replies to the post author\'s profile', () => {
+  const { adapter, document } = feed();
+  const [share, comment, reply] = adapter.findEditors(document);
+  assert.equal(adapter.replyTo(share), null);
+  assert.equal(adapter.replyTo(comment), 'helen-ward-nhs');
+  assert.equal(adapter.replyTo(reply), 'helen-ward-nhs');
+});
+
+test('linkedin: the card goes after the editor container, never over the text', () => {
+  const { adapter, document } = feed();
+  for (const editor of adapter.findEditors(document)) {
+    const anchor = adapter.anchor(editor);
+    assert.ok(anchor.contains(editor), 'anchor wraps the editor, so the card placed after it is below the text');
+    assert.ok(!anchor.contains(adapter.findPostButton(editor)) || anchor.matches('.comments-comment-box__form'));
+  }
+  assert.equal(adapter.isSendKey({ key: 'Enter' }, adapter.findEditors(document)[1]), false);
+});
+
+test('linkedin: an "Edit post" modal is context edit', () => {
+  const { adapter, document } = feed();
+  document.getElementById('share-to-linkedin-modal__header').textContent = 'Edit post';
+  assert.equal(adapter.context(adapter.findEditors(document)[0]), 'edit');
+});
+
+test('linkedin: a recommendation is context reference, replying to the person recommended', () => {
+  const { adapter, window, document } = loadSite('linkedin', 'recommendation-2026-11-20.html',
+    'https://www.linkedin.com/in/sam-patel/edit/forms/recommendation/write/?profileUrn=x');
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 1);
+  const [editor] = editors;
+  assert.equal(adapter.editorKind(editor), 'textarea');
+  assert.equal(adapter.context(editor), 'reference');
+  assert.equal(adapter.replyTo(editor), 'sam-patel');
+  typeInto(window, editor, 'Sam is a superb manager.');
+  assert.equal(adapter.readText(editor), 'Sam is a superb manager.');
+  assert.equal(adapter.findPostButton(editor).textContent.trim(), 'Send');
+  assert.equal(adapter.account(document, editor).name, 'Raj Mehta');
+});
+
+test('linkedin: on a Page\'s admin view the account is the Page', () => {
+  const { adapter, document } = loadSite('linkedin', 'company-admin-2026-11-20.html',
+    'https://www.linkedin.com/company/nhs-example-trust/admin/page-posts/published/');
+  const [editor] = adapter.findEditors(document);
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: 'nhs-example-trust', name: 'NHS Example Trust', asPage: true });
+  assert.equal(adapter.context(editor), 'post');
+  assert.ok(adapter.findPostButton(editor).matches('.share-actions__primary-action'));
+});

@@ -1,0 +1,81 @@
+// Loads a saved site page into jsdom under the site's real address, lets the page's own scripts run (they
+// stand in for the site's editor and post action), then loads the extension's registry and one adapter, as
+// the manifest does. Returns the adapter as registered, with the page's window and document.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { JSDOM } = require('jsdom');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SITES = path.join(ROOT, 'extension', 'content', 'sites');
+const REGISTRY = path.join(ROOT, 'extension', 'content', 'core', 'registry.js');
+const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'sites');
+
+// Until the core registry is present, a registry with the same register() call.
+const FALLBACK_REGISTRY = `
+  window.OnRecordSites = window.OnRecordSites || { adapters: [], register(a) { this.adapters.push(a); return a; },
+    get(id) { return this.adapters.find((a) => a.id === id) || null; } };
+`;
+
+function fixturePath(site, file) {
+  return path.join(FIXTURES, site, file);
+}
+
+function loadSite(site, file, url, options = {}) {
+  const html = fs.readFileSync(fixturePath(site, file), 'utf8');
+  const dom = new JSDOM(html, {
+    url,
+    referrer: options.referrer,
+    runScripts: 'dangerously',
+    pretendToBeVisual: true,
+    beforeParse(window) {
+      if (options.beforeParse) options.beforeParse(window);
+    },
+  });
+  const { window } = dom;
+  window.eval(fs.existsSync(REGISTRY) ? fs.readFileSync(REGISTRY, 'utf8') : FALLBACK_REGISTRY);
+  window.eval(fs.readFileSync(path.join(SITES, '_read.js'), 'utf8'));
+  window.eval(fs.readFileSync(path.join(SITES, `${site}.js`), 'utf8'));
+  const adapter = window.OnRecordSites.get(site);
+  if (!adapter) throw new Error(`${site}.js did not register an adapter with id "${site}"`);
+  return { adapter, window, document: window.document, dom };
+}
+
+// Types text the way a browser does for a contenteditable or a textarea: a cancelable beforeinput per
+// character; when the page does not take it, the DOM (or the field's value) changes and input follows.
+function typeInto(window, el, text) {
+  el.focus();
+  for (const ch of text) {
+    const inputType = ch === '\n' ? 'insertParagraph' : 'insertText';
+    const before = new window.InputEvent('beforeinput', { inputType, data: ch, bubbles: true, cancelable: true, composed: true });
+    if (!el.dispatchEvent(before)) continue;
+    if (el.tagName === 'TEXTAREA' || el.tagName === 'INPUT') {
+      Object.getOwnPropertyDescriptor(window.HTMLTextAreaElement.prototype, 'value').set.call(el, el.value + ch);
+    } else {
+      const block = el.lastElementChild || el;
+      block.appendChild(window.document.createTextNode(ch));
+    }
+    el.dispatchEvent(new window.InputEvent('input', { inputType, data: ch, bubbles: true }));
+  }
+}
+
+// A paste carrying text, as a site's paste handler sees it (jsdom has no DataTransfer of its own).
+function pasteInto(window, el, text) {
+  const event = new window.Event('paste', { bubbles: true, cancelable: true });
+  const data = { 'text/plain': text };
+  Object.defineProperty(event, 'clipboardData', {
+    value: { types: ['text/plain'], getData: (type) => data[type] || '', items: [] },
+  });
+  return el.dispatchEvent(event);
+}
+
+function key(window, el, name, mods = {}) {
+  return new window.KeyboardEvent('keydown', { key: name, code: name, bubbles: true, cancelable: true, ...mods });
+}
+
+// Values made in the page's realm, as plain objects of this one, for deepEqual.
+function plain(value) {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+module.exports = { plain, loadSite, typeInto, pasteInto, key, fixturePath, FIXTURES, SITES };
