@@ -1,0 +1,109 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadSite, typeInto, plain } = require('./load-site');
+
+const NEW_POST = 'https://rajwrites.example/wp-admin/post-new.php';
+
+function gutenberg(url = NEW_POST) {
+  return loadSite('blog', 'gutenberg-2026-11-20.html', url);
+}
+function classic() {
+  return loadSite('blog', 'classic-2026-11-20.html', NEW_POST);
+}
+
+test('blog: WordPress is recognised by its editor markup on any host, not elsewhere', () => {
+  for (const page of [gutenberg('https://blog.example.org/wp-admin/post.php?post=1&action=edit'), classic()]) {
+    assert.equal(page.adapter.detect(page.window.location, page.document), true);
+  }
+  const other = loadSite('threads', 'home-2026-11-20.html', 'https://www.threads.net/');
+  const { adapter } = gutenberg();
+  assert.equal(adapter.detect(other.window.location, other.document), false);
+});
+
+test('blog: the block editor is one editor, kind gutenberg, context blog, account the blog host', () => {
+  const { adapter, document } = gutenberg();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 1);
+  const [editor] = editors;
+  assert.equal(adapter.editorKind(editor), 'gutenberg');
+  assert.equal(adapter.context(editor), 'blog');
+  assert.equal(adapter.replyTo(editor), null);
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: 'rajwrites.example', name: 'Raj Mehta' });
+});
+
+test('blog: reads the title and every block, as the post will read', () => {
+  const { adapter, window, document } = gutenberg();
+  const [editor] = adapter.findEditors(document);
+  typeInto(window, document.querySelector('.editor-post-title__input'), 'Commissioning update');
+  typeInto(window, editor.querySelector('.block-editor-rich-text__editable'), 'Our framework goes live.');
+  assert.equal(adapter.readText(editor), 'Commissioning update\n\nOur framework goes live.');
+  assert.equal(window.wp.data.select('core/block-editor').getBlocks()[0].attributes.content, 'Our framework goes live.');
+  // Text added through the block API lands in a new block that readText sees.
+  const block = window.wp.blocks.createBlock('core/paragraph', { content: 'Views my own.' });
+  window.wp.data.dispatch('core/block-editor').insertBlocks(block);
+  assert.equal(adapter.readText(adapter.findEditors(document)[0]), 'Commissioning update\n\nOur framework goes live.\n\nViews my own.');
+});
+
+test('blog: Publish is the button; lockPostSaving holds it as Gutenberg does', () => {
+  const { adapter, window, document } = gutenberg();
+  const [editor] = adapter.findEditors(document);
+  const button = adapter.findPostButton(editor);
+  assert.ok(button.matches('.editor-post-publish-button'));
+  window.wp.data.dispatch('core/editor').lockPostSaving('onrecord');
+  assert.equal(button.getAttribute('aria-disabled'), 'true');
+  button.click();
+  assert.deepEqual(plain(window.__posted), []);
+  window.wp.data.dispatch('core/editor').unlockPostSaving('onrecord');
+  button.click();
+  assert.equal(window.__posted.length, 1);
+});
+
+test('blog: updating a published post is context edit', () => {
+  const { adapter, document } = gutenberg();
+  document.querySelector('.editor-post-publish-button').textContent = 'Update';
+  assert.equal(adapter.context(adapter.findEditors(document)[0]), 'edit');
+});
+
+test('blog: the card goes under the title, above the blocks', () => {
+  const { adapter, document } = gutenberg();
+  const [editor] = adapter.findEditors(document);
+  const anchor = adapter.anchor(editor);
+  assert.ok(anchor.matches('.edit-post-visual-editor__post-title-wrapper'));
+  assert.ok(!anchor.contains(editor));
+});
+
+test('blog: the canvas iframe: editor found in the frame, button and account from the page', () => {
+  const { adapter, document } = gutenberg();
+  // WordPress 6.3+ draws the blocks in an "editor-canvas" iframe of the same origin.
+  const frame = document.createElement('iframe');
+  frame.name = 'editor-canvas';
+  document.querySelector('.edit-post-visual-editor').appendChild(frame);
+  const canvas = frame.contentDocument;
+  canvas.body.innerHTML = document.querySelector('.editor-styles-wrapper').outerHTML;
+  document.querySelector('.editor-styles-wrapper').remove();
+  const [editor] = adapter.findEditors(canvas);
+  assert.ok(editor);
+  assert.ok(adapter.findPostButton(editor).matches('.editor-post-publish-button'));
+  assert.equal(adapter.account(canvas, editor).handle, 'rajwrites.example');
+});
+
+test('blog: the classic editor: the content textarea, #publish, title and text read together', () => {
+  const { adapter, window, document } = classic();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 1);
+  const [editor] = editors;
+  assert.equal(adapter.editorKind(editor), 'textarea');
+  assert.equal(adapter.context(editor), 'blog');
+  assert.equal(adapter.findPostButton(editor).id, 'publish');
+  document.getElementById('title').value = 'Commissioning update';
+  typeInto(window, editor, 'Our framework goes live.');
+  assert.equal(adapter.readText(editor), 'Commissioning update\n\nOur framework goes live.');
+  assert.ok(adapter.anchor(editor).matches('#wp-content-wrap'));
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: 'rajwrites.example', name: 'Raj Mehta' });
+});
+
+test('blog: WordPress.com names the blog in the path', () => {
+  const { adapter, document } = gutenberg('https://wordpress.com/post/rajwrites.wordpress.com/12');
+  assert.equal(adapter.account(document).handle, 'rajwrites.wordpress.com');
+});

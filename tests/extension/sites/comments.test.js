@@ -1,0 +1,69 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadSite, typeInto, plain } = require('./load-site');
+
+const ARTICLE = 'https://www.theguardian.com/society/2026/nov/20/nhs-primary-care-commissioning-framework';
+const DISQUS = 'https://disqus.com/embed/comments/?base=default&f=examplenews&t_u=https%3A%2F%2Fwww.examplenews.co.uk%2Fhealth%2Fgp-funding&t_d=GP%20funding&s_o=default';
+
+function guardian() { return loadSite('comments', 'guardian-2026-11-20.html', ARTICLE); }
+function disqus(url = DISQUS, referrer) { return loadSite('comments', 'disqus-embed-2026-11-20.html', url, { referrer }); }
+
+test('comments: detected on the Guardian and in the Disqus embed, not on disqus.com itself', () => {
+  const g = guardian();
+  assert.equal(g.adapter.detect(g.window.location, g.document), true);
+  const d = disqus();
+  assert.equal(d.adapter.detect(d.window.location, d.document), true);
+  assert.equal(d.adapter.detect(new URL('https://disqus.com/home/'), d.document), false);
+});
+
+test('comments: the Guardian\'s comment and reply boxes are React textareas replying to theguardian.com', () => {
+  const { adapter, document } = guardian();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 2);
+  assert.deepEqual(plain(editors.map((e) => adapter.editorKind(e))), ['textarea', 'textarea']);
+  assert.deepEqual(plain(editors.map((e) => adapter.context(e))), ['comment', 'reply']);
+  assert.deepEqual(plain(editors.map((e) => adapter.replyTo(e))), ['theguardian.com', 'theguardian.com']);
+  assert.deepEqual(plain(adapter.account(document, editors[0])), { handle: 'Raj Mehta', name: 'Raj Mehta' });
+});
+
+test('comments: the Guardian\'s "Post your comment" submits what reached the form state', () => {
+  const { adapter, window, document } = guardian();
+  const [editor] = adapter.findEditors(document);
+  const button = adapter.findPostButton(editor);
+  assert.equal(button.textContent, 'Post your comment');
+  assert.equal(button.closest('form'), editor.closest('form'));
+  typeInto(window, editor, 'Good news for GPs');
+  assert.equal(adapter.readText(editor), 'Good news for GPs');
+  button.click();
+  assert.deepEqual(plain(window.__posted), [{ kind: 'comment', text: 'Good news for GPs' }]);
+  assert.equal(adapter.anchor(editor), editor);
+});
+
+test('comments: Disqus\'s contenteditable box, "Post as", the signed-in user from the user menu', () => {
+  const { adapter, document } = disqus();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 2);
+  assert.deepEqual(plain(editors.map((e) => adapter.editorKind(e))), ['contenteditable', 'contenteditable']);
+  assert.deepEqual(plain(editors.map((e) => adapter.context(e))), ['comment', 'reply']);
+  assert.match(adapter.findPostButton(editors[0]).textContent, /^Post as/);
+  assert.notEqual(adapter.findPostButton(editors[0]), adapter.findPostButton(editors[1]));
+  // The commenter is the user menu's name, not the author of the comment shown (HelenW).
+  assert.deepEqual(plain(adapter.account(document, editors[1])), { handle: 'Raj Mehta', name: 'Raj Mehta' });
+  assert.ok(adapter.anchor(editors[0]).matches('.textarea-outer-wrapper, .textarea-wrapper'));
+});
+
+test('comments: Disqus replies to the embedding news domain: t_u first, then the referrer', () => {
+  const { adapter, document } = disqus();
+  const [editor] = adapter.findEditors(document);
+  assert.equal(adapter.replyTo(editor), 'examplenews.co.uk');
+  const byReferrer = disqus('https://disqus.com/embed/comments/?base=default&f=examplenews', 'https://www.othernews.com/story/1');
+  assert.equal(byReferrer.adapter.replyTo(byReferrer.adapter.findEditors(byReferrer.document)[0]), 'othernews.com');
+});
+
+test('comments: Disqus reads the box\'s text, blocks as lines', () => {
+  const { adapter, document } = disqus();
+  const [editor] = adapter.findEditors(document);
+  editor.innerHTML = '<p>First line</p><p>Second line</p>';
+  assert.equal(adapter.readText(editor), 'First line\nSecond line');
+});
