@@ -29,8 +29,6 @@ OnRecordSites.register({
     // A post in a timeline or conversation and its author line. x/status-2026-11-20.html.
     tweet: 'article[data-testid="tweet"]',
     userName: '[data-testid="User-Name"]',
-    // A quoted post inside the compose modal (a quote is a post of one's own). x/home-2026-11-20.html.
-    quoted: '[data-testid="quoteTweet"]',
   },
 
   findEditors(root) {
@@ -74,8 +72,11 @@ OnRecordSites.register({
         return name ? { handle, name } : { handle };
       }
     }
-    const box = editor && this.composer(editor);
-    const avatar = box && box.querySelector(this.selectors.composerAvatar);
+    // The avatar sits beside the box's column, a level or two above the nearest container of the button.
+    let avatar = null;
+    for (let node = editor && this.composer(editor), up = 0; node && !avatar && up < 3; node = node.parentElement, up++) {
+      avatar = node.querySelector(this.selectors.composerAvatar);
+    }
     if (avatar) {
       const id = avatar.getAttribute('data-testid').slice('UserAvatar-Container-'.length);
       if (id) return { handle: `@${id}` };

@@ -1,0 +1,67 @@
+'use strict';
+// The toolbar popup: is the helper running and paired, pairing by the code the helper shows, and the
+// site and account OnRecord sees on the current tab. Everything goes through the background.
+(function () {
+  const statusEl = document.querySelector('[data-onrecord="status"]');
+  const form = document.getElementById('pair-form');
+  const codeEl = document.querySelector('[data-onrecord="pair-code"]');
+  const errorEl = document.getElementById('pair-error');
+  const pageEl = document.querySelector('[data-onrecord="page"]');
+  const CHANNELS = { personal: 'personal', official: 'official', corporate: 'corporate', unknown: 'not declared' };
+
+  function ask(message) {
+    return chrome.runtime.sendMessage(message).catch(() => null);
+  }
+
+  async function refresh() {
+    const status = await ask({ type: 'popup/status' });
+    if (!status || !status.running) {
+      statusEl.textContent = 'Not connected: the OnRecord helper is not running. Start OnRecord from your applications menu, or run "onrecord run".';
+      form.hidden = true;
+    } else if (!status.paired) {
+      statusEl.textContent = 'Connected to the OnRecord helper, not paired yet: enter the pairing code.';
+      form.hidden = false;
+    } else {
+      statusEl.textContent = 'Connected and paired with the OnRecord helper.';
+      form.hidden = true;
+    }
+    return status;
+  }
+
+  async function showPage() {
+    let tab = null;
+    try { [tab] = await chrome.tabs.query({ active: true, currentWindow: true }); } catch (err) { tab = null; }
+    if (!tab || tab.id === undefined) return;
+    let info = null;
+    try { info = await chrome.tabs.sendMessage(tab.id, { type: 'popup/page-info' }); } catch (err) { info = null; }
+    if (!info || !info.site) return;
+    const who = info.account && info.account.handle
+      ? `${info.account.handle}${info.channel ? ` (${CHANNELS[info.channel] || info.channel})` : ''}`
+      : 'account not recognised';
+    pageEl.textContent = `Site: ${info.site}. Posting as ${who}.`;
+  }
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    errorEl.hidden = true;
+    const code = codeEl.value.trim();
+    if (!/^\d{4,12}$/.test(code)) {
+      errorEl.textContent = 'The pairing code is the number OnRecord shows (digits only).';
+      errorEl.hidden = false;
+      codeEl.focus();
+      return;
+    }
+    const answer = await ask({ type: 'popup/pair', code });
+    if (answer && answer.ok) {
+      codeEl.value = '';
+      await refresh();
+    } else {
+      errorEl.textContent = (answer && answer.error) || 'Pairing failed.';
+      errorEl.hidden = false;
+      codeEl.select();
+    }
+  });
+
+  refresh().then((status) => { if (status && status.running && !status.paired) codeEl.focus(); });
+  showPage();
+})();

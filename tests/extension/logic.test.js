@@ -1,0 +1,137 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { EXTENSION } = require('./harness');
+
+function load(file) {
+  const context = vm.createContext({ setTimeout, clearTimeout, console });
+  vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'content', 'core', file), 'utf8'), context);
+  return context;
+}
+const L = load('logic.js').OnRecordLogic;
+// Arrays made inside the script's own context, as plain values of this one.
+const plain = (value) => JSON.parse(JSON.stringify(value));
+
+const p = (id, severity, category = 'disclaimer') => ({ id, severity, category, message: id, source: 's' });
+
+test('logic: info never holds; confirm and warn hold until answered', () => {
+  const result = { prompts: [p('a', 'info'), p('b', 'confirm'), p('c', 'warn')] };
+  assert.deepEqual(plain(L.unanswered(result, undefined).map((x) => x.id)), ['b', 'c']);
+  assert.deepEqual(plain(L.unanswered(result, new Set(['b'])).map((x) => x.id)), ['c']);
+  assert.deepEqual(plain(L.unanswered(result, new Set(['b', 'c']))), []);
+  assert.deepEqual(plain(L.unanswered(null, undefined)), []);
+});
+
+test('logic: acknowledge answers confirm prompts only; an override answers everything that holds', () => {
+  const open = [p('b', 'confirm'), p('c', 'warn')];
+  assert.deepEqual(plain(L.answeredBy('acknowledge', open)), ['b']);
+  assert.deepEqual(plain(L.answeredBy('override', open)), ['b', 'c']);
+  assert.deepEqual(plain(L.answeredBy('something-else', open)), []);
+});
+
+test('logic: an answer is bound to the account and the exact text', () => {
+  const key = L.answerKey('x', '@amyclarke', 'Hello');
+  assert.equal(key, L.answerKey('x', '@amyclarke', 'Hello'));
+  assert.notEqual(key, L.answerKey('x', '@AmyatDH', 'Hello'));
+  assert.notEqual(key, L.answerKey('x', '@amyclarke', 'Hello!'));
+  assert.notEqual(key, L.answerKey('linkedin', '@amyclarke', 'Hello'));
+});
+
+test('logic: the request key covers everything the helper looks at', () => {
+  const base = { site: 'x', account: '@a', text: 't', context: 'post', reply_to: null };
+  const key = L.requestKey(base);
+  for (const change of [{ site: 'linkedin' }, { account: '@b' }, { text: 'u' }, { context: 'reply' }, { reply_to: '@g' }]) {
+    assert.notEqual(L.requestKey({ ...base, ...change }), key, JSON.stringify(change));
+  }
+});
+
+test('logic: a fix is appended once, after one space', () => {
+  assert.equal(L.withFix('Proud of the team', 'Views my own.'), 'Proud of the team Views my own.');
+  assert.equal(L.withFix('Proud of the team\n', 'Views my own.'), 'Proud of the team Views my own.');
+  assert.equal(L.withFix('Proud. Views my own.', 'Views my own.'), 'Proud. Views my own.');
+  assert.equal(L.fixSuffix('Proud of the team', 'Views my own.'), ' Views my own.');
+  assert.equal(L.fixSuffix('Proud of the team ', 'Views my own.'), 'Views my own.');
+  assert.equal(L.fixSuffix('Proud. Views my own.', 'Views my own.'), '');
+  assert.equal(L.fixSuffix('', 'Views my own.'), 'Views my own.');
+  assert.equal(L.hasFix('a\nViews  my own.', 'Views my own.'), true);
+  assert.equal(L.hasFix('a', 'Views my own.'), false);
+});
+
+test('logic: the badge names the channel and the handle', () => {
+  assert.equal(L.badge({ channel: 'personal', handle: '@amyclarke' }), 'Personal · @amyclarke');
+  assert.equal(L.badge({ channel: 'official', handle: '@AmyatDH' }), 'Official · @AmyatDH');
+  assert.equal(L.badge({ channel: 'unknown', handle: '@new' }), 'Undeclared account · @new');
+  assert.equal(L.badge(null), 'Account not recognised');
+});
+
+test('logic: prompts are ordered warn, confirm, info and announced in one polite line', () => {
+  const sorted = L.sortPrompts([p('a', 'info', 'permanence'), p('b', 'warn', 'classified'), p('c', 'confirm')]);
+  assert.deepEqual(plain(sorted.map((x) => x.id)), ['b', 'c', 'a']);
+  assert.equal(L.announcement(sorted), 'OnRecord: 3 prompts (classified, disclaimer, permanence), 2 to answer before posting.');
+  assert.equal(L.announcement([]), 'OnRecord: nothing to flag in this draft.');
+});
+
+test('logic: the debouncer runs once, after the last call, per key', () => {
+  let now = 0;
+  const timers = new Map();
+  let next = 1;
+  const clock = {
+    setTimeout(fn, ms) { const id = next++; timers.set(id, { fn, at: now + ms }); return id; },
+    clearTimeout(id) { timers.delete(id); },
+  };
+  const tick = (ms) => {
+    now += ms;
+    for (const [id, t] of [...timers]) if (t.at <= now) { timers.delete(id); t.fn(); }
+  };
+  const d = L.debouncer(300, clock);
+  const runs = [];
+  d.schedule(1, () => runs.push('a1'));
+  tick(200);
+  d.schedule(1, () => runs.push('a2'));
+  d.schedule(2, () => runs.push('b'));
+  tick(299);
+  assert.deepEqual(runs, []);
+  assert.equal(d.isPending(1), true);
+  tick(1);
+  assert.deepEqual(runs.sort(), ['a2', 'b']);
+  d.schedule(1, () => runs.push('c'));
+  d.cancel(1);
+  tick(1000);
+  assert.equal(runs.includes('c'), false);
+});
+
+test('logic: the theme comes from the background colour', () => {
+  assert.ok(L.luminance('rgb(0, 0, 0)') < 0.5);
+  assert.ok(L.luminance('rgb(21, 32, 43)') < 0.5);
+  assert.ok(L.luminance('rgb(255, 255, 255)') > 0.5);
+  assert.equal(L.luminance('rgba(0, 0, 0, 0)'), null);
+  assert.equal(L.luminance('transparent'), null);
+});
+
+test('registry: adapters are checked when they register, and the first that detects the page wins', () => {
+  const R = load('registry.js').OnRecordSites;
+  const base = {
+    selectors: {}, findEditors: () => [], editorKind: () => 'textarea', readText: () => '',
+    findPostButton: () => null, isSendKey: () => false, account: () => null, context: () => 'post',
+    replyTo: () => null, anchor: (e) => e,
+  };
+  assert.throws(() => R.register({ ...base, id: 'x' }), /missing "detect"/);
+  assert.throws(() => R.register({ ...base, id: 'myspace', detect: () => true }), /unknown site id "myspace"/);
+  assert.throws(() => R.register({ ...base, id: 'blog', detect: () => true, readText: 'no' }), /"readText" must be a function/);
+  R.register({ ...base, id: 'x', detect: (loc) => loc.hostname === 'x.com' });
+  R.register({ ...base, id: 'mastodon', detect: () => { throw new Error('bug'); } });
+  R.register({ ...base, id: 'blog', detect: () => true });
+  assert.throws(() => R.register({ ...base, id: 'x', detect: () => true }), /registered twice/);
+  const quiet = console.warn;
+  console.warn = () => {};
+  try {
+    assert.equal(R.pick({ hostname: 'x.com' }, {}).id, 'x');
+    assert.equal(R.pick({ hostname: 'example.org' }, {}).id, 'blog');
+    assert.equal(R.pick({ hostname: 'x.com' }, {}, ['x']).id, 'blog');
+  } finally {
+    console.warn = quiet;
+  }
+});
