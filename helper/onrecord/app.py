@@ -28,7 +28,7 @@ from onrecord.store.audit import AuditLog
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask("onrecord")
+    app = Flask("onrecord", static_folder=None)  # nothing is served but the routes listed in docs/api.md
     app.config.update(
         DEBUG=False,  # never the Werkzeug debugger: it would run code for whoever reached it
         PROPAGATE_EXCEPTIONS=False,

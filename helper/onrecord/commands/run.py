@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 
 from onrecord.errors import BadInput
@@ -22,8 +24,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _no_display() -> bool:
+    # Without a display a Qt window aborts the whole process, and the extension would lose its helper.
+    return sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _open_window(url: str) -> None:
     """The settings window runs on the main thread; when it closes, the helper keeps serving."""
+    if _no_display():
+        log.warning("no display: the settings window cannot open here; the helper serves without it")
+        return
     from onrecord.ui.window import run_window
     try:
         run_window(url)
@@ -31,6 +41,14 @@ def _open_window(url: str) -> None:
         log.warning("no settings window: %s", exc)
     except Exception as exc:  # the window's edge: the extension must keep its helper
         log.error("the settings window failed (%s); the helper keeps serving", type(exc).__name__)
+
+
+def _close_window() -> None:
+    try:
+        from onrecord.ui.window import close_windows
+        close_windows()
+    except Exception as exc:  # no window open, or none available: nothing to close
+        log.debug("no window to close (%s)", type(exc).__name__)
 
 
 def run(args) -> int:
@@ -60,6 +78,8 @@ def run(args) -> int:
 
         def on_signal(signum, frame):
             stop.set()
+            if not args.no_window:
+                _close_window()
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
 

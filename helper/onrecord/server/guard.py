@@ -189,6 +189,7 @@ class Guard:
                           {"WWW-Authenticate": "Bearer"})
         if client.origin != origin:
             self.auth_failures.fail(origin)
+            g.cors_origin = None  # a stolen token's answer is not for that extension to read
             return refuse(403, "forbidden", "this token was paired with another extension")
         g.client = client
         return None

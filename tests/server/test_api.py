@@ -1,0 +1,187 @@
+"""The /v1 routes as the paired extension uses them, over real HTTP."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import yaml
+
+from onrecord import __version__
+from onrecord.policy.model import AccountInfo, CheckResult, Prompt
+from onrecord.store import settings_store
+from onrecord.store.audit import AuditLog
+
+from .support import CHROME, DRAFT
+
+
+def test_health_says_it_is_onrecord_without_credentials(served):
+    h = served(profile=None)
+    r = h.call("GET", "/v1/health", origin=None, token=None)
+    assert r.status_code == 200
+    assert r.json() == {"app": "onrecord", "status": "ok", "version": __version__, "api": 1}
+    r = h.call("GET", "/v1/health", token=None)
+    assert r.headers["Access-Control-Allow-Origin"] == CHROME
+
+
+def test_check_answers_the_contract_json(helper):
+    r = helper.call("POST", "/v1/check", json=DRAFT)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["account"] == {"site": "x", "handle": "@amyclarke", "channel": "personal"}
+    assert isinstance(body["prompts"], list)
+    for prompt in body["prompts"]:
+        assert {"id", "category", "severity", "message", "source"} <= set(prompt)
+    assert r.headers["Access-Control-Allow-Origin"] == CHROME
+
+
+def test_check_of_an_undeclared_account_says_unknown(helper):
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "account": "@somebodyelse"})
+    assert r.status_code == 200
+    assert r.json()["account"]["channel"] == "unknown"
+
+
+def test_bad_drafts_are_refused_naming_the_field(helper):
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "site": "myspace"})
+    assert r.status_code == 400 and "site" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "colour": "red"})
+    assert r.status_code == 400 and "colour" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/check", json={"site": "x", "text": "hello"})
+    assert r.status_code == 400 and "account" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "text": "   "})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_input"
+
+
+def test_without_a_profile_the_extension_is_told_to_set_one_up(served):
+    h = served(profile=None)
+    h.token = h.pair()
+    r = h.call("POST", "/v1/check", json=DRAFT)
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "no_profile" and "settings" in r.json()["error"]["message"]
+
+
+def test_channel_badge_for_declared_and_undeclared_accounts(helper):
+    r = helper.call("GET", "/v1/account", params={"site": "x", "handle": "x.com/AmyatDH"})
+    assert r.status_code == 200
+    assert r.json()["account"] == {"site": "x", "handle": "@AmyatDH", "channel": "official"}
+    r = helper.call("GET", "/v1/account", params={"site": "mastodon", "handle": "@amyc@mastodon.social"})
+    assert r.json()["account"]["channel"] == "personal" and r.json()["bio_has_disclaimer"] is True
+    r = helper.call("GET", "/v1/account", params={"site": "x", "handle": "@nobody"})
+    assert r.json()["account"]["channel"] == "unknown"
+    r = helper.call("GET", "/v1/account", params={"site": "nowhere", "handle": "@nobody"})
+    assert r.status_code == 400
+
+
+def test_declaring_an_account_saves_it_in_the_profile(helper):
+    r = helper.call("POST", "/v1/accounts", json={"site": "bluesky", "handle": "@amy.bsky.social", "channel": "personal",
+                                                  "bio_has_disclaimer": True})
+    assert r.status_code == 200, r.text
+    saved = yaml.safe_load((helper.home / "profile.yaml").read_text())
+    assert {"site": "bluesky", "handle": "@amy.bsky.social", "channel": "personal",
+            "bio_has_disclaimer": True} in saved["accounts"]
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "site": "bluesky", "account": "amy.bsky.social"})
+    assert r.json()["account"]["channel"] == "personal"
+    # Declaring it again with another channel replaces it rather than adding a second one.
+    helper.call("POST", "/v1/accounts", json={"site": "bluesky", "handle": "@amy.bsky.social", "channel": "official"})
+    saved = yaml.safe_load((helper.home / "profile.yaml").read_text())
+    assert [a["channel"] for a in saved["accounts"] if a["site"] == "bluesky"] == ["official"]
+    r = helper.call("POST", "/v1/accounts", json={"site": "x", "handle": "@a", "channel": "secret"})
+    assert r.status_code == 400 and "channel" in r.json()["error"]["message"]
+
+
+def test_decisions_go_to_the_audit_log_without_draft_text(helper):
+    r = helper.call("POST", "/v1/decisions", json={
+        "site": "x", "account": "@AmyatDH", "channel": "personal", "rule_ids": ["dh.political.party"],
+        "categories": ["political"], "decision": "overridden", "reason": "quoting the minister's public statement"})
+    assert r.status_code == 200 and r.json() == {"ok": True, "recorded": True}
+    events = AuditLog().query()
+    assert len(events) == 1
+    e = events[0]
+    # The profile's channel wins over what the page claimed.
+    assert (e.site, e.account, e.channel, e.decision) == ("x", "@AmyatDH", "official", "overridden")
+    assert e.rule_ids == ("dh.political.party",) and e.categories == ("political",)
+    assert e.reason == "quoting the minister's public statement"
+
+
+def test_an_override_needs_a_reason_and_decisions_are_named(helper):
+    base = {"site": "x", "account": "@amyclarke", "categories": ["conduct"]}
+    r = helper.call("POST", "/v1/decisions", json={**base, "decision": "overridden"})
+    assert r.status_code == 400 and "reason" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/decisions", json={**base, "decision": "shrugged"})
+    assert r.status_code == 400 and "decision" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/decisions", json={**base, "decision": "fixed", "categories": ["gossip"]})
+    assert r.status_code == 400 and "gossip" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/decisions", json={**base, "decision": "fixed", "text": "the draft"})
+    assert r.status_code == 400 and "text" in r.json()["error"]["message"]
+
+
+def test_a_locked_audit_database_never_stops_checks(helper):
+    AuditLog().query()  # make sure the file exists
+    blocker = sqlite3.connect(helper.home / "audit.sqlite3", timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        r = helper.call("POST", "/v1/check", json=DRAFT)
+        assert r.status_code == 200
+        r = helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "posted"})
+        assert r.status_code == 200 and r.json() == {"ok": True, "recorded": False}
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+
+def test_a_corrupt_audit_database_is_kept_aside_and_checks_go_on(helper):
+    (helper.home / "audit.sqlite3").write_bytes(b"this is not a database" * 100)
+    assert helper.call("POST", "/v1/check", json=DRAFT).status_code == 200
+    r = helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "cancelled"})
+    assert r.json()["recorded"] is True
+    assert list(helper.home.glob("audit.sqlite3.corrupt-*"))
+
+
+def test_extension_settings(helper):
+    assert helper.call("GET", "/v1/settings").json() == {"reminder_frequency": "first_post_of_day"}
+    settings_store.update({"reminder_frequency": "every_post"})
+    assert helper.call("GET", "/v1/settings").json() == {"reminder_frequency": "every_post"}
+
+
+# The permanence reminder on personal accounts follows reminder_frequency -----------------------------
+
+PERMANENCE = Prompt("dh.permanence", "permanence", "info", "Posts are public and permanent.", "DH 3.1")
+OTHER = Prompt("dh.political", "political", "warn", "Party politics.", "CS Code")
+
+
+def _result(channel: str) -> CheckResult:
+    return CheckResult(AccountInfo("x", "@amyclarke", channel), (PERMANENCE, OTHER))
+
+
+def _categories(result: CheckResult) -> list[str]:
+    return [p.category for p in result.prompts]
+
+
+def test_first_post_of_day_reminds_a_personal_account_once_a_day(served):
+    day = ["2026-11-20"]
+    h = served({"TODAY": lambda: day[0]})
+    service = h.app.extensions["onrecord_service"]
+    assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["permanence", "political"]
+    service.record_decision({"site": "x", "account": "@AmyClarke", "decision": "posted"})
+    assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["political"]
+    # Official and corporate accounts are reminded on every post.
+    assert "permanence" in _categories(service._apply_reminder_frequency(_result("official")))
+    day[0] = "2026-11-21"
+    assert "permanence" in _categories(service._apply_reminder_frequency(_result("personal")))
+
+
+def test_every_post_and_never(served):
+    h = served()
+    service = h.app.extensions["onrecord_service"]
+    service.record_decision({"site": "x", "account": "@amyclarke", "decision": "posted"})
+    settings_store.update({"reminder_frequency": "every_post"})
+    assert "permanence" in _categories(service._apply_reminder_frequency(_result("personal")))
+    settings_store.update({"reminder_frequency": "never"})
+    assert "permanence" not in _categories(service._apply_reminder_frequency(_result("personal")))
+    assert "permanence" in _categories(service._apply_reminder_frequency(_result("corporate")))
+
+
+def test_reminder_state_holds_no_draft_text(helper):
+    helper.call("POST", "/v1/check", json={**DRAFT, "text": "reminder-canary-7731 about my day"})
+    helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "posted"})
+    raw = b"".join(p.read_bytes() for p in helper.home.glob("audit.sqlite3*"))
+    assert b"reminder-canary-7731" not in raw
