@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from onrecord import __version__, paths
-from onrecord.errors import BadInput, OnRecordError, PackError
+from onrecord.errors import BadInput, OnRecordError
 from onrecord.profile import Profile
 from onrecord.store import profile_store
 
@@ -52,49 +52,44 @@ def _packs_module():
 
 
 def list_packs() -> list[dict]:
+    """The built-in packs: id, title and the organisation they are for."""
     packs = _packs_module()
-    out = []
-    for pack in packs.builtin_packs():
-        out.append({"id": pack.id, "name": pack.name, "organisation": getattr(pack, "organisation", None)})
-    return out
+    return [{"id": p["id"], "name": p["title"]} for p in packs.list_builtin()]
 
 
 def _load_pack(ref: str):
-    packs = _packs_module()
-    try:
-        return packs.load_pack(ref)
-    except OnRecordError:
-        raise
-    except Exception as exc:  # a pack file that does not load is bad input, named with its path
-        raise PackError(f"{ref}: {exc}") from None
-
-
-def check_pack_ref(ref: str) -> None:
-    """Raise a field error when ``ref`` is neither a built-in pack nor a pack file that loads."""
     from onrecord.ui.forms import FormError
     try:
-        _load_pack(ref)
+        return _packs_module().load_pack(ref)
     except OnRecordError as exc:
         raise FormError("policy_pack", exc.message) from None
+
+
+def check_pack_ref(ref: str) -> str:
+    """``ref`` as it should be saved (a pack file's full path), or a field error when it does not load."""
+    packs = _packs_module()
+    if ref and not packs.is_builtin_id(ref):
+        ref = str(Path(ref).expanduser().resolve())
+    _load_pack(ref)
+    return ref
+
+
+# What the pack's disclaimer wordings are for, in the user's words.
+WORDING_USES = {
+    "disclaimer": "On a personal post that touches work",
+    "short": "Where space is short",
+    "full": "In full, for example in your bio",
+    "blog": "On a personal blog",
+    "media": "When replying to the media",
+    "reference": "On a personal reference or recommendation",
+}
 
 
 def pack_detail(ref: str) -> dict:
-    from onrecord.ui.forms import FormError
-    try:
-        pack = _load_pack(ref)
-    except OnRecordError as exc:
-        raise FormError("policy_pack", exc.message) from None
-    rules = [{"id": r.id, "category": r.category, "severity": r.severity, "message": r.message,
-              "source": r.source, "url": getattr(r, "url", None)} for r in pack.rules]
-    disclaimers = [{"id": d_id, "text": text} for d_id, text in _disclaimers(pack)]
-    return {"id": pack.id, "name": pack.name, "rules": rules, "disclaimers": disclaimers}
-
-
-def _disclaimers(pack) -> list[tuple[str, str]]:
-    found = getattr(pack, "disclaimers", None) or {}
-    if isinstance(found, dict):
-        return [(k, v if isinstance(v, str) else v.get("text", "")) for k, v in found.items()]
-    return [(getattr(d, "id", str(i)), getattr(d, "text", str(d))) for i, d in enumerate(found)]
+    pack = _load_pack(ref)
+    disclaimers = [{"id": k, "use": WORDING_USES.get(k, k.replace("_", " ").capitalize()), "text": v}
+                   for k, v in pack.disclaimer.items() if isinstance(v, str) and v.strip()]
+    return {"id": pack.id, "name": pack.title, "rules": pack.rules_summary(), "disclaimers": disclaimers}
 
 
 def categories() -> list[str]:

@@ -124,8 +124,19 @@ def put_profile():
     if "accounts" not in data:
         # The profile page edits who you are; accounts have their own page and must not be lost.
         data = {**data, "accounts": [a.to_dict() for a in saved.accounts] if saved else []}
-    profile = forms.profile_from_form(data)
-    sources.check_pack_ref(profile.policy_pack)
+    # Every field is checked before answering, so all the messages show at once.
+    problems: list[dict] = []
+    if isinstance(data.get("policy_pack"), str) and data["policy_pack"].strip():
+        try:
+            data["policy_pack"] = sources.check_pack_ref(data["policy_pack"].strip())
+        except forms.FormError as exc:
+            problems += exc.fields
+    try:
+        profile = forms.profile_from_form(data)
+    except forms.FormError as exc:
+        problems = exc.fields + problems
+    if problems:
+        raise forms.FormError(problems[0]["field"], problems[0]["message"], problems[1:])
     sources.save_profile(profile)
     return jsonify({"profile": profile.to_dict()})
 

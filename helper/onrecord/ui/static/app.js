@@ -131,7 +131,13 @@ function showErrors(form, error, fieldMap = (f) => f) {
 
 function focusField(target) {
   if (!target) { $("#problem").focus(); return; }
-  const focusable = target.matches("fieldset") ? target.querySelector("input, select, textarea") : target;
+  let focusable = target;
+  if (target.matches("fieldset")) {
+    // A choice already made is where the user goes back to; a pack file choice means its path.
+    const checked = target.querySelector("input:checked");
+    focusable = checked && checked.id === "pack-file-choice" ? $("#f-pack_file")
+      : (checked || target.querySelector("input, select, textarea"));
+  }
   (focusable || target).focus();
 }
 
@@ -167,7 +173,7 @@ async function renderDisclaimers(ref) {
     box.replaceChildren(
       el("h2", { text: `Disclaimers ${pack.name} offers` }),
       el("p", { class: "hint", text: "When a personal post touches work, OnRecord can add one of these for you; or put one in your account's bio." }),
-      pack.disclaimers.map((d) => el("blockquote", { text: d.text })));
+      el("dl", {}, pack.disclaimers.map((d) => [el("dt", { text: d.use }), el("dd", {}, el("blockquote", { text: d.text }))])));
   }
   return pack;
 }
