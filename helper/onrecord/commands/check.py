@@ -1,6 +1,78 @@
-"""``onrecord check``."""
+"""``onrecord check``: check one draft against the policy pack, as the extension would (CONTRACT section 3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from onrecord.errors import BadInput, ProfileError
+from onrecord.policy.engine import check_text
+from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES
+from onrecord.profile import SITES, load_profile
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="(not yet available)")
-    p.set_defaults(func=lambda a: p.error("not yet available"))
+    p = sub.add_parser("check", help="check a draft post against your organisation's policy",
+                       description="Check a draft post against your organisation's social media policy.")
+    p.add_argument("--profile", metavar="FILE", help="profile (YAML or JSON); default: the saved profile")
+    p.add_argument("--site", required=True, metavar="SITE", help=f"one of: {', '.join(SITES)}")
+    p.add_argument("--account", required=True, metavar="HANDLE", help="the account the draft is posted from")
+    p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
+    p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("text", nargs="?", default="-", metavar="TEXT", help="the draft; - or nothing reads standard input")
+    p.set_defaults(func=run)
+
+
+def _profile(path: str | None):
+    if path:
+        return load_profile(path)
+    from onrecord.store import profile_store  # the saved profile is only needed without --profile
+
+    profile = profile_store.load_saved()
+    if profile is None:
+        raise ProfileError(f"no saved profile in {profile_store.saved_path().parent}: "
+                           "pass --profile FILE or run `onrecord profile import FILE`")
+    return profile
+
+
+def read_draft(text: str) -> str:
+    """The draft from the argument, or from standard input for ``-``; bytes checked before decoding."""
+    if text != "-":
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput("the draft is not UTF-8 text") from None
+        return text
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(MAX_DRAFT_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8")
+    if len(raw) > MAX_DRAFT_BYTES:
+        raise BadInput(f"the draft is over {MAX_DRAFT_BYTES // 1024} KB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"standard input is not UTF-8 text (byte {exc.start + 1})") from None
+
+
+def format_result(result) -> str:
+    acc = result.account
+    lines = [f"{acc.site} {acc.handle} ({acc.channel} account)"]
+    if not result.prompts:
+        lines.append("No prompts: nothing in this draft needs a reminder.")
+    for p in result.prompts:
+        lines.append(f"- {p.category} [{p.severity}]: {p.message}")
+        lines.append(f"    Source: {p.source}")
+        if p.fix is not None:
+            lines.append(f"    Fix: add \"{p.fix.text}\"")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    profile = _profile(args.profile)
+    text = read_draft(args.text)
+    result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_result(result))
+    return 0

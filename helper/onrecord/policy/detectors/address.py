@@ -1,0 +1,33 @@
+"""Street addresses: a house number then a street name (``14 Elm Road``, ``3a Church St``).
+
+Well-known public addresses (``10 Downing Street``) are listed in the pack as ``public_addresses``
+and do not count: they are workplaces, not someone's home.
+"""
+
+from __future__ import annotations
+
+import re
+
+from onrecord.policy.detectors import options
+
+KEYS = ("street_address",)
+
+_STREET_TYPES = (
+    "Road", "Rd", "Street", "St", "Lane", "Ln", "Avenue", "Ave", "Close", "Drive", "Dr", "Way",
+    "Crescent", "Cres", "Gardens", "Gdns", "Place", "Pl", "Terrace", "Grove", "Court", "Ct", "Hill",
+    "Row", "Square", "Sq", "Mews", "Walk", "Rise", "View", "Parade", "Green", "Park", "Vale", "Wharf",
+)
+_ADDRESS = re.compile(
+    r"\b(?:[Ff]lat \d+[A-Za-z]?,? )?\d{1,4}[A-Za-z]?,?\s+((?:[A-Z][a-z'\u2019]+\s+){1,3}(?:"
+    + "|".join(_STREET_TYPES) + r"))\b\.?"
+)
+
+
+def find(text: str, public=()) -> list[str]:
+    return [m.group(0) for m in _ADDRESS.finditer(text) if m.group(1).lower() not in public]
+
+
+def compile(key, value, ctx):
+    options(value, {})
+    public = frozenset(a.lower() for a in ctx.pack_value("public_addresses", ()))
+    return lambda scan: bool(find(scan.text, public))

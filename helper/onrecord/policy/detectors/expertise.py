@@ -1,0 +1,32 @@
+"""Whether an official post strays outside the author's declared expertise.
+
+The pack lists policy topics (``topics:``, each a lexicon). The profile's expertise and job title are
+read with the same lexicons to find the topics the author covers; the draft is off-expertise when it
+names at least one topic and none of them is the author's (nor any phrase of the declared expertise).
+A post that names no policy topic at all ("Thread below on how they work") is never flagged.
+"""
+
+from onrecord.policy.detectors import options
+
+KEYS = ("off_expertise",)
+
+DECLARED_LEXICON = "@profile.expertise"
+TOPIC_PREFIX = "topic:"
+
+
+def topics_in(hits) -> set[str]:
+    return {name[len(TOPIC_PREFIX):] for name in hits if name.startswith(TOPIC_PREFIX)}
+
+
+def compile(key, value, ctx):
+    options(value, {})
+
+    def check(scan) -> bool:
+        found = topics_in(scan.hits)
+        if not found:
+            return False
+        if DECLARED_LEXICON in scan.hits or found & scan.facts.expertise_topics:
+            return False
+        return True
+
+    return check

@@ -1,0 +1,147 @@
+"""Lexicons: phrases matched on word boundaries, with inflections, in one pass over the draft.
+
+Every phrase of every lexicon a pack (and the profile) uses goes into one ``PhraseIndex`` keyed by
+its first word, so a draft is tokenised once and each token costs one dictionary look-up, whatever
+the number of terms. Phrase syntax in pack files:
+
+- ``board meeting``: the last word also matches its plurals and possessive (``board meetings``);
+- ``whistleblow*``: the last word also matches verb forms (``whistleblowing``, ``whistleblower``);
+- ``=ward``: exactly this, no inflections.
+
+Hyphenated words match written either way (``cover-up``, ``cover up``; ``well-being``, ``wellbeing``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words: letters and digits, an optional leading @ (handles), one optional apostrophe part (I'm, child's).
+TOKEN_RE = re.compile(r"@?[a-z0-9]+(?:'[a-z]+)?")
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_VOWELS = set("aeiou")
+
+
+def fold(text: str) -> str:
+    """Lower case with typographic apostrophes and dashes made plain, so one spelling matches."""
+    return text.translate(_FOLD).lower()
+
+
+def tokenize(folded: str) -> list[str]:
+    return TOKEN_RE.findall(folded)
+
+
+def _plurals(word: str) -> set[str]:
+    forms = {word, word + "'s", word + "s'"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        forms.add(word[:-1] + "ies")
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word + "es")
+    else:
+        forms.add(word + "s")
+    return forms
+
+
+def _verb_forms(word: str) -> set[str]:
+    forms = _plurals(word)
+    stem = word[:-1] if word.endswith("e") else word
+    forms |= {stem + "ed", stem + "ing", stem + "er", stem + "ers"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        forms |= {word[:-1] + "ied", word + "ing"}
+    if (len(word) <= 4 and len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"}
+            and word[-2] in _VOWELS and word[-3] not in _VOWELS):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing", word + word[-1] + "er"}
+    return forms
+
+
+def variants(phrase: str) -> set[tuple[str, ...]]:
+    """Every token sequence a phrase stands for, per the syntax in the module docstring."""
+    exact = phrase.startswith("=")
+    verb = phrase.endswith("*")
+    body = fold(phrase.strip("=*").strip())
+    spellings = {body}
+    if "-" in body:
+        spellings |= {body.replace("-", " "), body.replace("-", "")}
+    out: set[tuple[str, ...]] = set()
+    for spelling in spellings:
+        words = tokenize(spelling)
+        if not words:
+            continue
+        last = words[-1]
+        if exact or last.startswith("@") or last.isdigit():
+            lasts = {last}
+        else:
+            lasts = _verb_forms(last) if verb else _plurals(last)
+        for form in lasts:
+            out.add(tuple(words[:-1]) + (form,))
+    return out
+
+
+class PhraseIndex:
+    """Phrases of many lexicons, found in one pass over a token list."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, list[tuple[list[str], str]]] = {}
+        self._except: dict[str, str] = {}
+        self.terms = 0
+
+    def add(self, lexicon: str, phrases, exceptions=()) -> None:
+        for phrase in phrases:
+            for words in variants(phrase):
+                self._first.setdefault(words[0], []).append((list(words[1:]), lexicon))
+                self.terms += 1
+        if exceptions:
+            # An exception phrase ("insurance policy") cancels a hit of the lexicon it overlaps.
+            ex = lexicon + "!except"
+            self._except[lexicon] = ex
+            self.add(ex, exceptions)
+
+    def merged(self, other: "PhraseIndex") -> "PhraseIndex":
+        new = PhraseIndex()
+        for src in (self, other):
+            for first, entries in src._first.items():
+                new._first.setdefault(first, []).extend(entries)
+            new._except.update(src._except)
+            new.terms += src.terms
+        return new
+
+    def scan(self, tokens: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """``{lexicon: [(start, end), ...]}`` in token positions."""
+        hits: dict[str, list[tuple[int, int]]] = {}
+        get = self._first.get
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            entries = get(tok)
+            if entries is None:
+                continue
+            for rest, lexicon in entries:
+                k = len(rest)
+                if k and (i + k >= n or tokens[i + 1:i + 1 + k] != rest):
+                    continue
+                hits.setdefault(lexicon, []).append((i, i + 1 + k))
+        if self._except:
+            for lexicon, ex in self._except.items():
+                if lexicon in hits and ex in hits:
+                    spans = hits[ex]
+                    kept = [h for h in hits[lexicon] if not any(s <= h[0] < e or h[0] <= s < h[1] for s, e in spans)]
+                    if kept:
+                        hits[lexicon] = kept
+                    else:
+                        del hits[lexicon]
+        return hits
+
+
+KEYS = ("lexicon", "phrases")
+
+
+def compile(key, value, ctx):
+    """``lexicon: NAME`` (or a list of names): any phrase of them. ``phrases: [...]``: an inline list."""
+    if key == "phrases":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ValueError("phrases: expected a non-empty list of phrases")
+        names = [ctx.inline_lexicon(value)]
+    else:
+        names = [ctx.lexicon_ref(n) for n in (value if isinstance(value, list) else [value])]
+    if len(names) == 1:
+        name = names[0]
+        return lambda scan: name in scan.hits
+    return lambda scan: any(n in scan.hits for n in names)

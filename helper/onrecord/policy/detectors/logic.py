@@ -1,0 +1,19 @@
+"""Combining triggers: ``all`` of them, ``any`` of them, ``not`` one, or ``use`` a named trigger set."""
+
+KEYS = ("all", "any", "not", "use")
+
+
+def compile(key, value, ctx):
+    if key == "use":
+        if not isinstance(value, str):
+            raise ValueError("use: expected the name of a trigger set from the pack's `triggers:`")
+        return ctx.named(value)
+    if key == "not":
+        inner = ctx.compile(value)
+        return lambda scan: not inner(scan)
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"{key}: expected a non-empty list of triggers")
+    parts = tuple(ctx.compile(v) for v in value)
+    if key == "all":
+        return lambda scan: all(p(scan) for p in parts)
+    return lambda scan: any(p(scan) for p in parts)

@@ -1,0 +1,57 @@
+"""Security classification markings, told apart from the same words used ordinarily.
+
+OFFICIAL-SENSITIVE (hyphenated, any case) and TOP SECRET in capitals are markings wherever they are.
+SECRET, CONFIDENTIAL, RESTRICTED, PROTECT and OFFICIAL are markings when written in capitals the way a
+marking is (at the head of a line, before a colon or dash, in brackets, before "document", "briefing"...)
+or when the draft says something was marked, classified or stamped with them. "The secret to good
+sourdough", "it's official", "confidential helpline" and a draft shouted all in capitals are not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from onrecord.policy.detectors import options
+
+KEYS = ("marking",)
+
+_LEVELS = r"(?:OFFICIAL|SECRET|TOP SECRET|CONFIDENTIAL|RESTRICTED|PROTECT)"
+_DOC = (r"(?:document|doc|docs|documents|briefing|briefings|brief|report|reports|paper|papers|file|files|"
+        r"memo|minutes|annex|email|material|information|intelligence|slides|submission|note|cable)")
+
+_ALWAYS = re.compile(
+    r"\bofficial[\s\u2011\-]*-[\s\-]*sensitive\b|\bofficial-sensitive\b|\bOFFICIAL[ _]SENSITIVE\b|"
+    r"\bOfficial Sensitive\b|\bTOP[ \-]SECRET\b|\bUK (?:SECRET|TOP SECRET|OFFICIAL)\b|"
+    r"\bSECRET UK EYES ONLY\b|\bOFFICIAL[- ]SENSITIVE\b",
+)
+_SAID_MARKED = re.compile(
+    r"\b(?:marked|classified|stamped|labelled|labeled|graded|protectively marked|classification(?: of)?|"
+    r"marking(?: of)?|security marking)\s+(?:as\s+|at\s+)?[\"'\u2018\u201c(]?"
+    r"(?:official[\s\-]sensitive|top secret|secret|confidential|restricted|protect)\b",
+    re.IGNORECASE,
+)
+_CAPS = re.compile(
+    r"(?:^|[\n\[(|])\s*" + _LEVELS + r"\b"  # at the head of a line or in brackets
+    r"|\b" + _LEVELS + r"\s*(?::|\s-\s|\]|\)|--|\u2013|\u2014)"  # SECRET: ... / (SECRET)
+    r"|\b" + _LEVELS + r"\s+(?i:" + _DOC + r")\b"  # SECRET briefing
+)
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def find(text: str) -> bool:
+    """Whether ``text`` carries a security marking."""
+    if _ALWAYS.search(text) or _SAID_MARKED.search(text):
+        return True
+    if _mostly_capitals(text):
+        # Shouting is not marking; only the unmistakable forms above count then.
+        return False
+    return _CAPS.search(text) is not None
+
+
+def compile(key, value, ctx):
+    options(value, {})
+    return lambda scan: find(scan.text)

@@ -1,0 +1,69 @@
+"""Proximity: a phrase of one lexicon within N words of a phrase of another.
+
+Each side is a lexicon name, a list of them, or ``{regex: ...}`` for things words cannot list (an age
+written "84", a bed number); regular-expression matches are turned into word positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from onrecord.policy.detectors import as_list, options
+from onrecord.policy.detectors.lexicon import TOKEN_RE
+
+KEYS = ("near",)
+
+
+def _token_starts(scan) -> list[int]:
+    starts = scan.memo.get("token_starts")
+    if starts is None:
+        starts = scan.memo["token_starts"] = [m.start() for m in TOKEN_RE.finditer(scan.folded)]
+    return starts
+
+
+def _side(value, ctx):
+    """A function scan -> [(start, end)] word spans for one side of the proximity."""
+    if isinstance(value, dict):
+        if set(value) - {"regex", "case"} or not isinstance(value.get("regex"), str):
+            raise ValueError("near: a side is a lexicon name, a list of them, or {regex: ..., case: sensitive}")
+        flags = 0 if value.get("case") == "sensitive" else re.IGNORECASE
+        try:
+            rx = re.compile(value["regex"], flags)
+        except re.error as exc:
+            raise ValueError(f"near: not a valid regular expression: {exc}") from None
+
+        def spans(scan):
+            found = []
+            for m in rx.finditer(scan.text):
+                starts = _token_starts(scan)
+                a = bisect.bisect_left(starts, m.start())
+                b = max(a + 1, bisect.bisect_left(starts, m.end()))
+                found.append((a, b))
+            return found
+        return spans
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        parts = [_side(v, ctx) for v in value]
+        return lambda scan: [h for part in parts for h in part(scan)]
+    names = [ctx.lexicon_ref(n) for n in as_list(value)]
+    return lambda scan: [h for n in names for h in scan.hits.get(n, ())]
+
+
+def compile(key, value, ctx):
+    opts = options(value, {"a": None, "b": None, "within": 6})
+    if not opts["a"] or not opts["b"]:
+        raise ValueError("near: needs `a` and `b` (lexicon names, lists of names, or {regex: ...})")
+    within = opts["within"]
+    if not isinstance(within, int) or isinstance(within, bool) or within < 0:
+        raise ValueError("near: `within` must be a whole number of words")
+    side_a, side_b = _side(opts["a"], ctx), _side(opts["b"], ctx)
+
+    def check(scan) -> bool:
+        pa = side_a(scan)
+        if not pa:
+            return False
+        pb = side_b(scan)
+        # Distance in words between the two phrases (0 when they touch or overlap).
+        return any(max(sb - ea, sa - eb, 0) <= within for sa, ea in pa for sb, eb in pb if (sa, ea) != (sb, eb))
+
+    return check

@@ -1,0 +1,70 @@
+"""NHS numbers: ten digits whose last is a modulus 11 check digit.
+
+A number written the way NHS numbers are (3 3 4, with spaces or dashes) and valid is reported on its
+own; ten digits run together are reported only when a context word (NHS, patient, referral...) is near,
+since order, ticket and account references are ten digits too. Numbers outside the issued ranges,
+and ones like 0000000000 or 4444444444, are never NHS numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from onrecord.policy.detectors import options
+
+KEYS = ("nhs_number",)
+
+_CANDIDATE = re.compile(r"(?<![\d\-/.])(\d{3})([ \-]?)(\d{3})\2(\d{4})(?![\d\-/]|\.\d)")
+# Issued blocks (first three digits): Scotland's CHI 010-311, Northern Ireland 320-399,
+# England, Wales and the Isle of Man 400-499 and 600-799, and the 9xx block used for synthetic and
+# training records, which staff paste when testing and which must still be treated as real.
+_ISSUED = ((10, 311), (320, 399), (400, 499), (600, 799), (900, 998))
+DEFAULT_CONTEXT = ("nhs", "patient", "patients", "referral", "referred", "hospital", "gp", "chi",
+                   "medical", "records", "record", "clinic", "discharge", "admitted", "ward", "mrn",
+                   "health and care number")
+
+
+def is_valid(digits: str) -> bool:
+    """True for ten digits with a correct modulus 11 check digit in an issued range."""
+    if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
+        return False
+    prefix = int(digits[:3])
+    if not any(lo <= prefix <= hi for lo, hi in _ISSUED):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def find(text: str, context_rx: re.Pattern, window: int) -> list[tuple[str, bool]]:
+    """``[(digits, confident)]`` for each valid NHS number in ``text``."""
+    found = []
+    for m in _CANDIDATE.finditer(text):
+        digits = m.group(1) + m.group(3) + m.group(4)
+        if not is_valid(digits):
+            continue
+        formatted = bool(m.group(2))
+        near = context_rx.search(text[max(0, m.start() - window):m.end() + window]) is not None
+        found.append((digits, formatted or near))
+    return found
+
+
+def compile(key, value, ctx):
+    opts = options(value, {"context": list(DEFAULT_CONTEXT), "window": 60, "formatted_alone": True})
+    words = sorted((w.lower() for w in opts["context"]), key=len, reverse=True)
+    context_rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    window = int(opts["window"])
+    alone = bool(opts["formatted_alone"])
+
+    def check(scan) -> bool:
+        text = scan.text
+        if not any(c.isdigit() for c in text):
+            return False
+        for digits, confident in find(text, context_rx, window):
+            if confident if alone else context_rx.search(text):
+                return True
+        return False
+
+    return check

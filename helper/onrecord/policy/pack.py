@@ -1,0 +1,240 @@
+"""A policy pack compiled for fast checking: one phrase index, rules as closures over detectors.
+
+Everything that can be worked out ahead of a check is worked out here, once per pack (the index of
+every lexicon, each rule's triggers) and once per profile (the organisation's names, the user's
+expertise), so a check is one tokenising pass plus cheap look-ups.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from onrecord.policy.detectors import registry
+from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
+from onrecord.policy.detectors.lexicon import PhraseIndex, fold, tokenize
+from onrecord.policy.detectors.work_related import PROFILE_LEXICON
+from onrecord.policy.loader import Problem, line_of
+from onrecord.policy.model import SEVERITY_RANK
+from onrecord.policy.scan import ProfileFacts
+
+MEDIA_LEXICON = "@media.handles"
+ORG_LEXICON = "org_names"
+
+
+@dataclass
+class Rule:
+    id: str
+    category: str
+    severity: str
+    channels: frozenset | None
+    roles: frozenset | None
+    sites: frozenset | None
+    contexts: frozenset | None
+    message: str
+    source: str
+    fix: dict | None
+    examples: dict
+    triggers: tuple = ()
+    unless: tuple = ()
+    line: int = 0
+
+    def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
+        if self.channels is not None and channel not in self.channels:
+            return False
+        if self.sites is not None and site not in self.sites:
+            return False
+        if self.contexts is not None and context not in self.contexts:
+            return False
+        if self.roles is not None:
+            if roles:
+                return bool(roles & self.roles)
+            return bool(self.roles - {"minister"})  # no roles declared: not a minister
+        return True
+
+    def fires(self, scan) -> bool:
+        for trigger in self.triggers:
+            if trigger(scan):
+                for block in self.unless:
+                    if block(scan):
+                        return False
+                return True
+        return False
+
+    def summary(self) -> dict:
+        return {"id": self.id, "category": self.category, "severity": self.severity,
+                "message": self.message, "source": self.source}
+
+
+@dataclass
+class Pack:
+    id: str
+    title: str
+    origin: str  # "built-in" or the file's path
+    abstract: bool
+    data: dict
+    rules: list[Rule]
+    index: PhraseIndex
+    disclaimer: dict
+    _checkers: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def rules_summary(self) -> list[dict]:
+        return [r.summary() for r in self.rules]
+
+    def facts_for(self, profile) -> tuple[PhraseIndex, ProfileFacts]:
+        """The profile's own phrases merged into the pack's index, and what detectors need from it."""
+        key = profile
+        with self._lock:
+            cached = self._checkers.get(key)
+        if cached:
+            return cached
+        own = PhraseIndex()
+        names = [profile.organisation]
+        for acc in profile.accounts:
+            # The organisation's accounts the user posts for (@AmyatDH, @dhgovuk) name the work too.
+            if acc.channel in ("official", "corporate") and acc.site in ("x", "threads", "bluesky", "mastodon"):
+                bare = acc.handle.strip().lstrip("@").split("@", 1)[0]
+                names += ["=@" + bare, "=" + bare]
+        job_parts = [p.strip() for p in (profile.job_title or "").replace(";", ",").split(",") if p.strip()]
+        expertise = [e for e in profile.expertise if e.strip()]
+        own.add(PROFILE_LEXICON, [n for n in names + expertise + job_parts if tokenize(fold(n))])
+        if expertise:
+            own.add(DECLARED_LEXICON, expertise)
+        covered: set[str] = set()
+        for phrase in expertise + job_parts:
+            covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
+        facts = ProfileFacts(
+            org_domains=frozenset(self.data.get("org_domains") or ()),
+            expertise_topics=frozenset(covered),
+            declared_expertise=bool(expertise),
+            has_line_manager=bool(profile.line_manager),
+            roles=frozenset(profile.roles),
+        )
+        result = (self.index.merged(own), facts)
+        with self._lock:
+            if len(self._checkers) > 64:
+                self._checkers.clear()
+            self._checkers[key] = result
+        return result
+
+
+class _Compiler:
+    """What detectors see while a pack compiles: lexicon names, named triggers and pack values."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.index = PhraseIndex()
+        self.lexicons: set[str] = {PROFILE_LEXICON, DECLARED_LEXICON, MEDIA_LEXICON}
+        self.registry = registry()
+        self.named_cache: dict[str, object] = {}
+        self.named_stack: list[str] = []
+        self.inline = 0
+        self.problems: list[Problem] = []
+        for section, prefix in (("lexicons", ""), ("topics", TOPIC_PREFIX)):
+            for name, value in (data.get(section) or {}).items():
+                phrases, exceptions = (value.get("phrases"), value.get("except") or ()) if isinstance(value, dict) \
+                    else (value, ())
+                self.index.add(prefix + name, phrases, exceptions)
+                self.lexicons.add(prefix + name)
+        # The organisation's names are always a lexicon, empty in a pack that only others extend.
+        self.index.add(ORG_LEXICON, data.get("org_names") or ())
+        self.lexicons.add(ORG_LEXICON)
+        handles = [("=@" + h.lstrip("@")) for h in (data.get("media") or {}).get("handles", ())]
+        if handles:
+            self.index.add(MEDIA_LEXICON, handles)
+
+    # The interface detectors use -------------------------------------------------------------
+    def lexicon_ref(self, name) -> str:
+        if not isinstance(name, str) or name not in self.lexicons:
+            raise ValueError(f"no lexicon named {name!r} in the pack")
+        return name
+
+    def inline_lexicon(self, phrases) -> str:
+        self.inline += 1
+        name = f"@inline.{self.inline}"
+        self.index.add(name, phrases)
+        self.lexicons.add(name)
+        return name
+
+    def pack_value(self, key, default=None):
+        if key == "media_handles":
+            return (self.data.get("media") or {}).get("handles", default)
+        if key == "news_domains":
+            return (self.data.get("media") or {}).get("domains", default)
+        if key == "media_lexicon":
+            return MEDIA_LEXICON if (self.data.get("media") or {}).get("handles") else default
+        if key == "disclaimer_wordings":
+            return self.data.get("disclaimer") or {}
+        return self.data.get(key, default)
+
+    def named(self, name: str):
+        triggers = self.data.get("triggers") or {}
+        if name not in triggers:
+            raise ValueError(f"use: no trigger set named {name!r} in the pack's `triggers:`")
+        if name in self.named_cache:
+            return self.named_cache[name]
+        if name in self.named_stack:
+            raise ValueError(f"use: trigger set {name!r} uses itself")
+        self.named_stack.append(name)
+        try:
+            parts = tuple(self.compile(spec) for spec in triggers[name])
+        finally:
+            self.named_stack.pop()
+        fn = parts[0] if len(parts) == 1 else (lambda scan: any(p(scan) for p in parts))
+        self.named_cache[name] = fn
+        return fn
+
+    def compile(self, spec):
+        if not isinstance(spec, dict) or len(spec) != 1:
+            raise ValueError("a trigger is a mapping with one detector name, e.g. {lexicon: insults}")
+        (key, value), = spec.items()
+        module = self.registry.get(key)
+        if module is None:
+            raise ValueError(f"unknown detector {key!r} (known: {', '.join(sorted(self.registry))})")
+        return module.compile(key, value, self)
+
+    # Rules -------------------------------------------------------------------------------------
+    def compile_list(self, rule, key) -> tuple:
+        out = []
+        items = rule.get(key) or []
+        for i, spec in enumerate(items):
+            try:
+                out.append(self.compile(spec))
+            except ValueError as exc:
+                self.problems.append(Problem(line_of(items, i), f"rule {rule.get('id')}: {key}: {exc}"))
+        return tuple(out)
+
+    def rule(self, raw) -> Rule:
+        def opt(key):
+            value = raw.get(key)
+            return None if not value or "any" in value else frozenset(value)
+        fix = raw.get("fix")
+        if fix and "wording" in fix and fix["wording"] not in ("disclaimer", "blog") and \
+                fix["wording"] not in (self.data.get("disclaimer") or {}):
+            self.problems.append(Problem(line_of(raw, "fix"),
+                                         f"rule {raw.get('id')}: fix: the pack has no {fix['wording']!r} disclaimer wording"))
+        return Rule(
+            id=raw["id"], category=raw["category"], severity=raw["severity"],
+            channels=opt("channels"), roles=opt("roles"), sites=opt("sites"), contexts=opt("contexts"),
+            message=" ".join(raw["message"].split()), source=" ".join(raw["source"].split()),
+            fix=dict(fix) if fix else None, examples=raw.get("examples") or {},
+            triggers=self.compile_list(raw, "triggers"), unless=self.compile_list(raw, "unless"),
+            line=getattr(raw, "line", 0),
+        )
+
+
+def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
+    """Compile merged pack data; returns the pack, or None with the problems found."""
+    comp = _Compiler(data)
+    for name in data.get("work_related") or ():
+        if name not in comp.lexicons:
+            comp.problems.append(Problem(line_of(data, "work_related"), f"work_related: no lexicon named {name!r}"))
+    rules = [comp.rule(r) for r in data.get("rules") or [] if isinstance(r, dict)]
+    if comp.problems:
+        return None, comp.problems
+    # Stronger prompts first where two rules of one category fire; the pack's order breaks ties.
+    rules.sort(key=lambda r: -SEVERITY_RANK[r.severity])
+    pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
+                data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}))
+    return pack, []

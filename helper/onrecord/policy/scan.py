@@ -1,0 +1,45 @@
+"""What one check knows about its draft: computed once, read by every detector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onrecord.policy.detectors.lexicon import fold, tokenize
+
+
+@dataclass
+class ProfileFacts:
+    """What the detectors need from the profile, worked out once per profile and pack."""
+
+    org_domains: frozenset = frozenset()
+    expertise_topics: frozenset = frozenset()
+    declared_expertise: bool = False
+    has_line_manager: bool = True
+    roles: frozenset = frozenset()
+
+
+class Scan:
+    """The draft tokenised and looked up in the pack's lexicons (one pass), plus its situation.
+
+    Detectors may keep results in ``memo`` so a detector used by several rules runs once.
+    """
+
+    __slots__ = ("text", "folded", "tokens", "hits", "site", "context", "reply_to", "channel",
+                 "account", "facts", "pack", "memo")
+
+    def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index):
+        self.text = text
+        self.folded = fold(text)
+        self.tokens = tokenize(self.folded)
+        self.hits = index.scan(self.tokens)
+        self.site = site
+        self.context = context
+        self.reply_to = reply_to
+        self.channel = channel
+        self.account = account
+        self.facts = facts
+        self.pack = pack
+        self.memo = {}
+
+    def positions(self, lexicon: str) -> list[tuple[int, int]]:
+        return self.hits.get(lexicon, ())
