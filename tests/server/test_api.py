@@ -185,3 +185,18 @@ def test_reminder_state_holds_no_draft_text(helper):
     helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "posted"})
     raw = b"".join(p.read_bytes() for p in helper.home.glob("audit.sqlite3*"))
     assert b"reminder-canary-7731" not in raw
+
+
+def test_over_http_a_personal_account_is_reminded_once_a_day_and_official_every_time(helper):
+    def categories(account):
+        r = helper.call("POST", "/v1/check", json={**DRAFT, "account": account})
+        assert r.status_code == 200, r.text
+        return [p["category"] for p in r.json()["prompts"]]
+
+    assert "permanence" in categories("@amyclarke")
+    assert "permanence" in categories("@amyclarke")  # checking is not posting: still reminded
+    helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "posted"})
+    assert "permanence" not in categories("@amyclarke")
+    assert "permanence" not in categories("x.com/AmyClarke")  # the same account, spelt another way
+    helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@AmyatDH", "decision": "posted"})
+    assert "permanence" in categories("@AmyatDH")

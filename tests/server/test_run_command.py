@@ -118,7 +118,7 @@ def test_no_draft_text_or_token_is_ever_written(spawn):
     hp = spawn()
     token = _pair_like_the_extension(hp)
     text = f"Meeting the team at St Mary's today {CANARY} - views my own"
-    assert _call(hp, token, "POST", "/v1/check", json={**DRAFT, "text": text}).status_code in (200, 400)
+    assert _call(hp, token, "POST", "/v1/check", json={**DRAFT, "text": text}).status_code == 200
     _call(hp, token, "POST", "/v1/check", json={**DRAFT, "text": text, "extra": CANARY})  # refused: unknown field
     _call(hp, token, "POST", "/v1/check", json={**DRAFT, "site": CANARY, "text": text})  # refused: bad site
     _call(hp, token, "GET", "/v1/check", params={"text": text})  # refused: GET
@@ -141,7 +141,7 @@ def test_no_draft_text_or_token_is_ever_written(spawn):
     assert seen >= 4  # the profile, the databases and the log at least
     assert CANARY not in stderr + stdout and token not in stderr + stdout
     log = (hp.home / "logs" / "helper.log").read_text()
-    assert re.search(r"POST /v1/check 200 [\d.]+ms rules=", log) or re.search(r"POST /v1/check 400", log)
+    assert re.search(r"POST /v1/check 200 [\d.]+ms rules=\S*permanence", log)
     assert "POST /v1/decisions 200" in log
 
 

@@ -52,8 +52,11 @@ class HelperServer:
                 self.server = create_server(
                     app, host=HOST, port=port, threads=threads, ident="OnRecord",
                     expose_tracebacks=False, clear_untrusted_proxy_headers=True,
-                    # The guard refuses bodies over 256 KB with a JSON answer; this bounds what waitress buffers.
-                    max_request_body_size=1024 * 1024, max_request_header_size=64 * 1024,
+                    # The guard refuses bodies over 256 KB with a JSON answer; this bounds what waitress
+                    # buffers. The overflow sizes are above it so a body (perhaps a draft) or an answer
+                    # is never spooled to a temporary file on disk.
+                    max_request_body_size=4 * 1024 * 1024, inbuf_overflow=8 * 1024 * 1024,
+                    outbuf_overflow=8 * 1024 * 1024, max_request_header_size=64 * 1024,
                     channel_timeout=30,
                 )
                 break
