@@ -84,6 +84,7 @@ class HelperService:
         self.load_settings = load_settings
         self.today = today
         self._profile_lock = threading.Lock()
+        self._declare_lock = threading.Lock()
         self._profile_cache: tuple[tuple, Profile] | None = None
 
     # The profile ---------------------------------------------------------------------------------
@@ -176,10 +177,12 @@ class HelperService:
         bio = body.get("bio_has_disclaimer", False)
         if not isinstance(bio, bool):
             raise BadInput("bio_has_disclaimer: expected true or false")
-        with self._profile_lock:
-            self._profile_cache = None
         account = Account(site, handle, channel, bio)
-        profile_store.save(self.profile().with_account(account))
+        # Read-change-write under one lock, so two declarations at once do not lose one of them.
+        with self._declare_lock:
+            with self._profile_lock:
+                self._profile_cache = None
+            profile_store.save(self.profile().with_account(account))
         return {"account": account.to_dict()}
 
     # Decisions -----------------------------------------------------------------------------------

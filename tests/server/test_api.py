@@ -200,3 +200,19 @@ def test_over_http_a_personal_account_is_reminded_once_a_day_and_official_every_
     assert "permanence" not in categories("x.com/AmyClarke")  # the same account, spelt another way
     helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@AmyatDH", "decision": "posted"})
     assert "permanence" in categories("@AmyatDH")
+
+
+def test_declarations_at_the_same_time_are_all_kept(helper):
+    import threading
+
+    def declare(i):
+        r = helper.call("POST", "/v1/accounts", json={"site": "blog", "handle": f"blog{i}.example", "channel": "personal"})
+        assert r.status_code == 200
+    threads = [threading.Thread(target=declare, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    saved = yaml.safe_load((helper.home / "profile.yaml").read_text())
+    assert sorted(a["handle"] for a in saved["accounts"] if a["site"] == "blog") == \
+        sorted(["amyclarke.blog"] + [f"blog{i}.example" for i in range(8)])

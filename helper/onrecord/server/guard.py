@@ -68,6 +68,9 @@ class RateLimiter:
         now = time.monotonic()
         with self._lock:
             events = self._recent(key, now)
+            if not events:
+                del self._events[key]  # forget quiet keys, so made-up origins cannot grow the table
+                return 0
             if len(events) < self.limit:
                 return 0
             return max(1, int(events[0] + self.window - now) + 1)
