@@ -278,4 +278,4 @@ def about():
 @blueprint.post("/api/window/close")
 def close_window():
     from onrecord.ui import window
-    return jsonify({"closed": window.close_windows()})
+    return jsonify({"closed": window.close_windows() > 0})

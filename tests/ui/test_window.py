@@ -1,0 +1,134 @@
+"""The real settings window: `onrecord run` under Xvfb opens a Qt WebEngine window titled OnRecord.
+
+The test finds the window by its title with xdotool, as an outside check does, saves a screenshot of it
+(docs/images/settings-window.png, shown in the README), closes it through the window's own API and
+checks that the helper goes on serving the extension.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import ROOT, Helper, onrecord
+
+SCREENSHOT = ROOT / "docs" / "images" / "settings-window.png"
+BRAND_BLUE = (0x0B, 0x4F, 0x8A)
+
+# Grabs one X window by id with Qt (already a dependency of the window), and prints the colour of a
+# point in the page's header: the page has drawn once that point is OnRecord's blue.
+GRAB = """
+import sys
+from PyQt6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv[:1])
+image = app.primaryScreen().grabWindow(int(sys.argv[1])).toImage()
+image.save(sys.argv[2])
+c = image.pixelColor(int(sys.argv[3]), int(sys.argv[4]))
+print(image.width(), image.height(), c.red(), c.green(), c.blue())
+"""
+
+
+@pytest.fixture
+def display():
+    """A virtual screen of its own (Xvfb picks a free display number and tells it on a pipe)."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    xvfb.terminate()
+    xvfb.wait(10)
+
+
+def windows_titled(title: str, env: dict) -> list[int]:
+    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"], env=env,
+                       capture_output=True, text=True)
+    return [int(w) for w in r.stdout.split()]
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def grab(window: int, path: Path, env: dict, x: int = 30, y: int = 12) -> tuple[int, int, tuple[int, int, int]]:
+    out = subprocess.run([sys.executable, "-c", GRAB, str(window), str(path), str(x), str(y)],
+                         env={**env, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    w, h, r, g, b = map(int, out.stdout.split()[-5:])
+    return w, h, (r, g, b)
+
+
+def near(colour, wanted, tolerance=12) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, wanted))
+
+
+def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_helper(onrecord_home, display, tmp_path):
+    env = dict(os.environ, DISPLAY=display)
+    helper = Helper(onrecord_home, window=True, env={"DISPLAY": display})
+    try:
+        window = wait_for(lambda: windows_titled("OnRecord", env), 90, "a window titled OnRecord")[0]
+        # The page has asked the helper for what the wizard needs, with the window's own session.
+        wait_for(lambda: "GET /settings/api/packs 200" in helper.output(), 60, "the page to load")
+        shot = tmp_path / "window.png"
+        size = wait_for(lambda: (lambda g: g if near(g[2], BRAND_BLUE) else None)(grab(window, shot, env)),
+                        60, "the page to be drawn")
+        assert size[0] >= 800 and size[1] >= 600
+        time.sleep(1.0)  # fonts and the focus ring settle
+        grab(window, shot, env)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SCREENSHOT.write_bytes(shot.read_bytes())
+        assert "GET /settings/ 303" in helper.output()  # the key was traded for the window's cookie
+
+        # Close the window as its Close button does: through the settings API, with the window's session.
+        r = helper.session().post(f"{helper.base}/settings/api/window/close", json={}, timeout=10)
+        assert r.status_code == 200 and r.json()["closed"] is True
+        wait_for(lambda: not windows_titled("OnRecord", env), 30, "the window to close")
+        # The helper goes on serving the extension.
+        time.sleep(1.0)
+        assert helper.proc.poll() is None
+        assert requests.get(f"{helper.base}/v1/health", timeout=5).json()["status"] == "ok"
+
+        # `onrecord settings` opens it again from another process.
+        again = subprocess.Popen([sys.executable, "-m", "onrecord", "settings"],
+                                 env={**env, "ONRECORD_HOME": str(onrecord_home)},
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            second = wait_for(lambda: windows_titled("OnRecord", env), 90, "the window opened by `onrecord settings`")[0]
+            wait_for(lambda: near(grab(second, tmp_path / "again.png", env)[2], BRAND_BLUE), 60,
+                     "the second window's page (its key was accepted)")
+        finally:
+            again.terminate()
+            again.wait(20)
+        assert helper.proc.poll() is None
+    finally:
+        helper.stop()
+
+
+def test_onrecord_settings_without_a_running_helper_says_how_to_start_one(onrecord_home):
+    r = onrecord("settings", home=onrecord_home, check=False)
+    assert r.returncode == 2
+    assert "not running" in r.stderr and "onrecord run" in r.stderr
+    assert r.stderr.count("\n") == 1
+
+
+def test_onrecord_settings_gives_a_window_address_the_helper_accepts(helper):
+    url = onrecord("settings", "--print-url", home=helper.home).stdout.strip()
+    assert url.startswith(f"{helper.base}/settings/?key=")
+    s = requests.Session()
+    assert s.get(url, timeout=5).status_code == 200
+    assert s.get(f"{helper.base}/settings/api/state", timeout=5).status_code == 200
