@@ -1,0 +1,146 @@
+"""X in real Chromium with the real extension and a real helper (profile dh-amy: @amyclarke is
+personal, @AmyatDH official). The saved X page's editor keeps its own state like Draft.js, and its
+Post button records what it sent in window.__posted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+HOME = "home-2026-11-20.html"
+WORK = "Proud that our health and wellbeing boards guidance finally went live today at the Department of Health."
+OFFICIAL = ("Health and wellbeing boards bring councils and the NHS together to plan local services. "
+            "Thread below on how they work.")
+EDITOR = '[data-testid="tweetTextarea_0"]'
+POST = '[data-testid="tweetButtonInline"]'
+
+
+def draft_state(page) -> str:
+    """The editor's text as the page's own editor holds it (what its Post button would send)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('[data-composer="home"] [data-block="true"]'),
+                                           (b) => b.textContent).join('\\n')""")
+
+
+def posted(page) -> list:
+    return page.evaluate("window.__posted")
+
+
+def type_draft(page, text: str) -> None:
+    page.locator(EDITOR).first.click()
+    page.keyboard.type(text)
+
+
+def answer_what_holds(card) -> None:
+    """Acknowledges and overrides whatever still holds the post, as a user who read the card would."""
+    acknowledge = card.locator('[data-onrecord-action="acknowledge"]')
+    if acknowledge.count():
+        acknowledge.click()
+    override = card.locator('[data-onrecord-action="override"]')
+    if override.count():
+        card.locator('[data-onrecord="override-reason"]').fill("Checked with my line manager")
+        override.click()
+    expect(card.locator('[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]')).to_have_count(0)
+
+
+def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    card = page.locator('[data-onrecord="card"]')
+    disclaimer = card.locator('[data-onrecord-category="disclaimer"]')
+    expect(disclaimer).to_be_visible(timeout=10000)
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · @amyclarke")
+    expect(disclaimer).to_have_attribute("data-onrecord-severity", "confirm")
+
+    # The card sits under the text, never over it.
+    text_box = page.locator(EDITOR).first.bounding_box()
+    card_box = card.bounding_box()
+    assert card_box["y"] >= text_box["y"] + text_box["height"] - 1, (text_box, card_box)
+
+    (ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
+    page.locator('[data-composer="home"]').screenshot(path=str(ROOT / "docs" / "images" / "card-x.png"))
+
+    page.locator(POST).click()
+    expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
+    assert posted(page) == [], "the page's own post handler ran although the post was held"
+
+    card.locator('[data-onrecord-action="insert-disclaimer"]').click()
+    expect(disclaimer).to_have_count(0, timeout=10000)
+    state = draft_state(page)
+    assert state.startswith(WORK) and len(state) > len(WORK), state
+
+    answer_what_holds(card)
+    page.locator(POST).click()
+    page.wait_for_function("window.__posted.length === 1")
+    assert posted(page)[0]["parts"] == [state]
+    assert posted(page)[0]["account"] == "@amyclarke"
+    expect(page.locator('[data-onrecord="hold"]')).to_have_count(0)
+
+
+def test_ctrl_enter_is_held_too(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    expect(page.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
+    assert posted(page) == []
+
+
+def test_an_edit_after_acknowledging_asks_again(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    answer_what_holds(card)
+    page.keyboard.type(" Really proud.")
+    expect(card.locator('[data-onrecord-action="acknowledge"]')).to_be_visible(timeout=10000)
+    page.locator(POST).click()
+    expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
+    assert posted(page) == []
+
+
+def test_official_account_gets_the_permanence_reminder_and_no_disclaimer(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    page.locator('[data-testid="SideNav_AccountSwitcher_Button"]').click()
+    page.get_by_role("menuitem", name="@AmyatDH").click()
+    type_draft(page, OFFICIAL)
+    card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Official · @AmyatDH", timeout=10000)
+    expect(card.locator('[data-onrecord-category="permanence"]')).to_be_visible()
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_have_count(0)
+    answer_what_holds(card)
+    page.locator(POST).click()
+    page.wait_for_function("window.__posted.length === 1")
+    assert posted(page)[0]["account"] == "@AmyatDH"
+
+
+def test_helper_not_running_says_so_shows_permanence_and_holds_nothing(offline_browser, failure_shot):
+    page = offline_browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    card = page.locator('[data-onrecord="card"]')
+    notice = card.locator('[data-onrecord="notice"]')
+    expect(notice).to_contain_text("not running", timeout=15000)
+    expect(notice).to_contain_text("onrecord run")
+    expect(card.locator('[data-onrecord-category="permanence"]')).to_be_visible()
+    page.locator(POST).click()
+    page.wait_for_function("window.__posted.length === 1")
+    expect(page.locator('[data-onrecord="hold"]')).to_have_count(0)
+
+
+def test_popup_shows_the_site_and_account_of_the_tab(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, "Sunday bake: lemon drizzle, slightly burnt, still delicious.")
+    expect(page.locator('[data-onrecord="card"]')).to_be_visible(timeout=10000)
+    popup = browser.context.new_page()
+    # The popup asks about the active tab: bring the X tab to the front, then load the popup beside it.
+    page.bring_to_front()
+    popup.goto(browser.extension_url("popup/popup.html"))
+    expect(popup.locator('[data-onrecord="status"]')).to_have_text("Connected and paired with the OnRecord helper.")
+    expect(popup.locator('[data-onrecord="page"]')).to_have_text("Site: x. Posting as @amyclarke (personal).")
