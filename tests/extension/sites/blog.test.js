@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 const NEW_POST = 'https://rajwrites.example/wp-admin/post-new.php';
 
@@ -106,4 +107,19 @@ test('blog: the classic editor: the content textarea, #publish, title and text r
 test('blog: WordPress.com names the blog in the path', () => {
   const { adapter, document } = gutenberg('https://wordpress.com/post/rajwrites.wordpress.com/12');
   assert.equal(adapter.account(document).handle, 'rajwrites.wordpress.com');
+});
+
+test('blog: Gutenberg publishing is locked until the disclaimer goes in as a block, then published', async () => {
+  await heldThenFixed({
+    site: 'blog', file: 'gutenberg-2026-11-20.html', url: NEW_POST,
+    typeTarget: (root) => root.querySelector('.block-editor-rich-text__editable'),
+    expect: { account: 'rajwrites.example', context: 'blog', reply_to: null }, locked: true,
+  });
+});
+
+test('blog: the classic editor\'s Publish is held until the disclaimer goes in, then published', async () => {
+  await heldThenFixed({
+    site: 'blog', file: 'classic-2026-11-20.html', url: NEW_POST,
+    expect: { account: 'rajwrites.example', context: 'blog', reply_to: null },
+  });
 });

@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, pasteInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 function home() {
   return loadSite('bluesky', 'home-2026-11-20.html', 'https://bsky.app/');
@@ -74,4 +75,11 @@ test('bluesky: a new post has no reply target; the card follows the editor', () 
   const anchor = adapter.anchor(editor);
   assert.ok(anchor !== editor && anchor.contains(editor));
   assert.equal(adapter.isSendKey({ key: 'Enter' }, editor), false);
+});
+
+test('bluesky: held until the disclaimer is pasted into ProseMirror, then posted', async () => {
+  await heldThenFixed({
+    site: 'bluesky', file: 'home-2026-11-20.html', url: 'https://bsky.app/',
+    expect: { account: '@rajmehta.bsky.social', context: 'post', reply_to: null },
+  });
 });

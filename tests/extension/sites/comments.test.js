@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 const ARTICLE = 'https://www.theguardian.com/society/2026/nov/20/nhs-primary-care-commissioning-framework';
 const DISQUS = 'https://disqus.com/embed/comments/?base=default&f=examplenews&t_u=https%3A%2F%2Fwww.examplenews.co.uk%2Fhealth%2Fgp-funding&t_d=GP%20funding&s_o=default';
@@ -66,4 +67,18 @@ test('comments: Disqus reads the box\'s text, blocks as lines', () => {
   const [editor] = adapter.findEditors(document);
   editor.innerHTML = '<p>First line</p><p>Second line</p>';
   assert.equal(adapter.readText(editor), 'First line\nSecond line');
+});
+
+test('comments: a Guardian comment is held until the disclaimer goes into the form state, then posted', async () => {
+  await heldThenFixed({
+    site: 'comments', file: 'guardian-2026-11-20.html', url: ARTICLE,
+    expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'theguardian.com' },
+  });
+});
+
+test('comments: a Disqus comment is held until the disclaimer goes in, then posted', async () => {
+  await heldThenFixed({
+    site: 'comments', file: 'disqus-embed-2026-11-20.html', url: DISQUS,
+    expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'examplenews.co.uk' },
+  });
 });

@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, pasteInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 function feed() {
   return loadSite('facebook', 'feed-2026-11-20.html', 'https://www.facebook.com/');
@@ -100,4 +101,21 @@ test('facebook: an "Edit post" dialog is context edit', () => {
   const { adapter, document } = feed();
   document.getElementById('create-post-title').textContent = 'Edit post';
   assert.equal(adapter.context(adapter.findEditors(document)[0]), 'edit');
+});
+
+test('facebook: a post is held until the disclaimer goes in through beforeinput, then posted', async () => {
+  await heldThenFixed({
+    site: 'facebook', file: 'feed-2026-11-20.html', url: 'https://www.facebook.com/',
+    expect: { account: 'Raj Mehta', context: 'post', reply_to: null },
+  });
+});
+
+test('facebook: a comment sent by plain Enter is held the same way', async () => {
+  const enter = (page, editor) => editor.dispatchEvent(new page.window.KeyboardEvent('keydown',
+    { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true }));
+  await heldThenFixed({
+    site: 'facebook', file: 'feed-2026-11-20.html', url: 'https://www.facebook.com/',
+    editor: (editors) => editors[1], send: enter,
+    expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'Helen Ward' },
+  });
 });

@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 const FEED = 'https://www.linkedin.com/feed/';
 
@@ -116,4 +117,11 @@ test('linkedin: on a Page\'s admin view the account is the Page', () => {
   assert.deepEqual(plain(adapter.account(document, editor)), { handle: 'nhs-example-trust', name: 'NHS Example Trust', asPage: true });
   assert.equal(adapter.context(editor), 'post');
   assert.ok(adapter.findPostButton(editor).matches('.share-actions__primary-action'));
+});
+
+test('linkedin: held until the disclaimer is added through Quill\'s API, then posted', async () => {
+  await heldThenFixed({
+    site: 'linkedin', file: 'feed-2026-11-20.html', url: FEED,
+    expect: { account: 'raj-mehta', context: 'post', reply_to: null },
+  });
 });

@@ -8,8 +8,10 @@ const { JSDOM } = require('jsdom');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SITES = path.join(ROOT, 'extension', 'content', 'sites');
-const REGISTRY = path.join(ROOT, 'extension', 'content', 'core', 'registry.js');
+const EXTENSION = path.join(ROOT, 'extension');
+const REGISTRY = path.join(EXTENSION, 'content', 'core', 'registry.js');
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'sites');
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'manifest.json'), 'utf8'));
 
 // Until the core registry is present, a registry with the same register() call.
 const FALLBACK_REGISTRY = `
@@ -21,6 +23,43 @@ function fixturePath(site, file) {
   return path.join(FIXTURES, site, file);
 }
 
+// jsdom has no DataTransfer or ClipboardEvent constructor; these carry text/plain, all a paste handler
+// reads. The browser tests use the real ones.
+function addClipboard(window) {
+  if (!window.DataTransfer) {
+    window.DataTransfer = class DataTransfer {
+      constructor() { this.map = new Map(); }
+      setData(type, value) { this.map.set(type, String(value)); }
+      getData(type) { return this.map.get(type) || ''; }
+      get types() { return Array.from(this.map.keys()); }
+      get items() { return []; }
+    };
+  }
+  if (!window.ClipboardEvent) {
+    window.ClipboardEvent = class ClipboardEvent extends window.Event {
+      constructor(type, init = {}) { super(type, init); this.clipboardData = init.clipboardData || null; }
+    };
+  }
+}
+
+// jsdom's postMessage leaves event.source and origin empty; the content script and its main-world
+// script check both, as they must in a browser. This one fills them in as a browser would.
+function samePagePostMessage(window) {
+  window.postMessage = (data) => {
+    window.setTimeout(() => {
+      window.dispatchEvent(new window.MessageEvent('message', { data, source: window, origin: window.location.origin }));
+    }, 0);
+  };
+}
+
+// The manifest's scripts of one world, as paths under extension/.
+function manifestScripts(mainWorld) {
+  return MANIFEST.content_scripts.filter((c) => (c.world === 'MAIN') === mainWorld).flatMap((c) => c.js);
+}
+
+// options.core: also run the extension's core content scripts (and its main-world script, which in
+// jsdom shares the page's one world) with `options.chrome` as chrome.*, so the whole path from typing
+// to holding and inserting runs against this site's page.
 function loadSite(site, file, url, options = {}) {
   const html = fs.readFileSync(fixturePath(site, file), 'utf8');
   const dom = new JSDOM(html, {
@@ -29,13 +68,25 @@ function loadSite(site, file, url, options = {}) {
     runScripts: 'dangerously',
     pretendToBeVisual: true,
     beforeParse(window) {
+      addClipboard(window);
+      // jsdom has no CSS.escape, which the main-world script uses to find the element it acts on.
+      if (!window.CSS) window.CSS = { escape: (v) => String(v).replace(/[^\w-]/g, (c) => `\\${c}`) };
+      if (options.chrome) window.chrome = options.chrome;
       if (options.beforeParse) options.beforeParse(window);
     },
   });
   const { window } = dom;
+  const run = (rel) => window.eval(fs.readFileSync(path.join(EXTENSION, rel), 'utf8'));
   window.eval(fs.existsSync(REGISTRY) ? fs.readFileSync(REGISTRY, 'utf8') : FALLBACK_REGISTRY);
   window.eval(fs.readFileSync(path.join(SITES, '_read.js'), 'utf8'));
   window.eval(fs.readFileSync(path.join(SITES, `${site}.js`), 'utf8'));
+  if (options.core) {
+    samePagePostMessage(window);
+    for (const rel of manifestScripts(true)) run(rel);
+    for (const rel of manifestScripts(false)) {
+      if (!rel.startsWith('content/sites/') && !rel.endsWith('registry.js')) run(rel);
+    }
+  }
   const adapter = window.OnRecordSites.get(site);
   if (!adapter) throw new Error(`${site}.js did not register an adapter with id "${site}"`);
   return { adapter, window, document: window.document, dom };

@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 function home(url = 'https://mastodon.social/home') {
   return loadSite('mastodon', 'home-2026-11-20.html', url);
@@ -109,4 +110,11 @@ test('mastodon: editing a post is context edit', () => {
   edit.className = 'edit-indicator';
   document.querySelector('.compose-form').prepend(edit);
   assert.equal(adapter.context(editor), 'edit');
+});
+
+test('mastodon: held until the disclaimer goes in through the value setter, then posted', async () => {
+  await heldThenFixed({
+    site: 'mastodon', file: 'home-2026-11-20.html', url: 'https://mastodon.social/home',
+    expect: { account: '@rajmehta@mastodon.social', context: 'post', reply_to: null },
+  });
 });

@@ -2,6 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { heldThenFixed } = require('./flow');
 
 function home(url = 'https://www.threads.net/') {
   return loadSite('threads', 'home-2026-11-20.html', url);
@@ -60,4 +61,11 @@ test('threads: the card follows the editor\'s wrapper', () => {
   const [editor] = adapter.findEditors(document);
   const anchor = adapter.anchor(editor);
   assert.ok(anchor !== editor && anchor.contains(editor));
+});
+
+test('threads: held until the disclaimer goes in through beforeinput, then posted', async () => {
+  await heldThenFixed({
+    site: 'threads', file: 'home-2026-11-20.html', url: 'https://www.threads.net/',
+    expect: { account: '@rajmehta', context: 'post', reply_to: null },
+  });
 });
