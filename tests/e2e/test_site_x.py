@@ -144,3 +144,65 @@ def test_popup_shows_the_site_and_account_of_the_tab(browser, failure_shot):
     popup.goto(browser.extension_url("popup/popup.html"))
     expect(popup.locator('[data-onrecord="status"]')).to_have_text("Connected and paired with the OnRecord helper.")
     expect(popup.locator('[data-onrecord="page"]')).to_have_text("Site: x. Posting as @amyclarke (personal).")
+
+
+def switch_account(page, handle: str) -> None:
+    page.locator('[data-testid="SideNav_AccountSwitcher_Button"]').click()
+    page.get_by_role("menuitem", name=handle).click()
+
+
+def test_official_reply_to_a_news_organisation_gets_the_media_prompt(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    switch_account(page, "@AmyatDH")
+    page.locator('article [data-testid="reply"]').first.click()
+    dialog = page.locator('[role="dialog"]').first
+    dialog.locator(EDITOR).click()
+    page.keyboard.type("That's not what the guidance says. Happy to set the record straight.")
+    card = dialog.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord-category="media"]')).to_be_visible(timeout=10000)
+    dialog.locator('[data-testid="tweetButton"]').click()
+    expect(dialog.locator('[data-onrecord="hold"]')).to_be_visible()
+    assert posted(page) == []
+
+
+def test_an_undeclared_account_can_be_declared_from_the_card(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    switch_account(page, "@newaccount99")
+    type_draft(page, "Testing my new account.")
+    card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord-category="unknown_account"]')).to_be_visible(timeout=10000)
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Undeclared account · @newaccount99")
+    card.locator('[data-onrecord-action="declare-personal"]').click()
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · @newaccount99", timeout=10000)
+    expect(card.locator('[data-onrecord-category="unknown_account"]')).to_have_count(0)
+
+
+def test_the_held_post_can_be_answered_by_keyboard_alone(browser, failure_shot):
+    page = browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    page.keyboard.press("Control+Enter")
+    hold = page.locator('[data-onrecord="hold"]')
+    expect(hold).to_be_visible()
+    # The dialog takes the focus; Enter on "Review prompts" moves it to the card's first action.
+    page.keyboard.press("Enter")
+    focused = page.evaluate("() => { const h = document.activeElement; const r = h && h.shadowRoot;"
+                            " return r && r.activeElement && r.activeElement.getAttribute('data-onrecord-action'); }")
+    assert focused == "insert-disclaimer"
+    page.keyboard.press("Enter")
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_have_count(0, timeout=10000)
+    assert draft_state(page).startswith(WORK) and draft_state(page) != WORK
+
+
+def test_the_card_follows_the_dark_theme_under_an_inline_reply(browser, failure_shot):
+    page = browser.open("x", "status-2026-11-20.html")
+    failure_shot(page)
+    type_draft(page, "Thanks for covering this.")
+    card = page.locator('[data-onrecord="card"]')
+    expect(card).to_have_attribute("data-theme", "dark", timeout=10000)
+    background = card.evaluate("(host) => getComputedStyle(host.shadowRoot.querySelector('.box')).backgroundColor")
+    assert background == "rgb(22, 24, 28)", background

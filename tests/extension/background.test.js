@@ -1,0 +1,164 @@
+'use strict';
+// The background's helper client over real HTTP. A small node server plays the helper's side of the
+// protocol so each answer (not OnRecord, unpaired, revoked token, a busy helper) can be produced on
+// demand; the browser tests run the same client against the real helper.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const vm = require('node:vm');
+const { EXTENSION } = require('./harness');
+
+function memoryArea(initial = {}) {
+  const items = { ...initial };
+  return {
+    items,
+    async get(keys) {
+      if (typeof keys === 'string') return keys in items ? { [keys]: items[keys] } : {};
+      return { ...items };
+    },
+    async set(values) { Object.assign(items, values); },
+    async remove(key) { delete items[key]; },
+  };
+}
+
+function loadClient(local) {
+  const context = vm.createContext({
+    fetch, AbortController, setTimeout, clearTimeout, console, URL,
+    chrome: { storage: { local, managed: { get: async () => { throw new Error('no policy'); } } } },
+  });
+  context.globalThis = context;
+  vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'helper-client.js'), 'utf8'), context);
+  return context.OnRecordHelper;
+}
+
+// A server answering like the helper: `handlers[path](req, body)` -> [status, json].
+async function serve(handlers) {
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      const handler = handlers[req.url.split('?')[0]];
+      const [status, json] = handler ? handler(req, body ? JSON.parse(body) : null) : [404, { error: { code: 'not_found', message: 'no route' } }];
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+const HEALTH = () => [200, { app: 'onrecord', status: 'ok', version: '0.1.0', api: 1 }];
+const DRAFT = { site: 'x', account: '@amyclarke', text: 'Hello', context: 'post', reply_to: null };
+const plain = (v) => JSON.parse(JSON.stringify(v));
+
+function holds(result) {
+  return result.prompts.some((p) => p.severity === 'confirm' || p.severity === 'warn');
+}
+
+test('background: a server that is not OnRecord is not the helper: not running, permanence shown, nothing held', async () => {
+  const other = await serve({ '/v1/health': () => [200, { app: 'something-else' }] });
+  try {
+    const client = loadClient(memoryArea({ helperPort: other.port, token: 't' }));
+    const result = await client.check(DRAFT);
+    assert.equal(result.status, 'not-running');
+    assert.match(result.notice.message, /not running/);
+    assert.equal(result.notice.command, 'onrecord run');
+    assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['permanence']);
+    assert.equal(holds(result), false);
+    assert.ok(!other.seen.some((r) => r.url === '/v1/check'), 'the draft was sent to a stranger');
+  } finally { await other.close(); }
+});
+
+test('background: nothing listening: retried with backoff, then not running', async () => {
+  const gone = await serve({});
+  const { port } = gone;
+  await gone.close();
+  const client = loadClient(memoryArea({ helperPort: port, token: 't' }));
+  const started = Date.now();
+  const result = await client.check(DRAFT);
+  assert.equal(result.status, 'not-running');
+  assert.ok(Date.now() - started >= 600, 'gave up without waiting between attempts');
+  assert.equal(holds(result), false);
+});
+
+test('background: without a token the draft is not sent, and the card asks to pair', async () => {
+  const helper = await serve({ '/v1/health': HEALTH });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: helper.port })).check(DRAFT);
+    assert.equal(result.status, 'not-paired');
+    assert.match(result.notice.message, /not paired/);
+    assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0);
+  } finally { await helper.close(); }
+});
+
+test('background: pairing keeps the token, which then goes in the Authorization header only', async () => {
+  const prompts = [{ id: 'p', category: 'disclaimer', severity: 'confirm', message: 'm', source: 's' }];
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/pair': (req, body) => (body.code === '123456' ? [200, { token: 'tok-1' }] : [403, { error: { code: 'bad_code', message: 'That code is not right.' } }]),
+    '/v1/check': (req) => (req.headers.authorization === 'Bearer tok-1'
+      ? [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts }]
+      : [401, { error: { code: 'unauthorised', message: 'no' } }]),
+  });
+  try {
+    const local = memoryArea({ helperPort: helper.port });
+    const client = loadClient(local);
+    assert.deepEqual(plain(await client.pair('000000')), { ok: false, error: 'That code is not right.' });
+    assert.deepEqual(plain(await client.pair(' 123456 ')), { ok: true });
+    assert.equal(local.items.token, 'tok-1');
+    const result = await client.check(DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.equal(result.account.channel, 'personal');
+    assert.equal(result.prompts[0].id, 'p');
+    const sent = helper.seen.find((r) => r.url === '/v1/check');
+    assert.deepEqual(JSON.parse(sent.body), DRAFT);
+    assert.ok(!sent.url.includes('tok-1') && !sent.body.includes('tok-1'));
+  } finally { await helper.close(); }
+});
+
+test('background: a refused token is forgotten, and the card asks to pair again', async () => {
+  const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [401, { error: { code: 'unauthorised', message: 'revoked' } }] });
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 'old' });
+    const result = await loadClient(local).check(DRAFT);
+    assert.equal(result.status, 'not-paired');
+    assert.equal(local.items.token, undefined);
+  } finally { await helper.close(); }
+});
+
+test('background: a busy helper is asked again', async () => {
+  let calls = 0;
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/check': () => (++calls === 1 ? [503, { error: { code: 'busy', message: 'busy' } }]
+      : [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }]),
+  });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.equal(calls, 2);
+  } finally { await helper.close(); }
+});
+
+test('background: a draft the helper rejects is reported on the card and holds nothing', async () => {
+  const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [400, { error: { code: 'bad_input', message: 'account: must not be empty' } }] });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(DRAFT);
+    assert.equal(result.status, 'error');
+    assert.match(result.notice.message, /account: must not be empty/);
+    assert.equal(holds(result), false);
+  } finally { await helper.close(); }
+});
+
+test('background: the message table is alphabetised and each name says who sends it', () => {
+  const context = vm.createContext({ OnRecordHelper: {}, chrome: {} });
+  context.globalThis = context;
+  vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'handlers.js'), 'utf8'), context);
+  const names = Object.keys(context.OnRecordHandlers);
+  assert.deepEqual(names, [...names].sort());
+  for (const name of names) assert.match(name, /^(content|popup|options)\//);
+});
