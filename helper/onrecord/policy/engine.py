@@ -79,14 +79,14 @@ def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
 
 
 def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
-    acc = profile.find_account(draft.site, draft.account)
-    channel = acc.channel if acc else "unknown"
     index, facts = pack.facts_for(profile)
+    acc = facts.find_account(profile, draft.site, draft.account)
+    channel = acc.channel if acc else "unknown"
     scan = Scan(draft.text, draft.site, draft.context, draft.reply_to, channel, acc, facts, pack, index)
     prompts: list[Prompt] = []
     seen: set[str] = set()
-    for rule in pack.rules:
-        if rule.category in seen or not rule.applies(channel, draft.site, draft.context, facts.roles):
+    for rule in pack.rules_for(channel, draft.site, draft.context, facts.roles):
+        if rule.category in seen:
             continue
         if rule.fires(scan):
             seen.add(rule.category)

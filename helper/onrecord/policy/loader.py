@@ -28,6 +28,7 @@ TOP_KEYS = {
     "media": "news outlets' handles and domains",
     "public_addresses": "public street names that are not anyone's home",
     "work_related": "the lexicons that make a draft work-related",
+    "work_framing": "the lexicon of policy words that make a mention of the user's expertise work",
     "lexicons": "named lists of phrases",
     "topics": "policy topics, for the expertise check",
     "triggers": "named sets of triggers that rules can `use:`",

@@ -77,7 +77,19 @@ class Pack:
     index: PhraseIndex
     disclaimer: dict
     _checkers: dict = field(default_factory=dict, repr=False)
+    _applicable: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def rules_for(self, channel: str, site: str, context: str, roles: frozenset) -> list[Rule]:
+        """The rules that apply in this situation (worked out once per situation, then remembered)."""
+        key = (channel, site, context, roles)
+        rules = self._applicable.get(key)
+        if rules is None:
+            rules = [r for r in self.rules if r.applies(channel, site, context, roles)]
+            if len(self._applicable) > 4096:
+                self._applicable.clear()
+            self._applicable[key] = rules
+        return rules
 
     def rules_summary(self) -> list[dict]:
         return [r.summary() for r in self.rules]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import re
 
 from onrecord.policy.detectors.lexicon import fold, tokenize
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -16,6 +20,16 @@ class ProfileFacts:
     declared_expertise: bool = False
     has_line_manager: bool = True
     roles: frozenset = frozenset()
+    accounts: dict = field(default_factory=dict)
+
+    def find_account(self, profile, site: str, handle: str):
+        """``profile.find_account``, remembered: the extension asks about the same few accounts."""
+        key = (site, handle)
+        if key not in self.accounts:
+            if len(self.accounts) > 512:
+                self.accounts.clear()
+            self.accounts[key] = profile.find_account(site, handle)
+        return self.accounts[key]
 
 
 class Scan:
@@ -24,7 +38,7 @@ class Scan:
     Detectors may keep results in ``memo`` so a detector used by several rules runs once.
     """
 
-    __slots__ = ("text", "folded", "tokens", "hits", "site", "context", "reply_to", "channel",
+    __slots__ = ("text", "folded", "tokens", "hits", "has_digit", "site", "context", "reply_to", "channel",
                  "account", "facts", "pack", "memo")
 
     def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index):
@@ -32,6 +46,7 @@ class Scan:
         self.folded = fold(text)
         self.tokens = tokenize(self.folded)
         self.hits = index.scan(self.tokens)
+        self.has_digit = _DIGIT.search(text) is not None
         self.site = site
         self.context = context
         self.reply_to = reply_to

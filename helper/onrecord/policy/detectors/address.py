@@ -30,4 +30,4 @@ def find(text: str, public=()) -> list[str]:
 def compile(key, value, ctx):
     options(value, {})
     public = frozenset(a.lower() for a in ctx.pack_value("public_addresses", ()))
-    return lambda scan: bool(find(scan.text, public))
+    return lambda scan: scan.has_digit and bool(find(scan.text, public))

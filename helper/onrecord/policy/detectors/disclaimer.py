@@ -23,10 +23,12 @@ _VARIANTS = re.compile(
     r"|\bspeaking\s+(?:for\s+myself|personally|in\s+a\s+personal\s+capacity)\b"
     r"|\bin\s+(?:a|my)\s+personal\s+capacity\b"
     r"|#views?myown\b|#opinionsmyown\b|\bviews\s+mine\b|\bpersonal\s+account\b"
-    r"|\bmy\s+own\s+views?\b",
+    r"|\bmy\s+own\s+views?\b|\bpersonal\s+(?:views?|opinions?)(?:\s+only)?\b",
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Every variant contains one of these, so a draft without any of them cannot match one.
+_KEYWORDS = ("own", "mine", "personal", "myself", "employer", "views", "opinion")
 
 
 def normalise(text: str) -> str:
@@ -45,13 +47,16 @@ def compile(key, value, ctx):
         if missing:
             raise ValueError(f"disclaimer_present: the pack has no wording {', '.join(map(repr, missing))}")
     texts = tuple({normalise(w) for ws in chosen for w in as_list(ws)})
+    # The longest word of each wording: a draft without any of them cannot contain a wording.
+    cues = tuple({max(t.split(), key=len) for t in texts if t.strip()})
 
     def check(scan) -> bool:
         memo = scan.memo
         key_ = ("disclaimer", texts)
         if key_ not in memo:
-            found = _VARIANTS.search(scan.text) is not None
-            if not found and texts:
+            folded = scan.folded
+            found = any(k in folded for k in _KEYWORDS) and _VARIANTS.search(scan.text) is not None
+            if not found and texts and any(c in folded for c in cues):
                 flat = normalise(scan.text)
                 found = any(t in flat for t in texts)
             memo[key_] = found

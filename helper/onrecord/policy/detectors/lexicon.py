@@ -77,17 +77,47 @@ def variants(phrase: str) -> set[tuple[str, ...]]:
 
 
 class PhraseIndex:
-    """Phrases of many lexicons, found in one pass over a token list."""
+    """Phrases of many lexicons, found in one pass over a token list.
+
+    Keyed by first word: ``{word: (lexicons of the one-word phrase, {second word: [(n, {rest: lexicons})]})}``
+    where ``rest`` is the phrase's remaining ``n`` words,
+    so a token that starts no phrase costs one dictionary look-up, and one that does costs two,
+    however many phrases share a common first word ("the", "my").
+    """
 
     def __init__(self) -> None:
-        self._first: dict[str, list[tuple[list[str], str]]] = {}
+        self._first: dict[str, tuple[list[str], dict[str, list[tuple[int, dict[tuple, list[str]]]]]]] = {}
         self._except: dict[str, str] = {}
         self.terms = 0
+
+    def _slot(self, word: str):
+        slot = self._first.get(word)
+        if slot is None:
+            slot = self._first[word] = ([], {})
+        return slot
+
+    @staticmethod
+    def _add_rest(seconds: dict, second: str, rest: tuple, lexicons) -> None:
+        """Phrases after their first two words, grouped by how many words remain."""
+        by_length = seconds.setdefault(second, [])
+        for length, rests in by_length:
+            if length == len(rest):
+                break
+        else:
+            rests = {}
+            by_length.append((len(rest), rests))
+        have = rests.setdefault(rest, [])
+        have.extend(x for x in lexicons if x not in have)
 
     def add(self, lexicon: str, phrases, exceptions=()) -> None:
         for phrase in phrases:
             for words in variants(phrase):
-                self._first.setdefault(words[0], []).append((list(words[1:]), lexicon))
+                singles, seconds = self._slot(words[0])
+                if len(words) == 1:
+                    if lexicon not in singles:
+                        singles.append(lexicon)
+                else:
+                    self._add_rest(seconds, words[1], tuple(words[2:]), [lexicon])
                 self.terms += 1
         if exceptions:
             # An exception phrase ("insurance policy") cancels a hit of the lexicon it overlaps.
@@ -98,8 +128,13 @@ class PhraseIndex:
     def merged(self, other: "PhraseIndex") -> "PhraseIndex":
         new = PhraseIndex()
         for src in (self, other):
-            for first, entries in src._first.items():
-                new._first.setdefault(first, []).extend(entries)
+            for word, (singles, seconds) in src._first.items():
+                my_singles, my_seconds = new._slot(word)
+                my_singles.extend(x for x in singles if x not in my_singles)
+                for second, by_length in seconds.items():
+                    for _, rests in by_length:
+                        for rest, lexicons in rests.items():
+                            self._add_rest(my_seconds, second, rest, lexicons)
             new._except.update(src._except)
             new.terms += src.terms
         return new
@@ -108,21 +143,37 @@ class PhraseIndex:
         """``{lexicon: [(start, end), ...]}`` in token positions."""
         hits: dict[str, list[tuple[int, int]]] = {}
         get = self._first.get
-        n = len(tokens)
+        last = len(tokens) - 1
         for i, tok in enumerate(tokens):
-            entries = get(tok)
-            if entries is None:
+            slot = get(tok)
+            if slot is None:
                 continue
-            for rest, lexicon in entries:
-                k = len(rest)
-                if k and (i + k >= n or tokens[i + 1:i + 1 + k] != rest):
-                    continue
-                hits.setdefault(lexicon, []).append((i, i + 1 + k))
+            singles, seconds = slot
+            for lexicon in singles:
+                if lexicon in hits:
+                    hits[lexicon].append((i, i + 1))
+                else:
+                    hits[lexicon] = [(i, i + 1)]
+            if seconds and i < last:
+                by_length = seconds.get(tokens[i + 1])
+                if by_length is not None:
+                    for length, rests in by_length:
+                        end = i + 2 + length
+                        if end > last + 1:
+                            continue
+                        found = rests.get(tuple(tokens[i + 2:end]) if length else ())
+                        if found is None:
+                            continue
+                        for lexicon in found:
+                            if lexicon in hits:
+                                hits[lexicon].append((i, end))
+                            else:
+                                hits[lexicon] = [(i, end)]
         if self._except:
             for lexicon, ex in self._except.items():
                 if lexicon in hits and ex in hits:
                     spans = hits[ex]
-                    kept = [h for h in hits[lexicon] if not any(s <= h[0] < e or h[0] <= s < h[1] for s, e in spans)]
+                    kept = [h for h in hits[lexicon] if not any(s < h[1] and h[0] < e for s, e in spans)]
                     if kept:
                         hits[lexicon] = kept
                     else:

@@ -37,9 +37,21 @@ _CAPS = re.compile(
 )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-Z]")
+# Every marking contains one of these (in the folded draft); most drafts contain none.
+_KEYWORDS = ("official", "secret", "confidential", "restricted", "protect", "marked", "classif", "stamped",
+             "labelled", "labeled", "graded", "marking")
+
+
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    letters = len(_LETTER.findall(text))
+    return letters >= 12 and len(_CAPITAL.findall(text)) > 0.6 * letters
+
+
+def present(folded: str, text: str) -> bool:
+    """``find`` after a cheap look for the words every marking contains."""
+    return any(k in folded for k in _KEYWORDS) and find(text)
 
 
 def find(text: str) -> bool:
@@ -54,4 +66,4 @@ def find(text: str) -> bool:
 
 def compile(key, value, ctx):
     options(value, {})
-    return lambda scan: find(scan.text)
+    return lambda scan: present(scan.folded, scan.text)

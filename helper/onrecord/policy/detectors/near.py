@@ -11,6 +11,7 @@ import re
 
 from onrecord.policy.detectors import as_list, options
 from onrecord.policy.detectors.lexicon import TOKEN_RE
+from onrecord.policy.detectors.pattern import finder
 
 KEYS = ("near",)
 
@@ -29,13 +30,13 @@ def _side(value, ctx):
             raise ValueError("near: a side is a lexicon name, a list of them, or {regex: ..., case: sensitive}")
         flags = 0 if value.get("case") == "sensitive" else re.IGNORECASE
         try:
-            rx = re.compile(value["regex"], flags)
+            matches = finder(value["regex"], flags)
         except re.error as exc:
             raise ValueError(f"near: not a valid regular expression: {exc}") from None
 
         def spans(scan):
             found = []
-            for m in rx.finditer(scan.text):
+            for m in matches(scan):
                 starts = _token_starts(scan)
                 a = bisect.bisect_left(starts, m.start())
                 b = max(a + 1, bisect.bisect_left(starts, m.end()))

@@ -59,9 +59,9 @@ def compile(key, value, ctx):
     alone = bool(opts["formatted_alone"])
 
     def check(scan) -> bool:
-        text = scan.text
-        if not any(c.isdigit() for c in text):
+        if not scan.has_digit:
             return False
+        text = scan.text
         for digits, confident in find(text, context_rx, window):
             if confident if alone else context_rx.search(text):
                 return True

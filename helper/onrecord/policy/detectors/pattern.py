@@ -1,10 +1,111 @@
-"""Regular expressions, on the draft as written (case-insensitive unless ``case: sensitive``)."""
+"""Regular expressions, on the draft as written (case-insensitive unless ``case: sensitive``).
+
+Most drafts match none of a pack's expressions, so each one is compiled with a cheap prefilter: the
+literal text that every way of matching must contain (worked out from the parsed expression), or a
+digit. The expression runs only when the draft contains one of them.
+"""
+
+from __future__ import annotations
 
 import re
 
+try:  # Python 3.11+
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c
+    import sre_parse as _sre_parse
+
 from onrecord.policy.detectors import options
+from onrecord.policy.detectors.lexicon import fold
 
 KEYS = ("regex",)
+_SKIP = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
+_MIN_LITERAL = 3
+
+# A "need" is (literals, digit): a match must contain one of the literals, or a digit when ``digit``.
+# None means there is no cheap test for that part of the expression.
+
+
+def _better(a, b):
+    """The more selective of two needs (longer shortest literal; literals before digits)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+
+    def score(n):
+        lits, digit = n
+        return (0 if digit else 1, min((len(x) for x in lits), default=0), -len(lits))
+    return a if score(a) >= score(b) else b
+
+
+def _union(needs):
+    if any(n is None for n in needs) or not needs:
+        return None
+    lits = frozenset().union(*(n[0] for n in needs))
+    return lits, any(n[1] for n in needs)
+
+
+def _sequence_need(items, ignore_case: bool):
+    best, run = None, ""
+
+    def flush(run, best):
+        if len(run) >= _MIN_LITERAL:
+            best = _better(best, (frozenset([fold(run) if ignore_case else run]), False))
+        return best
+
+    for op, arg in items:
+        if op is _sre_c.LITERAL:
+            run += chr(arg)
+            continue
+        best, run = flush(run, best), ""
+        if op in _SKIP:
+            continue
+        if op is _sre_c.SUBPATTERN:
+            best = _better(best, _sequence_need(list(arg[-1]), ignore_case))
+        elif op is _sre_c.BRANCH:
+            best = _better(best, _union([_sequence_need(list(b), ignore_case) for b in arg[1]]))
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and arg[0] >= 1:
+            best = _better(best, _sequence_need(list(arg[2]), ignore_case))
+        elif op is _sre_c.IN and (_sre_c.CATEGORY, _sre_c.CATEGORY_DIGIT) in arg and len(arg) == 1:
+            best = _better(best, (frozenset(), True))
+    return flush(run, best)
+
+
+def prefilter(pattern: str, flags: int):
+    """``(literals, needs_digit)`` such that a match needs one of them, or None when no cheap test exists."""
+    need = _sequence_need(list(_sre_parse.parse(pattern, flags)), bool(flags & re.IGNORECASE))
+    if need is None or (not need[0] and not need[1]):
+        return None
+    return tuple(sorted(need[0])), need[1]
+
+
+def searcher(pattern: str, flags: int):
+    """A function ``scan -> match or None`` that skips drafts the prefilter rules out."""
+    rx = re.compile(pattern, flags)
+    try:
+        pre = prefilter(pattern, flags)
+    except Exception:  # an unusual construct: no prefilter, the expression alone decides
+        pre = None
+    if pre is None:
+        return lambda scan: rx.search(scan.text)
+    literals, digit = pre
+    folded_side = bool(flags & re.IGNORECASE)
+
+    def search(scan):
+        hay = scan.folded if folded_side else scan.text
+        if any(lit in hay for lit in literals) or (digit and scan.has_digit):
+            return rx.search(scan.text)
+        return None
+
+    return search
+
+
+def finder(pattern: str, flags: int):
+    """Like ``searcher`` but gives every match (for proximity)."""
+    rx = re.compile(pattern, flags)
+    search = searcher(pattern, flags)
+    return lambda scan: list(rx.finditer(scan.text)) if search(scan) else []
 
 
 def compile(key, value, ctx):
@@ -17,8 +118,7 @@ def compile(key, value, ctx):
         raise ValueError("regex: `case` is sensitive or insensitive")
     flags = re.IGNORECASE if opts["case"] == "insensitive" else 0
     try:
-        rx = re.compile(opts["pattern"], flags)
+        search = searcher(opts["pattern"], flags)
     except re.error as exc:
         raise ValueError(f"regex: not a valid regular expression: {exc}") from None
-    search = rx.search
-    return lambda scan: search(scan.text) is not None
+    return lambda scan: search(scan) is not None

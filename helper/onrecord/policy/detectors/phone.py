@@ -30,4 +30,4 @@ def find(text: str) -> list[str]:
 
 def compile(key, value, ctx):
     options(value, {})
-    return lambda scan: bool(("0" in scan.text or "+44" in scan.text) and find(scan.text))
+    return lambda scan: scan.has_digit and ("0" in scan.text or "+44" in scan.text) and bool(find(scan.text))

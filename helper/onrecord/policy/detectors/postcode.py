@@ -18,4 +18,4 @@ def find(text: str) -> list[str]:
 
 def compile(key, value, ctx):
     options(value, {})
-    return lambda scan: _POSTCODE.search(scan.text) is not None
+    return lambda scan: scan.has_digit and _POSTCODE.search(scan.text) is not None

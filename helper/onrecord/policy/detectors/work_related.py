@@ -2,24 +2,36 @@
 
 The evidence, all looked up in the one pass over the draft: the organisation's names, handles and
 hashtags (from the pack and the profile, including the handles of the user's official and corporate
-accounts); the user's job title and declared expertise; and the organisation's business vocabulary
-(the pack's ``work_related`` lexicons). Generic words are in those lexicons only in qualified forms
-("board meeting", not "board"), so a board game or a birthday party is not work.
+accounts); the user's job title and declared expertise; the organisation's business vocabulary
+(the pack's ``work_related`` lexicons); and a policy topic the user is expert in, when it is framed as
+policy (near a word of the pack's ``work_framing`` lexicon: "services", "strategy", "funding"...).
+Generic words are in those lexicons only in qualified forms ("board meeting", not "board"), so a board
+game, a birthday party or a flu jab is not work.
 """
 
 from onrecord.policy.detectors import options
+from onrecord.policy.detectors.expertise import TOPIC_PREFIX
 
 KEYS = ("work_related",)
 
 PROFILE_LEXICON = "@profile.work"
+FRAMING_DISTANCE = 12
 
 
 def compile(key, value, ctx):
     options(value, {})
     names = tuple(ctx.lexicon_ref(n) for n in ctx.pack_value("work_related", ())) + (PROFILE_LEXICON,)
+    framing = ctx.pack_value("work_framing")
+    framing = ctx.lexicon_ref(framing) if framing else None
 
     def check(scan) -> bool:
         hits = scan.hits
-        return any(n in hits for n in names)
+        if any(n in hits for n in names):
+            return True
+        if framing is None or framing not in hits or not scan.facts.expertise_topics:
+            return False
+        topical = [h for t in scan.facts.expertise_topics for h in hits.get(TOPIC_PREFIX + t, ())]
+        return any(max(fs - te, ts - fe, 0) <= FRAMING_DISTANCE
+                   for ts, te in topical for fs, fe in hits[framing] if (fs, fe) != (ts, te))
 
     return check

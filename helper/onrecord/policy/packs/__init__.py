@@ -96,6 +96,9 @@ def _raw(kind: str, where, chain: tuple = ()) -> tuple[dict, str]:
 
 def load_pack(ref: str, base_dir: str | None = None) -> Pack:
     """The compiled pack for a built-in id or a path (relative paths resolve against ``base_dir``)."""
+    hit = _cache.get(("builtin", ref))
+    if hit is not None:  # the common case, once per check: no file system work
+        return hit[1]
     kind, where = _locate(ref, base_dir)
     stamp = None
     if kind == "file":
