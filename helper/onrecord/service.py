@@ -27,6 +27,10 @@ MAX_REASON = 1000
 MAX_IDS = 100
 
 
+# What checks use until a profile is saved: no accounts declared, the general civil service pack.
+PROVISIONAL_PROFILE = Profile(name="", organisation="", policy_pack="civil-service")
+
+
 class NoProfile(OnRecordError):
     code = "no_profile"
     status = 409
@@ -111,6 +115,19 @@ class HelperService:
                 self._profile_cache = (stamp, profile)
             return profile
 
+    def _profile_for_checks(self) -> Profile:
+        """The saved profile; until there is one, a provisional one with no accounts.
+
+        Before the user has said who they are, every account is undeclared (so the extension asks which
+        kind it is) and the general civil service pack still catches classified material, patient data
+        and the like: a missing profile never turns the reminders off.
+        """
+        try:
+            return self.profile()
+        except NoProfile as exc:
+            log.warning("checking without a saved profile (%s)", exc.code)
+            return PROVISIONAL_PROFILE
+
     # Checks --------------------------------------------------------------------------------------
 
     def check(self, body: dict) -> CheckResult:
@@ -123,7 +140,7 @@ class HelperService:
             raise BadInput(f"text: expected text, got {type(text).__name__}")
         context = text_field(body, "context", 20, required=False) or "post"
         reply_to = text_field(body, "reply_to", MAX_HANDLE, required=False)
-        result = engine.check_text(self.profile(), site, account, text, context, reply_to)
+        result = engine.check_text(self._profile_for_checks(), site, account, text, context, reply_to)
         return self._apply_reminder_frequency(result)
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:

@@ -51,10 +51,15 @@ def test_bad_drafts_are_refused_naming_the_field(helper):
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_input"
 
 
-def test_without_a_profile_the_extension_is_told_to_set_one_up(served):
+def test_without_a_profile_checks_go_on_and_declaring_says_to_set_one_up(served):
     h = served(profile=None)
     h.token = h.pair()
     r = h.call("POST", "/v1/check", json=DRAFT)
+    assert r.status_code == 200, r.text
+    assert r.json()["account"] == {"site": "x", "handle": "@amyclarke", "channel": "unknown"}
+    r = h.call("GET", "/v1/account", params={"site": "x", "handle": "@amyclarke"})
+    assert r.json()["profile"] is False and r.json()["account"]["channel"] == "unknown"
+    r = h.call("POST", "/v1/accounts", json={"site": "x", "handle": "@amyclarke", "channel": "personal"})
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "no_profile" and "settings" in r.json()["error"]["message"]
 
