@@ -40,7 +40,8 @@ def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()
     """The body's fields, refusing unknown or missing ones by name."""
     unknown = sorted(set(body) - set(required) - set(optional))
     if unknown:
-        raise BadInput(f"unknown field {', '.join(map(repr, unknown))} (fields: {', '.join(required + optional)})")
+        known = ", ".join(required + optional) or "none"
+        raise BadInput(f"unknown field {', '.join(map(repr, unknown))} (fields: {known})")
     missing = [k for k in required if body.get(k) is None]
     if missing:
         raise BadInput(f"missing field {', '.join(map(repr, missing))}")

@@ -23,6 +23,16 @@ def test_health_says_it_is_onrecord_without_credentials(served):
     assert r.headers["Access-Control-Allow-Origin"] == CHROME
 
 
+def test_status_tells_the_popup_it_is_paired(helper):
+    r = helper.call("POST", "/v1/status", json={})
+    assert r.status_code == 200
+    assert r.json() == {"paired": True, "client_id": 1, "version": __version__, "api": 1}
+    assert helper.call("POST", "/v1/status").json()["paired"] is True  # no body at all is {}
+    assert helper.call("POST", "/v1/status", json={}, token=None).status_code == 401
+    r = helper.call("POST", "/v1/status", json={"text": "anything"})
+    assert r.status_code == 400 and "fields: none" in r.json()["error"]["message"]
+
+
 def test_check_answers_the_contract_json(helper):
     r = helper.call("POST", "/v1/check", json=DRAFT)
     assert r.status_code == 200, r.text
@@ -57,7 +67,7 @@ def test_without_a_profile_checks_go_on_and_declaring_says_to_set_one_up(served)
     r = h.call("POST", "/v1/check", json=DRAFT)
     assert r.status_code == 200, r.text
     assert r.json()["account"] == {"site": "x", "handle": "@amyclarke", "channel": "unknown"}
-    r = h.call("GET", "/v1/account", params={"site": "x", "handle": "@amyclarke"})
+    r = h.call("POST", "/v1/account", json={"site": "x", "handle": "@amyclarke"})
     assert r.json()["profile"] is False and r.json()["account"]["channel"] == "unknown"
     r = h.call("POST", "/v1/accounts", json={"site": "x", "handle": "@amyclarke", "channel": "personal"})
     assert r.status_code == 409
@@ -65,14 +75,14 @@ def test_without_a_profile_checks_go_on_and_declaring_says_to_set_one_up(served)
 
 
 def test_channel_badge_for_declared_and_undeclared_accounts(helper):
-    r = helper.call("GET", "/v1/account", params={"site": "x", "handle": "x.com/AmyatDH"})
+    r = helper.call("POST", "/v1/account", json={"site": "x", "handle": "x.com/AmyatDH"})
     assert r.status_code == 200
     assert r.json()["account"] == {"site": "x", "handle": "@AmyatDH", "channel": "official"}
-    r = helper.call("GET", "/v1/account", params={"site": "mastodon", "handle": "@amyc@mastodon.social"})
+    r = helper.call("POST", "/v1/account", json={"site": "mastodon", "handle": "@amyc@mastodon.social"})
     assert r.json()["account"]["channel"] == "personal" and r.json()["bio_has_disclaimer"] is True
-    r = helper.call("GET", "/v1/account", params={"site": "x", "handle": "@nobody"})
+    r = helper.call("POST", "/v1/account", json={"site": "x", "handle": "@nobody"})
     assert r.json()["account"]["channel"] == "unknown"
-    r = helper.call("GET", "/v1/account", params={"site": "nowhere", "handle": "@nobody"})
+    r = helper.call("POST", "/v1/account", json={"site": "nowhere", "handle": "@nobody"})
     assert r.status_code == 400
 
 
@@ -142,9 +152,9 @@ def test_a_corrupt_audit_database_is_kept_aside_and_checks_go_on(helper):
 
 
 def test_extension_settings(helper):
-    assert helper.call("GET", "/v1/settings").json() == {"reminder_frequency": "first_post_of_day"}
+    assert helper.call("POST", "/v1/settings", json={}).json() == {"reminder_frequency": "first_post_of_day"}
     settings_store.update({"reminder_frequency": "every_post"})
-    assert helper.call("GET", "/v1/settings").json() == {"reminder_frequency": "every_post"}
+    assert helper.call("POST", "/v1/settings", json={}).json() == {"reminder_frequency": "every_post"}
 
 
 # The permanence reminder on personal accounts follows reminder_frequency -----------------------------

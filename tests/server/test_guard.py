@@ -124,6 +124,9 @@ ABUSE = {
     "no content type": (lambda h: h.call("POST", "/v1/check", data=json.dumps(DRAFT).encode()), 415),
     "a GET carrying a draft": (lambda h: h.call("GET", "/v1/check", params=DRAFT), 405),
     "a GET with a JSON draft body": (lambda h: h.call("GET", "/v1/check", json=DRAFT), 405),
+    "a GET of the extension's settings": (lambda h: h.call("GET", "/v1/settings"), 405),
+    "a GET of the pairing route": (lambda h: h.call("GET", "/v1/pair", token=None, params={"code": "123456"}), 405),
+    "a PUT on the check route": (lambda h: h.call("PUT", "/v1/check", json=DRAFT), 405),
     "a 300 KB body": (lambda h: h.call("POST", "/v1/check", json={**DRAFT, "text": "a" * 300 * 1024}), 413),
     "a 300 KB body sent chunked": (_chunked_big, 413),
     "JSON nested 100,000 deep": (lambda h: h.call("POST", "/v1/check", data=_nested(100_000),
@@ -181,7 +184,7 @@ def test_abuse_is_refused(helper, case):
             _assert_generic_refusal(response, helper)
     # The extension is still served afterwards (unless the case itself revoked it).
     if case != "revoked token":
-        assert helper.call("GET", "/v1/settings").status_code == 200
+        assert helper.call("POST", "/v1/settings", json={}).status_code == 200
 
 
 def test_there_are_at_least_25_abuse_cases():
@@ -216,7 +219,7 @@ def test_repeated_wrong_tokens_are_rate_limited(served):
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     # The limit is per origin: another paired extension is not locked out by someone else's failures.
     other = h.pair(origin=CHROME_OTHER)
-    assert h.call("GET", "/v1/settings", token=other, origin=CHROME_OTHER).status_code == 200
+    assert h.call("POST", "/v1/settings", json={}, token=other, origin=CHROME_OTHER).status_code == 200
 
 
 def test_repeated_pairing_attempts_are_rate_limited(served):

@@ -46,8 +46,8 @@ def test_a_new_code_replaces_the_last(served):
 def test_a_code_works_from_firefox_and_binds_the_token_to_firefox(served):
     h = served()
     token = h.pair(origin=FIREFOX)
-    assert h.call("GET", "/v1/settings", token=token, origin=FIREFOX).status_code == 200
-    assert h.call("GET", "/v1/settings", token=token, origin=CHROME).status_code == 403
+    assert h.call("POST", "/v1/settings", json={}, token=token, origin=FIREFOX).status_code == 200
+    assert h.call("POST", "/v1/settings", json={}, token=token, origin=CHROME).status_code == 403
 
 
 def test_a_code_given_as_a_number_pairs(served):
@@ -58,13 +58,13 @@ def test_a_code_given_as_a_number_pairs(served):
 
 
 def test_revoke_takes_effect_on_the_next_request(helper):
-    assert helper.call("GET", "/v1/settings").status_code == 200
+    assert helper.call("POST", "/v1/settings", json={}).status_code == 200
     client_id = clients.list_clients()[0].id
     out = subprocess.run(onrecord_cmd("clients", "revoke", str(client_id)), env=onrecord_env(helper.home),
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     assert f"Revoked browser {client_id}" in out.stdout
-    r = helper.call("GET", "/v1/settings")
+    r = helper.call("POST", "/v1/settings", json={})
     assert r.status_code == 401
     listed = subprocess.run(onrecord_cmd("clients", "--json"), env=onrecord_env(helper.home),
                             capture_output=True, text=True, timeout=30)

@@ -49,7 +49,7 @@ def _call(hp, token, method, path, **kw):
 def test_pair_prints_a_code_that_the_extension_can_use(spawn):
     hp = spawn()
     token = _pair_like_the_extension(hp)
-    assert _call(hp, token, "GET", "/v1/settings").status_code == 200
+    assert _call(hp, token, "POST", "/v1/settings", json={}).status_code == 200
     out = _run(hp.home, "pair", "--json")
     info = json.loads(out.stdout)
     assert re.fullmatch(r"\d{6}", info["code"]) and info["url"] == hp.url

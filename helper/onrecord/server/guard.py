@@ -16,7 +16,7 @@ In order, and the first refusal wins:
    revoked; 403 when the token was paired from another origin). A token anywhere else is ignored.
    Failed tokens and failed pairing codes are counted per origin: past the limit, 429.
 7. Bodies: ``application/json`` only (415), at most 256 KB (413), valid UTF-8 JSON, an object, nested
-   at most 32 deep (400). The parsed body is left in ``g.body`` for the route.
+   at most 32 deep (400). The parsed body is left in ``g.body`` for the route; no body at all is ``{}``.
 
 CORS answers echo the one allowed origin with ``Vary: Origin``; never ``*``.
 """
@@ -198,6 +198,9 @@ class Guard:
         return None
 
     def _read_body(self) -> Response | None:
+        if not request.content_length and "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+            g.body = {}  # a POST with no body at all asks with no fields; there is nothing to misread
+            return None
         if request.mimetype != "application/json":
             return refuse(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
 from onrecord.errors import BadInput, OnRecordError
-from onrecord.service import HelperService
+from onrecord.service import HelperService, fields
 from onrecord.store.clients import PairingRefused
 
 API_VERSION = 1
@@ -45,9 +45,20 @@ def check():
     return jsonify(result.to_json())
 
 
-@api.get("/account")
+# Every route the extension calls with its token is POST: Chromium sends no Origin header on an
+# extension's GET requests, and the guard needs the Origin to bind the token to its extension.
+
+@api.post("/status")
+def status():
+    """Whether this token is paired (the guard has said so by now) and which helper answers it."""
+    fields(g.body, ())
+    return jsonify({"paired": True, "client_id": g.client.id, "version": __version__, "api": API_VERSION})
+
+
+@api.post("/account")
 def account():
-    return jsonify(_service().account(request.args.get("site"), request.args.get("handle")))
+    fields(g.body, ("site", "handle"))
+    return jsonify(_service().account(g.body["site"], g.body["handle"]))
 
 
 @api.post("/accounts")
@@ -60,8 +71,9 @@ def record_decision():
     return jsonify(_service().record_decision(g.body))
 
 
-@api.get("/settings")
+@api.post("/settings")
 def extension_settings():
+    fields(g.body, ())
     return jsonify(_service().extension_settings())
 
 
