@@ -108,6 +108,8 @@ class HelperService:
             try:
                 profile = profile_store.load_saved()
             except ProfileError as exc:
+                # The file was kept aside (never deleted); say where, so the user can recover it.
+                log.error("%s", exc.message)
                 raise NoProfile(exc.message) from None
             if profile is None:
                 raise NoProfile("no profile yet: open OnRecord's settings window to say who you are and which "

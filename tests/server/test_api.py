@@ -74,6 +74,15 @@ def test_without_a_profile_checks_go_on_and_declaring_says_to_set_one_up(served)
     assert r.json()["error"]["code"] == "no_profile" and "settings" in r.json()["error"]["message"]
 
 
+def test_a_corrupt_profile_is_kept_aside_reported_and_checks_go_on(helper, caplog):
+    (helper.home / "profile.yaml").write_text("name: [unclosed\n")
+    r = helper.call("POST", "/v1/check", json=DRAFT)
+    assert r.status_code == 200 and r.json()["account"]["channel"] == "unknown"
+    aside = list(helper.home.glob("profile.yaml.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "name: [unclosed\n"
+    assert "kept aside" in caplog.text and str(aside[0]) in caplog.text
+
+
 def test_channel_badge_for_declared_and_undeclared_accounts(helper):
     r = helper.call("POST", "/v1/account", json={"site": "x", "handle": "x.com/AmyatDH"})
     assert r.status_code == 200
