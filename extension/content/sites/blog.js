@@ -25,9 +25,7 @@
     classicText: 'textarea#content.wp-editor-area, textarea#content',
     tinymceBody: 'body#tinymce.mce-content-body[contenteditable="true"], body#tinymce[contenteditable="true"]',
     classicPublish: '#publish',
-    // Where the card goes: after the title in the block editor, below it and above the blocks
-    // (gutenberg-2026-11-20.html); after the editor's wrapper in the classic (classic-2026-11-20.html).
-    titleWrap: '.edit-post-visual-editor__post-title-wrapper, .editor-visual-editor__post-title-wrapper',
+    // Where the card goes in the classic editor: after the editor's wrapper (classic-2026-11-20.html).
     classicWrap: '#wp-content-wrap, #postdivrich',
     // The admin bar's account name (both fixtures).
     adminName: '#wp-admin-bar-my-account .display-name',
@@ -130,10 +128,8 @@
     },
 
     anchor(editor) {
-      if (isGutenberg(editor)) {
-        const title = editor.ownerDocument.querySelector(selectors.gutenbergTitle);
-        return (title && (title.closest(selectors.titleWrap) || title)) || editor;
-      }
+      // The block list itself: the card follows the last block, below the text being written.
+      if (isGutenberg(editor)) return editor;
       // TinyMCE's body fills its iframe: the card goes after the editor's wrapper in the page around it.
       let frame = null;
       try { frame = isTinymce(editor) ? editor.ownerDocument.defaultView.frameElement : null; } catch (e) { frame = null; }

@@ -66,12 +66,11 @@ test('blog: updating a published post is context edit', () => {
   assert.equal(adapter.context(adapter.findEditors(document)[0]), 'edit');
 });
 
-test('blog: the card goes under the title, above the blocks', () => {
+test('blog: the card goes after the blocks, below the text being written', () => {
   const { adapter, document } = gutenberg();
   const [editor] = adapter.findEditors(document);
-  const anchor = adapter.anchor(editor);
-  assert.ok(anchor.matches('.edit-post-visual-editor__post-title-wrapper'));
-  assert.ok(!anchor.contains(editor));
+  assert.equal(adapter.anchor(editor), editor);
+  assert.ok(editor.matches('.is-root-container'));
 });
 
 test('blog: the canvas iframe: editor found in the frame, button and account from the page', () => {
