@@ -41,18 +41,25 @@ globalThis.OnRecordInsert = (function () {
     sel.addRange(range);
   }
 
-  function viaPaste(editor, text) {
-    const win = editor.ownerDocument.defaultView;
+  // Editors such as Draft.js learn of a moved caret from the selectionchange event, which the browser
+  // fires asynchronously: the insertion waits for it, or it would land where the caret was before.
+  function afterCaretMoves(editor) {
     caretToEnd(editor);
+    return new Promise((resolve) => editor.ownerDocument.defaultView.setTimeout(resolve, 0));
+  }
+
+  async function viaPaste(editor, text) {
+    const win = editor.ownerDocument.defaultView;
+    await afterCaretMoves(editor);
     const data = new win.DataTransfer();
     data.setData('text/plain', text);
     const event = new win.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
     editor.dispatchEvent(event);
   }
 
-  function viaBeforeInput(editor, text) {
+  async function viaBeforeInput(editor, text) {
     const win = editor.ownerDocument.defaultView;
-    caretToEnd(editor);
+    await afterCaretMoves(editor);
     const event = new win.InputEvent('beforeinput', {
       inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true,
     });
@@ -72,8 +79,8 @@ globalThis.OnRecordInsert = (function () {
     editor.dispatchEvent(new win.Event('change', { bubbles: true }));
   }
 
-  function viaExecCommand(editor, text) {
-    caretToEnd(editor);
+  async function viaExecCommand(editor, text) {
+    await afterCaretMoves(editor);
     editor.ownerDocument.execCommand('insertText', false, text);
   }
 
