@@ -58,6 +58,15 @@ def run(args) -> int:
     log_path = setup_logging(settings["log_level"])
     lock = InstanceLock().acquire()
     server = None
+    # From here on a signal asks for a clean stop (release the lock, remove runtime.json), never a kill.
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+        if not args.no_window:
+            _close_window()
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         secrets.require_secure_backend()
         from onrecord.app import create_app, settings_url
@@ -74,22 +83,14 @@ def run(args) -> int:
         except Exception as exc:  # a broken activity log never stops the helper
             log.warning("could not purge the activity log: %s", type(exc).__name__)
 
-        stop = threading.Event()
-
-        def on_signal(signum, frame):
-            stop.set()
-            if not args.no_window:
-                _close_window()
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
 
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
         print(f"OnRecord is listening on {server.url}", flush=True)
-        if not args.no_window:
+        if not args.no_window and not stop.is_set():
             _open_window(settings_url(app))
         while not stop.wait(0.5):
-            if not server._thread.is_alive():
+            if not server.is_serving():
                 log.error("the HTTP server stopped; exiting")
                 return 1
         log.info("stopping")

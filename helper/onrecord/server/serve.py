@@ -88,6 +88,9 @@ class HelperServer:
         self._thread.start()
         return self
 
+    def is_serving(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def _serve_logged(self) -> None:
         try:
             self.serve()
