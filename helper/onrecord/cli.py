@@ -27,6 +27,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="onrecord", description="Your organisation's social media policy, at the moment of posting.")
     parser.add_argument("--version", action="version", version=f"onrecord {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this installation works (keyring, packs, helper) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in MODULES:
         module = importlib.import_module(f"onrecord.commands.{name}")
@@ -38,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        if args.self_test:
+            from onrecord.selftest import run as self_test
+
+            return self_test()
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_BAD_INPUT
