@@ -35,7 +35,7 @@ def test_the_extension_token_is_refused_even_with_the_extension_origin(helper):
     token = helper.pair_extension()
     ext = {"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}
     # The token does work where it belongs ...
-    assert requests.get(f"{helper.base}/v1/settings", headers=ext, timeout=5).status_code == 200
+    assert requests.post(f"{helper.base}/v1/settings", json={}, headers=ext, timeout=5).status_code == 200
     # ... and nowhere in the settings.
     for method, path, body in [("GET", "state", None), ("GET", "browsers", None),
                                ("POST", "pairing", {}), ("PUT", "settings", {"log_level": "DEBUG"})]:

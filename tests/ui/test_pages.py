@@ -232,7 +232,7 @@ def test_the_policy_page_lists_rules_with_sources_and_sets_the_reminder(page, he
     pg.get_by_role("button", name="Save settings").click()
     expect(pg.get_by_role("status").first).to_contain_text("Settings saved")
     token = helper.pair_extension()
-    r = requests.get(f"{helper.base}/v1/settings", headers={"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}, timeout=5)
+    r = requests.post(f"{helper.base}/v1/settings", json={}, headers={"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}, timeout=5)
     assert r.json()["reminder_frequency"] == "every_post"
 
 
@@ -254,7 +254,7 @@ def test_pairing_a_browser_with_the_code_shown_and_revoking_it(page, helper):
     assert r.status_code == 200, r.text
     token = r.json()["token"]
     ext = {"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}
-    assert requests.get(f"{helper.base}/v1/settings", headers=ext, timeout=5).status_code == 200
+    assert requests.post(f"{helper.base}/v1/settings", json={}, headers=ext, timeout=5).status_code == 200
 
     go(pg, "About")
     go(pg, "Browsers")
@@ -267,7 +267,7 @@ def test_pairing_a_browser_with_the_code_shown_and_revoking_it(page, helper):
     row.get_by_role("button", name="Revoke").click()
     expect(row).to_contain_text("Revoked")
     expect(row.get_by_role("button", name="Revoke")).to_have_count(0)
-    assert requests.get(f"{helper.base}/v1/settings", headers=ext, timeout=5).status_code == 401
+    assert requests.post(f"{helper.base}/v1/settings", json={}, headers=ext, timeout=5).status_code == 401
 
 
 # --- activity -----------------------------------------------------------------------------------
@@ -347,6 +347,7 @@ def test_the_about_page_says_where_things_are_and_how_the_helper_is(page, helper
     expect(facts).to_contain_text("SecretService")
     expect(facts).to_contain_text(f"process {helper.proc.pid}")
     expect(pg.locator("#about-help")).to_contain_text("onrecord --help")
+    expect(facts).to_contain_text(f"Running at {helper.base}")
     assert_accessible(pg, "about")
 
     retention = pg.get_by_label("Keep the activity log for (days)")
@@ -372,3 +373,16 @@ def test_every_page_can_be_reached_by_keyboard(page, helper):
         expect(pg.get_by_role("link", name=name, exact=True)).to_be_focused()
     pg.keyboard.press("Enter")
     expect(pg.get_by_role("heading", level=1, name="About")).to_be_focused()
+
+
+def test_a_corrupt_saved_profile_is_kept_aside_and_the_window_says_so(browser, helper):
+    (helper.home / "profile.yaml").write_text("name: [unclosed\n")
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(helper.window_url)
+    pg.wait_for_selector("body[data-ready=true]")
+    expect(pg.locator("#status")).to_contain_text("kept aside")
+    expect(pg.get_by_role("heading", name="Welcome to OnRecord")).to_be_visible()
+    kept = list(helper.home.glob("profile.yaml.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text() == "name: [unclosed\n"
+    context.close()

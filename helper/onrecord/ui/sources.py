@@ -16,11 +16,10 @@ from onrecord.errors import BadInput, OnRecordError
 from onrecord.profile import Profile
 from onrecord.store import profile_store
 
-HELP = {
-    "text": "Ask your organisation's digital communications team about the policy itself. "
-            "For OnRecord: run `onrecord --help`, read the IT guide (docs/it-guide.md) and the settings "
-            "reference (docs/settings.md), or send your IT desk the log folder below (it never holds drafts).",
-}
+HELP = ("Questions about the policy itself go to your organisation's digital communications team. "
+        "For OnRecord: run onrecord --help in a terminal, read the settings reference (docs/settings.md) and "
+        "the IT guide (docs/it-guide.md), or send your IT desk the log folder shown above: it never holds "
+        "the text of a post.")
 
 
 # The profile -------------------------------------------------------------------------------------
@@ -87,8 +86,12 @@ WORDING_USES = {
 
 def pack_detail(ref: str) -> dict:
     pack = _load_pack(ref)
-    disclaimers = [{"id": k, "use": WORDING_USES.get(k, k.replace("_", " ").capitalize()), "text": v}
-                   for k, v in pack.disclaimer.items() if isinstance(v, str) and v.strip()]
+    disclaimers = []
+    for kind, wordings in pack.disclaimer.items():
+        use = WORDING_USES.get(kind, kind.replace("_", " ").capitalize())
+        for text in [wordings] if isinstance(wordings, str) else list(wordings or ()):
+            if isinstance(text, str) and text.strip():
+                disclaimers.append({"id": kind, "use": use, "text": text})
     return {"id": pack.id, "name": pack.title, "rules": pack.rules_summary(), "disclaimers": disclaimers}
 
 
@@ -168,23 +171,26 @@ _STARTED = time.time()
 
 
 def about() -> dict:
-    from onrecord.store import secrets
+    from onrecord.store import clients, instance, secrets
     try:
         secrets.require_secure_backend()
         keyring = {"backend": secrets.backend_name(), "secure": True, "message": None}
     except OnRecordError as exc:
         keyring = {"backend": secrets.backend_name(), "secure": False, "message": exc.message}
     home = paths.home()
+    runtime = instance.read_runtime()
+    try:
+        paired = sum(1 for c in clients.list_clients() if not c.revoked)
+    except OnRecordError:
+        paired = None
     return {
         "version": __version__,
         "data_folder": str(home),
         "log_folder": str(home / "logs"),
         "keyring": keyring,
-        "helper": {"running": True, "pid": os.getpid(), "uptime_seconds": int(time.time() - _STARTED),
+        "helper": {"running": True, "pid": os.getpid(), "url": runtime.url if runtime else None,
+                   "uptime_seconds": int(time.time() - _STARTED), "paired_browsers": paired,
                    "python": sys.version.split()[0]},
-        "help": HELP["text"],
+        "help": HELP,
     }
 
-
-def data_folder() -> Path:
-    return paths.home()

@@ -29,7 +29,7 @@ function el(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.append(c);
   return node;
 }
 
@@ -171,9 +171,11 @@ async function renderDisclaimers(ref) {
   for (const box of boxes) {
     if (!pack.disclaimers.length) { box.replaceChildren(); continue; }
     box.replaceChildren(
-      el("h2", { text: `Disclaimers ${pack.name} offers` }),
-      el("p", { class: "hint", text: "When a personal post touches work, OnRecord can add one of these for you; or put one in your account's bio." }),
-      el("dl", {}, pack.disclaimers.map((d) => [el("dt", { text: d.use }), el("dd", {}, el("blockquote", { text: d.text }))])));
+      el("h2", { text: "Disclaimer wordings" }),
+      el("p", { class: "hint", text: `What ${pack.name} offers. When a personal post touches work, OnRecord can add one of these for you; or put one in your account's bio.` }),
+      el("dl", {}, pack.disclaimers.map((d, i) => [
+        i === 0 || pack.disclaimers[i - 1].use !== d.use ? el("dt", { text: d.use }) : null,
+        el("dd", {}, el("blockquote", { text: d.text }))])));
   }
   return pack;
 }
@@ -575,7 +577,8 @@ async function showAbout() {
     ["Data folder", a.data_folder],
     ["Log folder", a.log_folder],
     ["Keyring", a.keyring.secure ? `${a.keyring.backend} (secure)` : `Not usable: ${a.keyring.message}`],
-    ["Helper", `Running (process ${a.helper.pid}, for ${Math.round(a.helper.uptime_seconds / 60)} min)`],
+    ["Helper", `Running at ${a.helper.url || "this computer"} (process ${a.helper.pid}, for ${Math.round(a.helper.uptime_seconds / 60)} min); `
+      + (a.helper.paired_browsers === null ? "paired browsers unknown" : `${a.helper.paired_browsers} paired browser(s)`)],
   ];
   $("#about-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   $("#about-help").textContent = a.help;
