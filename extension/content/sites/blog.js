@@ -18,6 +18,7 @@
     // "Publish" (or "Update" / "Save" on a published post) in the header, and the pre-publish panel's own
     // button (gutenberg-2026-11-20.html).
     gutenbergPublish: '.editor-post-publish-button, .editor-post-publish-panel__toggle, .editor-post-publish-button__button',
+    prePublishButton: '.editor-post-publish-panel .editor-post-publish-button',
     // The classic editor's form, title, text (the Text tab's textarea, or TinyMCE's body in its iframe)
     // and publish button (classic-2026-11-20.html).
     classicForm: 'form#post',
@@ -51,10 +52,9 @@
   function publishButton(editor) {
     const page = editorPage(editor.ownerDocument);
     if (isGutenberg(editor)) {
-      // The pre-publish panel's button sends; the header's toggle only opens the panel unless it is
-      // "Update" or "Publish" with the panel turned off. Either way the one shown now is the one to hold.
-      const buttons = Array.from(page.querySelectorAll(selectors.gutenbergPublish));
-      return buttons.find((b) => b.matches('.editor-post-publish-button, .editor-post-publish-button__button')) || buttons[0] || null;
+      // With pre-publish checks on (WordPress's default) the header's "Publish" only opens the panel and
+      // the panel's button publishes; with them off, or for "Update", the header's button publishes.
+      return page.querySelector(selectors.prePublishButton) || page.querySelector(selectors.gutenbergPublish);
     }
     return page.querySelector(selectors.classicPublish);
   }

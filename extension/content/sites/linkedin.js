@@ -24,6 +24,11 @@
     // (recommendation-2026-11-20.html).
     recommendationDialog: '[role="dialog"], .artdeco-modal',
     recommendationEditor: 'textarea, .ql-editor[contenteditable="true"], div[role="textbox"][contenteditable="true"]',
+    // Any other Quill or textbox editor on LinkedIn (a post's page, an article's comments): found by the
+    // editor's own markup, with the box around it deciding what it is (feed-2026-11-20.html).
+    anyEditor: '.ql-editor[contenteditable="true"], div[role="textbox"][contenteditable="true"]',
+    // Messaging and search are not posts (feed-2026-11-20.html has neither open; see the test).
+    notPosts: '.msg-form, .msg-overlay-conversation-bubble, .search-global-typeahead, [data-view-name="search"]',
     // The share modal's "Post" button (feed-2026-11-20.html .share-actions__primary-action).
     shareButton: 'button.share-actions__primary-action',
     // The comment box's submit button: "Post", or "Comment" in the 2024 redesign (--cr) (feed-2026-11-20.html).
@@ -35,6 +40,9 @@
       '.global-nav__me a[href*="/in/"]',
     // The member's name: the nav "Me" photo's alt text (feed-2026-11-20.html .global-nav__me-photo).
     meName: 'img.global-nav__me-photo',
+    // Who the share box posts as: its actor button, "NAME, Post to Anyone" (feed-2026-11-20.html,
+    // company-admin-2026-11-20.html).
+    shareActor: '.share-unified-settings-entry-button, .share-creation-state__member-info button[aria-label]',
     // The identity switcher next to a comment box: its image alt is who the comment will be posted as
     // (feed-2026-11-20.html, company-admin-2026-11-20.html).
     commentActor: 'button[aria-label*="switching identity" i] img[alt], .comments-comment-box__actor-toggle img[alt]',
@@ -87,6 +95,20 @@
     return { handle: decodeURIComponent(m[1]), name: heading ? R.squash(heading.textContent) : null, asPage: true };
   }
 
+  // Who this editor posts as, when the box says: the comment identity switcher's image, or the share
+  // box's actor button ("NAME, Post to Anyone").
+  function actorOf(editor) {
+    if (editor.closest(selectors.commentBox)) {
+      const img = R.nearest(editor, selectors.commentActor, 8);
+      return img ? img.getAttribute('alt') : null;
+    }
+    const state = editor.closest(selectors.shareState);
+    const button = state && state.querySelector(selectors.shareActor);
+    if (!button) return null;
+    const label = button.getAttribute('aria-label');
+    return label ? label.split(',')[0] : R.squash(button.firstElementChild ? button.firstElementChild.textContent : '');
+  }
+
   OnRecordSites.register({
     id: 'linkedin',
     selectors,
@@ -97,8 +119,10 @@
 
     findEditors(root) {
       const found = new Set([...R.all(root, selectors.shareEditor), ...R.all(root, selectors.commentEditor),
-        ...recommendationEditors(root)]);
-      return Array.from(found);
+        ...recommendationEditors(root), ...R.all(root, selectors.anyEditor)]);
+      // A Quill container's textbox is its .ql-editor; never count an editor twice or one inside another.
+      return Array.from(found).filter((e) => !e.closest(selectors.notPosts) &&
+        !Array.from(found).some((other) => other !== e && other.contains(e)));
     },
 
     editorKind(editor) {
@@ -112,9 +136,14 @@
 
     findPostButton(editor) {
       if (editor.closest(selectors.shareState)) return R.nearest(editor, selectors.shareButton);
-      if (editor.closest(selectors.commentBox)) return R.nearest(editor, selectors.commentButton, 8);
+      if (editor.closest(selectors.commentBox)) {
+        const form = editor.closest('form');
+        return (form && form.querySelector(selectors.commentButton)) || R.nearest(editor, selectors.commentButton, 8);
+      }
       const dialog = editor.closest(selectors.recommendationDialog);
-      return dialog ? dialog.querySelector(selectors.modalPrimary) : null;
+      if (dialog) return dialog.querySelector(`${selectors.modalPrimary}, ${selectors.shareButton}`);
+      const form = editor.closest('form');
+      return form ? form.querySelector('button[type="submit"]') : null;
     },
 
     isSendKey() {
@@ -124,8 +153,7 @@
     account(document, editor) {
       const own = ownProfile(document);
       const page = adminPage(document);
-      const actor = editor && editor.closest(selectors.commentBox) ? R.nearest(editor, selectors.commentActor, 8) : null;
-      const actorName = actor ? actor.getAttribute('alt') : null;
+      const actorName = editor ? actorOf(editor) : null;
       if (actorName && own.name && R.squash(actorName) !== R.squash(own.name)) {
         // The comment identity switcher is set to a Page the member manages.
         return page && page.name === R.squash(actorName) ? page : { handle: R.squash(actorName), name: R.squash(actorName), asPage: true };

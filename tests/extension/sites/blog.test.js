@@ -122,3 +122,14 @@ test('blog: the classic editor\'s Publish is held until the disclaimer goes in, 
     expect: { account: 'rajwrites.example', context: 'blog', reply_to: null },
   });
 });
+
+test('blog: with pre-publish checks on, the panel\'s Publish is the one that sends', () => {
+  const { adapter, document } = gutenberg();
+  const header = document.querySelector('.editor-post-publish-button');
+  header.className = 'components-button editor-post-publish-panel__toggle editor-post-publish-button__button is-primary';
+  const [editor] = adapter.findEditors(document);
+  assert.equal(adapter.findPostButton(editor), header);
+  document.body.insertAdjacentHTML('beforeend', '<div class="editor-post-publish-panel"><div class="editor-post-publish-panel__header">' +
+    '<button type="button" class="components-button editor-post-publish-button editor-post-publish-button__button is-primary">Publish</button></div></div>');
+  assert.ok(adapter.findPostButton(editor).closest('.editor-post-publish-panel'));
+});

@@ -125,3 +125,25 @@ test('linkedin: held until the disclaimer is added through Quill\'s API, then po
     expect: { account: 'raj-mehta', context: 'post', reply_to: null },
   });
 });
+
+test('linkedin: the share box posting as a Page (its actor button) is asPage', () => {
+  const { adapter, document } = feed();
+  const [share] = adapter.findEditors(document);
+  document.querySelector('.share-unified-settings-entry-button').setAttribute('aria-label', 'NHS Example Trust, Post to Anyone');
+  assert.deepEqual(plain(adapter.account(document, share)), { handle: 'NHS Example Trust', name: 'NHS Example Trust', asPage: true });
+});
+
+test('linkedin: a Quill box in markup the adapter has no name for is still found; messaging is not', () => {
+  const { adapter, document } = feed();
+  const post = document.querySelector('.feed-shared-update-v2');
+  post.insertAdjacentHTML('beforeend', '<form class="comments-new-box"><div class="ql-container">' +
+    '<div class="ql-editor" contenteditable="true" role="textbox"><p><br></p></div></div>' +
+    '<button type="submit">Comment</button></form>' +
+    '<div class="msg-form"><div class="msg-form__contenteditable" contenteditable="true" role="textbox"></div></div>');
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 4);
+  const added = editors[3];
+  assert.ok(added.closest('.comments-new-box'));
+  assert.equal(adapter.editorKind(added), 'quill');
+  assert.equal(adapter.findPostButton(added).textContent, 'Comment');
+});
