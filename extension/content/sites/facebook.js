@@ -21,7 +21,7 @@
       'div[role="button"][aria-label="Post reply"]',
     // The signed-in person: the first entry of the left rail is their own profile, by name
     // (feed-2026-11-20.html [data-pagelet="LeftRail"]).
-    ownName: '[data-pagelet="LeftRail"] a[role="link"]',
+    ownName: '[data-pagelet="LeftRail"] a[role="link"], div[role="navigation"] a[role="link"][href*="/me/"]',
     // The post a comment belongs to and its author's name link (feed-2026-11-20.html role=article, h3 a).
     article: 'div[role="article"]',
     articleAuthor: '[data-ad-rendering-role="profile_name"] a, h2 a[role="link"], h3 a[role="link"], h4 a[role="link"], ' +
