@@ -37,31 +37,32 @@ _CAPS = re.compile(
 )
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_CAPITAL = re.compile(r"[A-Z]")
 # Every marking contains one of these (in the folded draft); most drafts contain none.
 _KEYWORDS = ("official", "secret", "confidential", "restricted", "protect", "marked", "classif", "stamped",
              "labelled", "labeled", "graded", "marking")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
+# Words that belong to a marking ("PROTECT - PERSONAL", "SECRET UK EYES ONLY") rather than to the text.
+_MARKING_WORDS = {"OFFICIAL", "SENSITIVE", "SECRET", "TOP", "CONFIDENTIAL", "RESTRICTED", "PROTECT", "PERSONAL",
+                  "COMMERCIAL", "UK", "EYES", "ONLY", "DRAFT", "MANAGEMENT", "POLICY"}
 
 
-def _mostly_capitals(text: str) -> bool:
-    letters = len(_LETTER.findall(text))
-    return letters >= 12 and len(_CAPITAL.findall(text)) > 0.6 * letters
-
-
-def present(folded: str, text: str) -> bool:
-    """``find`` after a cheap look for the words every marking contains."""
-    return any(k in folded for k in _KEYWORDS) and find(text)
+def _shouted(text: str, start: int, end: int) -> bool:
+    """Whether the words around a capitalised level are capitals too (shouting, not a marking)."""
+    words = [w for w in _WORD.findall(text[max(0, start - 40):start]) [-3:] + _WORD.findall(text[end:end + 40])[:3]
+             if w.upper() not in _MARKING_WORDS and len(w) > 1]
+    return bool(words) and sum(w.isupper() for w in words) * 2 > len(words)
 
 
 def find(text: str) -> bool:
     """Whether ``text`` carries a security marking."""
     if _ALWAYS.search(text) or _SAID_MARKED.search(text):
         return True
-    if _mostly_capitals(text):
-        # Shouting is not marking; only the unmistakable forms above count then.
-        return False
-    return _CAPS.search(text) is not None
+    return any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
+
+
+def present(folded: str, text: str) -> bool:
+    """``find`` after a cheap look for the words every marking contains."""
+    return any(k in folded for k in _KEYWORDS) and find(text)
 
 
 def compile(key, value, ctx):

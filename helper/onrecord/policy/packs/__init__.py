@@ -25,7 +25,7 @@ class PackInvalid(PackError):
 
     def __init__(self, source: str, problems: list):
         self.source = source
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: p.line)
         first = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
         super().__init__(f"{source}: invalid pack: {first}{more}")

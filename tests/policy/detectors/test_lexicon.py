@@ -1,0 +1,45 @@
+from onrecord.policy.detectors.lexicon import PhraseIndex, fold, tokenize, variants
+
+
+def test_tokens_fold_case_and_typographic_apostrophes():
+    assert tokenize(fold("Don’t tweet @AmyatDH about #NHS")) == ["don't", "tweet", "@amyatdh", "about", "nhs"]
+
+
+def test_inflections_follow_the_phrase_syntax():
+    assert ("boards",) in variants("board") and ("board's",) in variants("board")
+    assert ("policies",) in variants("policy")
+    assert ("whistleblowing",) in variants("whistleblow*") and ("whistleblower",) in variants("whistleblow*")
+    assert variants("=ward") == {("ward",)}
+    assert ("cover", "up") in variants("=cover-up") and ("coverup",) in variants("=cover-up")
+
+
+def test_one_pass_finds_every_lexicon_with_positions():
+    index = PhraseIndex()
+    index.add("boards", ["health and wellbeing board"])
+    index.add("health", ["health"])
+    index.add("policy", ["policy"], exceptions=["insurance policy"])
+    hits = index.scan(tokenize(fold("Health and wellbeing boards need a policy, not an insurance policy")))
+    assert hits["boards"] == [(0, 4)]
+    assert hits["health"] == [(0, 1)]
+    assert hits["policy"] == [(6, 7)]  # the insurance policy is an exception
+
+
+def test_exceptions_remove_the_lexicon_when_nothing_else_is_left():
+    index = PhraseIndex()
+    index.add("policy", ["policy"], exceptions=["insurance policy"])
+    assert "policy" not in index.scan(tokenize("my insurance policy renewed"))
+
+
+def test_merged_index_holds_both():
+    a, b = PhraseIndex(), PhraseIndex()
+    a.add("x", ["primary care"])
+    b.add("y", ["primary care network"])
+    hits = a.merged(b).scan(tokenize("the primary care network met"))
+    assert hits == {"x": [(1, 3)], "y": [(1, 4)]}
+
+
+def test_through_a_pack(one_rule):
+    fires = one_rule("{phrases: [board meeting, =ward]}")
+    assert fires("Long board meetings today")
+    assert fires("Back on the ward")
+    assert not fires("Board games and wards of court")

@@ -1,0 +1,78 @@
+"""The labelled corpora: every public case through the real command line, and the held-out set's rates.
+
+``heldout.jsonl`` holds drafts written apart from the rules (new wording, all categories, many
+ordinary posts using words like "secret", "party", "board" and "code"). Its rates are measured here
+so a change that helps one case and hurts others shows up.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from onrecord.policy.engine import check_text
+
+from policy_helpers import HERE, PROFILES, read_jsonl, run_cli
+
+SHARED_CORPUS = HERE.parents[2] / "shared" / "corpus"
+PUBLIC = read_jsonl(SHARED_CORPUS / "examples.jsonl") if (SHARED_CORPUS / "examples.jsonl").exists() else []
+HELDOUT = read_jsonl(HERE / "heldout.jsonl")
+
+
+def _profile_path(case) -> Path:
+    shared = SHARED_CORPUS / "profiles" / case["profile"]
+    return shared if shared.exists() else PROFILES / case["profile"]
+
+
+def _cli_args(case) -> list[str]:
+    args = ["check", "--json", "--profile", str(_profile_path(case)), "--site", case["site"],
+            "--account", case["account"], "--context", case["context"]]
+    if case["reply_to"]:
+        args += ["--reply-to", case["reply_to"]]
+    return args + ["-"]
+
+
+@pytest.mark.skipif(not PUBLIC, reason="the shared corpus is not next to this checkout")
+@pytest.mark.parametrize("case", PUBLIC, ids=[c["id"] for c in PUBLIC])
+def test_public_corpus_through_the_command_line(case):
+    proc = run_cli(*_cli_args(case), stdin=case["text"].encode("utf-8"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    found = {p["category"] for p in json.loads(proc.stdout)["prompts"]}
+    assert set(case["expect"]) <= found, f"missing {set(case['expect']) - found}"
+    assert not set(case["forbid"]) & found, f"forbidden {set(case['forbid']) & found}"
+
+
+def _rates(cases, profiles):
+    expected = found = forbidden = avoided = 0
+    misses = []
+    for case in cases:
+        result = check_text(profiles[case["profile"]], case["site"], case["account"], case["text"],
+                            case["context"], case["reply_to"])
+        cats = {p.category for p in result.prompts}
+        expected += len(case["expect"])
+        found += len(set(case["expect"]) & cats)
+        forbidden += len(case["forbid"])
+        avoided += len(set(case["forbid"]) - cats)
+        if set(case["expect"]) - cats or set(case["forbid"]) & cats:
+            misses.append((case["id"], sorted(set(case["expect"]) - cats), sorted(set(case["forbid"]) & cats)))
+    return found / expected, avoided / forbidden, misses
+
+
+def test_heldout_set_is_large_and_varied():
+    from onrecord.policy.model import CATEGORIES
+    assert len(HELDOUT) >= 150
+    assert {c for case in HELDOUT for c in case["expect"]} == set(CATEGORIES)
+    benign = [c for c in HELDOUT if not c["expect"] and "disclaimer" in c["forbid"]]
+    assert len(benign) >= 40
+
+
+def test_heldout_recall_and_false_positives(profiles):
+    recall, avoided, misses = _rates(HELDOUT, profiles)
+    assert recall >= 0.95 and avoided >= 0.95, misses
+
+
+@pytest.mark.parametrize("case", HELDOUT[::12], ids=[c["id"] for c in HELDOUT[::12]])
+def test_heldout_sample_through_the_command_line(case):
+    proc = run_cli(*_cli_args(case), stdin=case["text"].encode("utf-8"))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["account"]["site"] == case["site"]
