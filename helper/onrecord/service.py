@@ -8,9 +8,11 @@ nowhere else.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
+from pathlib import Path
 from typing import Any, Callable
 
 from onrecord.errors import BadInput, OnRecordError, ProfileError
@@ -18,6 +20,7 @@ from onrecord.policy import engine
 from onrecord.policy.model import CATEGORIES, CheckResult
 from onrecord.profile import CHANNELS, SITES, Account, Profile, normalise_handle
 from onrecord.store import clients, profile_store, settings_store
+from onrecord.store.database import data_folder
 from onrecord.store.audit import DECISIONS, AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,12 @@ def list_field(body: dict, name: str, choices: tuple[str, ...] | None = None) ->
     return tuple(value)
 
 
+@functools.lru_cache(maxsize=8)
+def _saved_profile_path(folder: Path) -> Path:
+    # Asked once per data folder: profile_store.saved_path() creates the folder on every call.
+    return profile_store.saved_path()
+
+
 class HelperService:
     """The helper's domain operations, over the saved profile, settings, activity log and clients."""
 
@@ -96,7 +105,7 @@ class HelperService:
 
     def profile(self) -> Profile:
         """The saved profile (re-read only when the file changed); ``NoProfile`` when there is none."""
-        path = profile_store.saved_path()
+        path = _saved_profile_path(data_folder())
         try:
             st = os.stat(path)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)

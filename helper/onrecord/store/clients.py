@@ -20,10 +20,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord import paths
 from onrecord.errors import NotFound, OnRecordError
 from onrecord.store import secrets
-from onrecord.store.database import connect, iso_time, transaction
+from onrecord.store.database import connect, data_folder, iso_time, transaction
 
 PAIRING_TTL_SECONDS = 120
 MAX_WRONG_CODES = 5
@@ -90,7 +89,7 @@ class Client:
 
 
 def db_path(home: Path | None = None) -> Path:
-    return (Path(home) if home else paths.home()) / "clients.sqlite3"
+    return (Path(home) if home else data_folder()) / "clients.sqlite3"
 
 
 def _digest(value: str, home: Path | None) -> str:

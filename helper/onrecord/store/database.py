@@ -1,7 +1,7 @@
 """Opening the helper's SQLite databases the same way everywhere.
 
-Each call opens its own connection (waitress serves requests on several threads, and the command
-line runs in other processes), in WAL mode so readers never wait for a writer, with a short busy
+Each thread keeps its own connection per file (waitress serves requests on several threads, and the
+command line runs in other processes), in WAL mode so readers never wait for a writer, with a short busy
 timeout so a locked database fails fast instead of holding up a request. The file is readable by
 the user alone. A file that is not a database is kept aside, reported, and a fresh one started.
 """
@@ -12,52 +12,132 @@ import contextlib
 import logging
 import os
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from onrecord import paths
 from onrecord.store.atomic import keep_aside
 
 log = logging.getLogger(__name__)
 
 
-def _open(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
+# Connections are kept per thread and reused: opening one is cheap, but closing the last connection
+# to a WAL database checkpoints and deletes the WAL, which costs more than the query it served.
+# A thread keeps at most this many files open (the least recently used is closed first).
+_PER_THREAD = 4
+_local = threading.local()
+
+
+_folders: dict[str | None, Path] = {}
+
+
+def data_folder() -> Path:
+    """``paths.home()``, looked up once per value of ``ONRECORD_HOME``: it is on every request's path, and
+    ``paths.home()`` creates the folder (a system call) each time it is asked."""
+    key = os.environ.get("ONRECORD_HOME")
+    found = _folders.get(key)
+    if found is None or not found.is_dir():
+        found = _folders[key] = paths.home().resolve()
+    return found
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
+
+
+def _set_aside(path: Path) -> None:
+    aside = keep_aside(path)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            keep_aside(extra)
+    log.error("%s could not be read and was kept aside as %s; a new one was started", path.name, aside)
+
+
+def _open(path: Path, schema: str, timeout: float, retry: bool = True) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        # Created empty with the right mode first, so the database is never readable by others.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)  # created empty with the right mode first, so it is never readable by others
+    except FileExistsError:
+        pass
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    try:
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(schema)
-    except BaseException:
+    except sqlite3.DatabaseError as exc:
         conn.close()
-        raise
+        if not (retry and _is_corrupt(exc)):
+            raise
+        _set_aside(path)
+        return _open(path, schema, timeout, retry=False)
     return conn
+
+
+def _cache() -> dict:
+    if not hasattr(_local, "conns"):
+        _local.conns = {}
+    return _local.conns
+
+
+def _forget(key: str) -> None:
+    found = _cache().pop(key, None)
+    if found is not None:
+        found[0].close()
 
 
 @contextlib.contextmanager
 def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.Connection]:
-    """A connection to ``path`` with ``schema`` applied (``CREATE ... IF NOT EXISTS``), closed after use."""
+    """This thread's connection to ``path``, with ``schema`` applied (``CREATE ... IF NOT EXISTS``).
+
+    The connection is reopened when the file at ``path`` is no longer the one it was opened on (kept
+    aside, replaced). A file found corrupt, on opening or during the work, is kept aside; the work that
+    found it fails (``sqlite3.DatabaseError``) and the next call starts a new database.
+    """
     path = Path(path)
+    key = str(path)
+    cache = _cache()
     try:
+        inode = os.stat(path).st_ino
+    except FileNotFoundError:
+        inode = None
+    found = cache.get(key)
+    if found is not None and (inode is None or found[1] != inode):
+        _forget(key)
+        found = None
+    if found is None:
         conn = _open(path, schema, timeout)
-    except sqlite3.DatabaseError as exc:
-        if "not a database" not in str(exc) and "malformed" not in str(exc):
-            raise
-        aside = keep_aside(path)
-        for suffix in ("-wal", "-shm"):
-            extra = path.with_name(path.name + suffix)
-            if extra.exists():
-                keep_aside(extra)
-        log.error("%s could not be read and was kept aside as %s; a new one was started", path.name, aside)
-        conn = _open(path, schema, timeout)
+        while len(cache) >= _PER_THREAD:
+            _forget(next(iter(cache)))
+        cache[key] = (conn, os.stat(path).st_ino)
+    else:
+        conn = found[0]
+        cache[key] = cache.pop(key)  # most recently used last
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     try:
         yield conn
-    finally:
-        conn.close()
+    except sqlite3.DatabaseError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if _is_corrupt(exc):
+            _forget(key)
+            _set_aside(path)
+        raise
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def close_all() -> None:
+    """Close this thread's connections (at exit, or before moving a database)."""
+    for key in list(_cache()):
+        _forget(key)
 
 
 @contextlib.contextmanager

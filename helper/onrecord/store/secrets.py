@@ -22,8 +22,8 @@ import keyring
 import keyring.errors
 from keyring.backends import chainer
 
-from onrecord import paths
 from onrecord.errors import KeyringUnavailable
+from onrecord.store.database import data_folder
 
 SERVICE = "OnRecord"
 
@@ -70,8 +70,8 @@ def require_secure_backend() -> None:
 
 
 def _scope(home: Path | None) -> str:
-    folder = Path(home) if home else paths.home()
-    return hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
+    folder = Path(home).resolve() if home else data_folder()
+    return hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:16]
 
 
 def _username(name: str, home: Path | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,18 @@ from typing import Any
 from onrecord import paths, settings
 from onrecord.errors import BadInput
 from onrecord.store.atomic import keep_aside, write_atomic
+from onrecord.store.database import data_folder
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _problem: str | None = None
 
 
+_read_cache: dict[Path, tuple[tuple, dict]] = {}
+
+
 def settings_file(path: Path | None = None) -> Path:
-    return Path(path) if path else paths.settings_path()
+    return Path(path) if path else data_folder() / paths.settings_path().name
 
 
 def problem() -> str | None:
@@ -36,6 +41,15 @@ def load(path: Path | None = None) -> dict[str, Any]:
     p = settings_file(path)
     with _lock:
         try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            return settings.defaults()
+        # Read on every check: re-parsed only when the file changed (by the window or another process).
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        cached = _read_cache.get(p)
+        if cached and cached[0] == stamp:
+            return dict(cached[1])
+        try:
             raw = p.read_text("utf-8")
         except FileNotFoundError:
             return settings.defaults()
@@ -43,7 +57,9 @@ def load(path: Path | None = None) -> dict[str, Any]:
             data = json.loads(raw)
             if not isinstance(data, dict):
                 raise BadInput(f"expected an object of settings, got {type(data).__name__}")
-            return settings.validate(data, source=p.name)
+            values = settings.validate(data, source=p.name)
+            _read_cache[p] = (stamp, values)
+            return dict(values)
         except (ValueError, BadInput) as exc:
             aside = keep_aside(p)
             reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
