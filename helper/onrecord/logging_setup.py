@@ -55,5 +55,8 @@ def setup_logging(level: str = "INFO", folder: Path | None = None, to_stderr: bo
     root = logging.getLogger()
     for handler in _installed:
         root.addHandler(handler)
-    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    wanted = getattr(logging, level.upper(), logging.INFO)
+    # DEBUG is for OnRecord's own code only: libraries (D-Bus, keyring) might say too much at DEBUG.
+    logging.getLogger("onrecord").setLevel(wanted)
+    root.setLevel(max(wanted, logging.INFO))
     return path
