@@ -10,7 +10,6 @@
     // place or in the "editor-canvas" iframe; the root block list is the editor.
     gutenbergPage: 'body.block-editor-page, .block-editor, .edit-post-layout, .editor-editor-interface',
     gutenbergRoot: '.block-editor-block-list__layout.is-root-container, .is-root-container.block-editor-block-list__layout',
-    canvasFrame: 'iframe[name="editor-canvas"]',
     // The post title: a rich-text h1 in the canvas (gutenberg-2026-11-20.html).
     gutenbergTitle: '.editor-post-title__input, .editor-post-title, h1.wp-block-post-title',
     // Each paragraph-like block's editable text (gutenberg-2026-11-20.html).
@@ -25,6 +24,10 @@
     classicTitle: '#title',
     classicText: 'textarea#content.wp-editor-area, textarea#content',
     tinymceBody: 'body#tinymce.mce-content-body[contenteditable="true"], body#tinymce[contenteditable="true"]',
+    // TinyMCE's iframe, and the wrapper's class while the Visual tab shows it (the test adds them to
+    // classic-2026-11-20.html).
+    tinymceFrame: '#content_ifr',
+    visualTab: '#wp-content-wrap.tmce-active',
     classicPublish: '#publish',
     // Where the card goes in the classic editor: after the editor's wrapper (classic-2026-11-20.html).
     classicWrap: '#wp-content-wrap, #postdivrich',
@@ -73,8 +76,8 @@
         ...R.all(root, selectors.tinymceBody)];
       // With TinyMCE showing (the Visual tab), its body is the editor and the hidden textarea is not.
       const doc = root.ownerDocument || root;
-      const frame = doc.querySelector && doc.querySelector('#content_ifr');
-      const visual = frame && doc.querySelector('#wp-content-wrap.tmce-active');
+      const frame = doc.querySelector && doc.querySelector(selectors.tinymceFrame);
+      const visual = frame && doc.querySelector(selectors.visualTab);
       return visual ? found.filter((e) => e.id !== 'content') : found;
     },
 

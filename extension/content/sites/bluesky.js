@@ -15,6 +15,8 @@
     // The post being replied to, shown above the editor (reply-2026-11-20.html).
     replyTo: '[aria-label="Expand or collapse the full post you are replying to"]',
     replyAuthorLink: 'a[href^="/profile/"]',
+    // Without a link, the author's display name (or handle) is the first text line (reply-2026-11-20.html).
+    replyAuthorName: '[dir="auto"]',
   };
 
   const STORAGE_KEY = 'BSKY_STORAGE';
@@ -94,7 +96,7 @@
       const m = link && /^\/profile\/([^/?#]+)/.exec(link.getAttribute('href'));
       if (m) return `@${decodeURIComponent(m[1])}`;
       // Without a link the composer shows the display name, or the handle when there is none.
-      const name = shown.querySelector('[dir="auto"]');
+      const name = shown.querySelector(selectors.replyAuthorName);
       const text = R.squash(name ? name.textContent : '');
       return text ? (/^[\w.-]+\.[a-z]{2,}$/i.test(text) ? `@${text}` : text) : null;
     },

@@ -21,6 +21,8 @@
     disqusButton: 'button.post-action__button[type="submit"], .post-actions button[type="submit"], button[type="submit"]',
     // A Disqus reply form is inside the post being replied to (li.post) (disqus-embed-2026-11-20.html).
     disqusReply: 'li.post',
+    // The box's wrapper: the card goes after it, above the form's buttons (disqus-embed-2026-11-20.html).
+    disqusBox: '.textarea-wrapper, .textarea-outer-wrapper',
     // The signed-in Disqus user in the thread's user menu, not the authors of comments, whose names carry
     // data-role="username" too (disqus-embed-2026-11-20.html).
     disqusUser: '.user-menu [data-role="username"], .user-menu .username, .nav-tab--secondary .dropdown-toggle .username',
@@ -105,7 +107,7 @@
     anchor(editor) {
       // After the box's own wrapper, above the form's buttons.
       if (editor.tagName === 'TEXTAREA') return editor;
-      return editor.closest('.textarea-wrapper, .textarea-outer-wrapper') || editor.parentElement;
+      return editor.closest(selectors.disqusBox) || editor.parentElement;
     },
   });
 })();

@@ -17,7 +17,8 @@
       'button[type="submit"]',
     // Replying: the reply indicator above the box, linking to the author as /@acct (home-2026-11-20.html).
     replyIndicator: '.reply-indicator',
-    replyAuthor: '.display-name__account, a[href^="/@"], a[href*="/@"]',
+    replyAccount: '.display-name__account',
+    replyLink: 'a[href*="/@"]',
     // Editing a post: the edit indicator (home-2026-11-20.html, added by the edit test).
     editIndicator: '.edit-indicator',
     // The card goes after the textarea's wrapper, above the footer's buttons (home-2026-11-20.html).
@@ -101,9 +102,9 @@
       const doc = editor.ownerDocument;
       const who = me(doc);
       const domain = (who && who.domain) || (doc.location ? doc.location.hostname : '');
-      const account = indicator.querySelector('.display-name__account');
+      const account = indicator.querySelector(selectors.replyAccount);
       if (account && R.squash(account.textContent)) return fullHandle(R.squash(account.textContent), domain);
-      const link = indicator.querySelector('a[href*="/@"]');
+      const link = indicator.querySelector(selectors.replyLink);
       const m = link && /\/@([^/?#]+)/.exec(link.getAttribute('href'));
       return m ? fullHandle(decodeURIComponent(m[1]), domain) : null;
     },

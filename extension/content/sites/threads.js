@@ -14,6 +14,7 @@
     // The signed-in user: the nav's profile link, /@username, holding the "Profile" icon
     // (home-2026-11-20.html).
     profileLink: 'a[href^="/@"]',
+    profileIcon: 'svg[aria-label]',
   };
 
   const SEND_LABEL = /^(post|reply|post all)$/i;
@@ -32,7 +33,7 @@
   function ownUsername(doc) {
     for (const a of doc.querySelectorAll(selectors.profileLink)) {
       const label = a.getAttribute('aria-label') || '';
-      const icon = a.querySelector('svg[aria-label]');
+      const icon = a.querySelector(selectors.profileIcon);
       if (/^profile$/i.test(label) || (icon && /^profile$/i.test(icon.getAttribute('aria-label')))) {
         const m = /^\/@([^/?#]+)/.exec(a.getAttribute('href'));
         if (m) return decodeURIComponent(m[1]);

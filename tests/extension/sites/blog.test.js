@@ -133,3 +133,27 @@ test('blog: with pre-publish checks on, the panel\'s Publish is the one that sen
     '<button type="button" class="components-button editor-post-publish-button editor-post-publish-button__button is-primary">Publish</button></div></div>');
   assert.ok(adapter.findPostButton(editor).closest('.editor-post-publish-panel'));
 });
+
+test('blog: the classic editor\'s Visual tab: TinyMCE\'s body in its iframe is the editor', () => {
+  const { adapter, document } = classic();
+  const wrap = document.getElementById('wp-content-wrap');
+  wrap.classList.replace('html-active', 'tmce-active');
+  const frame = document.createElement('iframe');
+  frame.id = 'content_ifr';
+  document.getElementById('wp-content-editor-container').prepend(frame);
+  const inner = frame.contentDocument;
+  inner.body.id = 'tinymce';
+  inner.body.className = 'mce-content-body content post-type-post';
+  inner.body.setAttribute('contenteditable', 'true');
+  inner.body.innerHTML = '<p>Our framework goes live.</p><p>More soon.</p>';
+  document.getElementById('title').value = 'Commissioning update';
+
+  assert.equal(adapter.findEditors(document).length, 0, 'the hidden textarea is not the editor while Visual shows');
+  const [body] = adapter.findEditors(inner);
+  assert.equal(body, inner.body);
+  assert.equal(adapter.editorKind(body), 'contenteditable');
+  assert.equal(adapter.readText(body), 'Commissioning update\n\nOur framework goes live.\nMore soon.');
+  assert.equal(adapter.findPostButton(body).id, 'publish');
+  assert.equal(adapter.anchor(body), wrap);
+  assert.equal(adapter.account(inner, body).handle, 'rajwrites.example');
+});
