@@ -114,7 +114,9 @@ def test_no_secure_keyring_is_refused_plainly(onrecord_home):
         assert out.returncode == 2 and "no secure keyring" in out.stderr
 
 
-def test_no_draft_text_or_token_is_ever_written(spawn):
+@pytest.mark.parametrize("log_level", ["INFO", "DEBUG"])
+def test_no_draft_text_or_token_is_ever_written(spawn, onrecord_home, log_level):
+    (onrecord_home / "settings.json").write_text(json.dumps({"log_level": log_level}))
     hp = spawn()
     token = _pair_like_the_extension(hp)
     text = f"Meeting the team at St Mary's today {CANARY} - views my own"
