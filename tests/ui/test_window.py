@@ -103,7 +103,7 @@ def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_h
         assert helper.proc.poll() is None
         assert requests.get(f"{helper.base}/v1/health", timeout=5).json()["status"] == "ok"
 
-        # `onrecord settings` opens it again from another process.
+        # `onrecord settings` opens it again from another process; Ctrl+W closes it from the keyboard.
         again = subprocess.Popen([sys.executable, "-m", "onrecord", "settings"],
                                  env={**env, "ONRECORD_HOME": str(onrecord_home)},
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -111,9 +111,15 @@ def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_h
             second = wait_for(lambda: windows_titled("OnRecord", env), 90, "the window opened by `onrecord settings`")[0]
             wait_for(lambda: near(grab(second, tmp_path / "again.png", env)[2], BRAND_BLUE), 60,
                      "the second window's page (its key was accepted)")
+            time.sleep(2.0)  # the window's bridge to Python is ready a moment after the page draws
+            subprocess.run(["xdotool", "windowfocus", "--sync", str(second)], env=env, check=True, timeout=10)
+            subprocess.run(["xdotool", "key", "ctrl+w"], env=env, check=True, timeout=10)
+            assert again.wait(30) == 0
+            assert not windows_titled("OnRecord", env)
         finally:
-            again.terminate()
-            again.wait(20)
+            if again.poll() is None:
+                again.terminate()
+                again.wait(20)
         assert helper.proc.poll() is None
     finally:
         helper.stop()

@@ -35,9 +35,11 @@ def window_access(app=None) -> access.WindowAccess:
 
 
 def _secure_headers(resp: Response) -> Response:
-    # The pages load only their own files; nothing may frame them (clickjacking a settings page).
+    # The pages load only their own files and nothing may frame them (clickjacking a settings page).
+    # 'unsafe-eval' because pywebview builds its js_api bridge with `new Function`; inline scripts stay
+    # refused, and the pages put text in with textContent only, never as HTML.
     resp.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
     resp.headers["X-Frame-Options"] = "DENY"
     resp.headers["Referrer-Policy"] = "no-referrer"

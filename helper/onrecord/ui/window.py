@@ -64,7 +64,10 @@ class WindowApi:
     """What the page may ask of the window itself (``window.pywebview.api``)."""
 
     def close(self) -> bool:
-        return close_windows() > 0
+        # Called on pywebview's bridge thread: the window is destroyed from another one, so the call
+        # can answer the page first.
+        threading.Thread(target=close_windows, name="close-window", daemon=True).start()
+        return True
 
 
 def close_windows() -> int:

@@ -502,7 +502,19 @@ async function showPolicy() {
 
 // --- browsers -------------------------------------------------------------------------------------
 
+let pairingExpires = 0;
+function tickPairing() {
+  if (!pairingExpires || state.page !== "browsers") return;
+  const left = Math.round((pairingExpires - Date.now()) / 1000);
+  if (left <= 0) {
+    pairingExpires = 0;
+    drawPairing({ code: null, seconds_left: 0 });
+    say("The pairing code has expired. Show a new code when you are ready.");
+  }
+}
+
 function drawPairing(p) {
+  pairingExpires = p.code ? Date.now() + p.seconds_left * 1000 : 0;
   $("#pair-code").textContent = p.code || "No code yet";
   $("#pair-expiry").textContent = p.code
     ? `Works once, for the next ${Math.max(1, Math.round(p.seconds_left / 60))} minute(s).`
@@ -585,6 +597,13 @@ async function showAbout() {
   await renderSettings($("#about-settings"));
 }
 
+// The window's own bridge when it has one (any pywebview window, including one opened by
+// `onrecord settings` in another process), else the helper, which closes the window it opened.
+function closeWindow() {
+  if (window.pywebview && window.pywebview.api && window.pywebview.api.close) window.pywebview.api.close();
+  else api("POST", "window/close").catch(() => window.close());
+}
+
 // --- pages ------------------------------------------------------------------------------------------
 
 const SHOW = { accounts: showAccounts, policy: showPolicy, browsers: showBrowsers, activity: showActivity, about: showAbout,
@@ -647,12 +666,18 @@ async function start() {
     say(`New pairing code: ${$("#pair-code").textContent.split("").join(" ")}`);
   });
   $("#activity-filter").addEventListener("submit", (e) => { e.preventDefault(); loadActivity(); });
-  $("#close-window").addEventListener("click", () => {
-    // The window's own bridge when it has one (a window opened by `onrecord settings`), else the helper.
-    if (window.pywebview && window.pywebview.api) window.pywebview.api.close();
-    else api("POST", "window/close").catch(() => window.close());
+  $("#close-window").addEventListener("click", closeWindow);
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "w") { e.preventDefault(); closeWindow(); }
   });
   window.addEventListener("hashchange", route);
+  // Coming back to the window shows what changed meanwhile: accounts declared from the browser's card,
+  // a browser that has just paired. What is being typed in a form is left alone.
+  window.addEventListener("focus", () => {
+    if (state.page === "accounts") showAccounts().catch(() => {});
+    if (state.page === "browsers") api("GET", "browsers").then((d) => drawBrowsers(d.browsers)).catch(() => {});
+  });
+  window.setInterval(tickPairing, 1000);
   await route();
   document.body.dataset.ready = "true";
 }
