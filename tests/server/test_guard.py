@@ -97,7 +97,12 @@ ABUSE = {
     "loopback web origin with a valid token": (
         lambda h: h.call("POST", "/v1/check", origin=f"http://127.0.0.1:{h.port}", json=DRAFT), 403),
     "look-alike extension origin": (
-        lambda h: h.call("POST", "/v1/check", origin="chrome-extension://evil.example", json=DRAFT), 403),
+        lambda h: h.call("POST", "/v1/check", origin="chrome-extension-evil://abcdefghijklmnopabcdefghijklmnop",
+                         json=DRAFT), 403),
+    "extension origin with a path": (
+        lambda h: h.call("POST", "/v1/check", origin=CHROME + "/popup.html", json=DRAFT), 403),
+    "extension origin as a subdomain of a web site": (
+        lambda h: h.call("POST", "/v1/check", origin="https://chrome-extension.evil.example", json=DRAFT), 403),
     "valid token from another extension": (lambda h: h.call("POST", "/v1/check", origin=CHROME_OTHER, json=DRAFT), 403),
     "a web page's preflight": (lambda h: h.call("OPTIONS", "/v1/check", origin=WEB, token=None, headers={
         "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}), 403),

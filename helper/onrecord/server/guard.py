@@ -8,8 +8,9 @@ In order, and the first refusal wins:
    load) gets through, and authentication is left to the settings blueprint's own window secret. An
    extension token means nothing there.
 3. ``GET /v1/health`` is open to all (it says only that OnRecord is here). Everything else needs an
-   extension ``Origin`` (``chrome-extension://`` + 32 letters a-p, ``moz-extension://`` + a UUID): a
-   missing, ``null`` or web origin is refused with 403, and no CORS header is given.
+   extension ``Origin`` (``chrome-extension://``, ``moz-extension://``, ``safari-web-extension://``): a
+   missing, ``null`` or web origin is refused with 403, and no CORS header is given. Once a token is
+   presented, only the origin it was paired from will do.
 4. A preflight from an extension origin is answered here (204), without a token (browsers send none).
 5. A route that acts refuses GET (405) before anything else is read.
 6. ``Authorization: Bearer TOKEN`` for every route but health and pair (401 when missing, wrong or
@@ -36,10 +37,11 @@ from onrecord.store import clients
 MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32
 
-EXTENSION_ORIGIN = re.compile(
-    r"^(?:chrome-extension://[a-p]{32}"
-    r"|moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
-)
+# What makes an origin an extension's is its scheme, which no web page can claim: Chrome and Edge send
+# chrome-extension://ID, Firefox moz-extension://UUID, Safari safari-web-extension://UUID. The id itself
+# is not checked against a format, since only a browser sets Origin and a local program can send any.
+EXTENSION_ORIGIN = re.compile(r"^(?:chrome-extension|moz-extension|safari-web-extension)://[a-z0-9][a-z0-9._-]{0,127}$",
+                              re.IGNORECASE)
 _BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,128})$")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
