@@ -1,0 +1,152 @@
+"""Every benchmark in one command: prints a table of the figures against their aims and writes them as JSON.
+
+    .venv/bin/python bench/run.py [--only engine,http,startup,browser] [--json FILE] [--quick] [--build]
+
+The parts (each also runs on its own, with ``--help`` for its options):
+  engine   bench/engine.py: checks a second in process, per pack, and how time grows with size
+  http     bench/http.py: /v1/check against /v1/health on one helper, throughput, resident memory
+  startup  bench/startup.py: start to the first /v1/health, from source and packaged
+  browser  bench/browser.py: the extension's cost while typing on a busy X page, and prompt latency
+
+The figures go to bench/results.json unless ``--json`` says otherwise; docs/performance.md explains them.
+``--quick`` runs each part with tiny counts: it shows that everything runs, and its figures mean little.
+A part that fails is reported with its error, its figures are marked as not measured, and the exit
+status is 1. The figures are never a pass or a fail: a slow machine gives slow figures.
+"""
+
+from __future__ import annotations
+
+if __package__ in (None, ""):  # run as a file: bench/ on sys.path would hide the standard library's http
+    import pathlib
+    import sys
+    _here = str(pathlib.Path(__file__).resolve().parent)
+    sys.path[:] = [p for p in sys.path if str(pathlib.Path(p or ".").resolve()) != _here]
+    sys.path.insert(0, str(pathlib.Path(_here).parent))
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import ROOT, figure, machine, print_figures, reexec_in_keyring_session
+
+PARTS = ("engine", "http", "startup", "browser")
+NEEDS_KEYRING = {"http", "startup", "browser"}  # they start the helper, which keeps its secrets there
+
+# The figures each part must give (the smoke test holds every part to this list).
+EXPECTED = {
+    "engine": ["engine.tweet_checks_per_s"],
+    "http": ["http.check_p50_ms", "http.check_p99_ms", "http.health_p50_ms", "http.health_p99_ms",
+             "http.check_health_p50_ratio", "http.throughput_2_clients", "http.rss_idle_mb",
+             "http.rss_after_checks_mb", "http.rss_growth_mb"],
+    "startup": ["startup.source_s", "startup.packaged_s"],
+    "browser": ["browser.cpu_ms_per_char_with", "browser.cpu_ms_per_char_without", "browser.typing_ratio",
+                "browser.typing_only_ms_per_char_with", "browser.typing_only_ms_per_char_without",
+                "browser.typing_only_ratio", "browser.prompts_visible_p50_ms", "browser.prompts_visible_max_ms"],
+}
+
+QUICK_ARGS = {
+    "engine": ["--quick"],
+    "http": ["--checks", "300"],
+    "startup": ["--runs", "1"],
+    "browser": ["--rounds", "1", "--trials", "1", "--chars", "12"],
+}
+
+
+def part_command(part: str, quick: bool, build: bool) -> list[str]:
+    if part == "engine":
+        command = [sys.executable, str(ROOT / "bench" / "engine.py")]
+    else:
+        command = [sys.executable, "-m", f"bench.{part}"]
+    if quick:
+        command += QUICK_ARGS[part]
+    if part == "startup" and build:
+        command.append("--build")
+    return command
+
+
+def run_part(part: str, quick: bool, build: bool) -> dict:
+    """Runs one part in its own process; its JSON, or an error saying why there is none."""
+    if part == "engine" and not (ROOT / "bench" / "engine.py").exists():
+        return {"error": "bench/engine.py is not in this tree, so the engine's figures could not be measured"}
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
+        out = Path(tmp) / f"{part}.json"
+        command = [*part_command(part, quick, build), "--json", str(out)]
+        t0 = time.monotonic()
+        load = os.getloadavg()[0]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        took = round(time.monotonic() - t0, 1)
+        if done.returncode != 0 or not out.exists():
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+            return {"error": f"{' '.join(command[1:3])} exited with status {done.returncode}", "output": tail,
+                    "seconds": took}
+        result = json.loads(out.read_text(encoding="utf-8"))
+    if part == "engine":
+        result = engine_figures(result)
+    result["seconds"] = took
+    result["load_average_before"] = round(load, 2)
+    return result
+
+
+def engine_figures(raw: dict) -> dict:
+    """bench/engine.py writes its own JSON; the figures here are read from it."""
+    if "figures" in raw:
+        return raw
+    return {"figures": [], "details": raw}
+
+
+def complete(part: str, result: dict) -> list[dict]:
+    """The part's figures, with every expected one present: a missing one says why it is missing."""
+    figures = list(result.get("figures", []))
+    have = {f["id"] for f in figures}
+    why = result.get("error") or "the benchmark did not report it"
+    for fid in EXPECTED[part]:
+        if fid not in have:
+            figures.append(figure(fid, fid, None, "", missing=why))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help=f"the parts to run, separated by commas (default: {','.join(PARTS)})")
+    parser.add_argument("--json", metavar="FILE", default=str(ROOT / "bench" / "results.json"),
+                        help="where to write the figures (default: bench/results.json)")
+    parser.add_argument("--quick", action="store_true", help="tiny counts: shows everything runs; figures mean little")
+    parser.add_argument("--build", action="store_true", help="build the packaged binary before timing its start")
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        parser.error(f"--only: unknown part {', '.join(unknown)} (the parts are {', '.join(PARTS)})")
+    if NEEDS_KEYRING.intersection(parts):
+        reexec_in_keyring_session()
+
+    results = {"machine": machine(), "quick": args.quick, "parts": {}, "figures": []}
+    status = 0
+    for part in parts:
+        print(f"running {part}...", file=sys.stderr, flush=True)
+        result = run_part(part, args.quick, args.build)
+        if "error" in result:
+            status = 1
+            print(f"{part} failed: {result['error']}\n{result.get('output', '')}", file=sys.stderr)
+        result["figures"] = complete(part, result)
+        results["parts"][part] = result
+        results["figures"].extend(result["figures"])
+    results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    m = results["machine"]
+    print(f"\nOnRecord benchmarks, {m['date']}: {m['cpu']}, {m['cores']} cores, load average "
+          f"{m['load_average'][0]} at the start{' (--quick: tiny counts)' if args.quick else ''}\n")
+    print_figures(results["figures"])
+    print(f"\nfigures written to {args.json}")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
