@@ -46,7 +46,11 @@ class Status:
 def launch_command() -> list[str]:
     """What to start at login: the helper without its window (the window opens when asked for)."""
     if getattr(sys, "frozen", False):  # the packaged program: its own executable
-        return [sys.executable, "run", "--no-window"]
+        program = Path(sys.executable)
+        windowless = program.with_name(program.stem + "w" + program.suffix)
+        if sys.platform.startswith("win") and windowless.is_file():
+            program = windowless  # so that no console window flashes up at login
+        return [str(program), "run", "--no-window"]
     return [sys.executable, "-m", "onrecord", "run", "--no-window"]
 
 
