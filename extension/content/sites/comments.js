@@ -1,5 +1,6 @@
 // News comment boxes, as site "comments" with the news domain as the reply target: the Guardian's own
-// discussion, and Disqus, which runs in its iframe (disqus.com/embed/comments) on many news sites.
+// discussion, Disqus, which runs in its iframe (disqus.com/embed/comments) on many news sites, and the
+// comment form of WordPress, which many news sites and blogs run on.
 (function () {
   'use strict';
   const R = OnRecordRead;
@@ -26,6 +27,17 @@
     // The signed-in Disqus user in the thread's user menu, not the authors of comments, whose names carry
     // data-role="username" too (disqus-embed-2026-11-20.html).
     disqusUser: '.user-menu [data-role="username"], .user-menu .username, .nav-tab--secondary .dropdown-toggle .username',
+    // WordPress's comment form: textarea#comment in form#commentform, its #submit, the signed-in line
+    // ("Logged in as NAME") or, for a guest, the name field (wordpress-comments-2026-11-20.html).
+    wpEditor: 'form#commentform textarea#comment, form.comment-form textarea[name="comment"]',
+    wpForm: 'form#commentform, form.comment-form',
+    wpButton: '#submit, input[type="submit"], button[type="submit"]',
+    wpLoggedIn: '.logged-in-as',
+    wpGuestName: 'input#author',
+    // Replying moves the form under the comment (li.comment) and sets #comment_parent
+    // (wordpress-comments-2026-11-20.html, the reply test).
+    wpReply: 'li.comment, .comment-body',
+    wpParent: 'input#comment_parent',
   };
 
   const GUARDIAN = /(^|\.)theguardian\.com$/i;
@@ -50,25 +62,43 @@
     return ref && !DISQUS.test(ref) ? ref : null;
   }
 
+  // Which of the three comment systems an editor belongs to.
+  function systemOf(editor) {
+    if (editor.matches(selectors.wpEditor)) return 'wordpress';
+    return editor.tagName === 'TEXTAREA' ? 'guardian' : 'disqus';
+  }
+
   function buttonFor(editor) {
     const form = editor.closest('form');
     const scope = form || editor.parentElement;
-    const selector = editor.tagName === 'TEXTAREA' ? selectors.guardianButton : selectors.disqusButton;
+    const selector = { guardian: selectors.guardianButton, disqus: selectors.disqusButton, wordpress: selectors.wpButton }[systemOf(editor)];
     return (scope && scope.querySelector(selector)) || R.nearest(editor, selector, 6);
+  }
+
+  // "Logged in as Raj Mehta. Edit your profile. Log out?" (the wording of every WordPress theme's
+  // comment_form()); a guest's name field otherwise.
+  function wordpressUser(doc) {
+    const line = doc.querySelector(selectors.wpLoggedIn);
+    const m = line && /logged in as\s+(.+?)(?:\.\s|\.$|$)/i.exec(R.squash(line.textContent));
+    if (m) return R.squash(m[1]);
+    const guest = doc.querySelector(selectors.wpGuestName);
+    return guest && guest.value ? R.squash(guest.value) : null;
   }
 
   OnRecordSites.register({
     id: 'comments',
     selectors,
 
-    detect(location) {
+    detect(location, document) {
       return GUARDIAN.test(location.hostname) ||
-        (DISQUS.test(location.hostname) && /^\/embed\/comments/.test(location.pathname));
+        (DISQUS.test(location.hostname) && /^\/embed\/comments/.test(location.pathname)) ||
+        Boolean(document.querySelector(selectors.wpEditor));
     },
 
     findEditors(root) {
       const doc = root.ownerDocument || root;
-      return R.all(root, isDisqus(doc) ? selectors.disqusEditor : selectors.guardianEditor);
+      if (isDisqus(doc)) return R.all(root, selectors.disqusEditor);
+      return [...R.all(root, selectors.guardianEditor), ...R.all(root, selectors.wpEditor)];
     },
 
     editorKind(editor) {
@@ -84,18 +114,29 @@
     },
 
     isSendKey() {
-      return false; // both send only by their buttons (and the form's submit)
+      return false; // each sends only by its button (and the form's submit)
     },
 
-    account(document) {
-      const el = document.querySelector(isDisqus(document) ? selectors.disqusUser : selectors.guardianUser);
-      const name = el ? R.squash(el.textContent) : '';
+    account(document, editor) {
+      const system = editor ? systemOf(editor) : (isDisqus(document) ? 'disqus' : 'guardian');
+      let name = null;
+      if (system === 'wordpress') {
+        name = wordpressUser(document);
+      } else {
+        const el = document.querySelector(system === 'disqus' ? selectors.disqusUser : selectors.guardianUser);
+        name = el ? R.squash(el.textContent) : null;
+      }
       return name ? { handle: name, name } : null;
     },
 
     context(editor) {
-      const reply = editor.tagName === 'TEXTAREA' ? selectors.guardianReply : selectors.disqusReply;
-      return editor.closest(reply) ? 'reply' : 'comment';
+      const system = systemOf(editor);
+      if (system === 'wordpress') {
+        const form = editor.closest(selectors.wpForm);
+        const parent = form && form.querySelector(selectors.wpParent);
+        return (parent && parent.value && parent.value !== '0') || editor.closest(selectors.wpReply) ? 'reply' : 'comment';
+      }
+      return editor.closest(system === 'guardian' ? selectors.guardianReply : selectors.disqusReply) ? 'reply' : 'comment';
     },
 
     replyTo(editor) {

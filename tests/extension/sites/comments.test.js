@@ -82,3 +82,39 @@ test('comments: a Disqus comment is held until the disclaimer goes in, then post
     expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'examplenews.co.uk' },
   });
 });
+
+const WP_ARTICLE = 'https://www.healthnewsdaily.example/2026/11/20/gp-funding/';
+function wordpress() { return loadSite('comments', 'wordpress-comments-2026-11-20.html', WP_ARTICLE); }
+
+test('comments: a WordPress comment form is recognised on any news site by its markup', () => {
+  const { adapter, window, document } = wordpress();
+  assert.equal(adapter.detect(window.location, document), true);
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 1);
+  const [editor] = editors;
+  assert.equal(adapter.editorKind(editor), 'textarea');
+  assert.equal(adapter.context(editor), 'comment');
+  assert.equal(adapter.replyTo(editor), 'healthnewsdaily.example');
+  assert.equal(adapter.findPostButton(editor).id, 'submit');
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: 'Raj Mehta', name: 'Raj Mehta' });
+});
+
+test('comments: WordPress: replying to a comment, and a guest\'s name', () => {
+  const { adapter, document } = wordpress();
+  const [editor] = adapter.findEditors(document);
+  // "Reply" moves the form under the comment and sets comment_parent, as comment-reply.js does.
+  document.getElementById('div-comment-41').after(document.getElementById('respond'));
+  document.getElementById('comment_parent').value = '41';
+  assert.equal(adapter.context(editor), 'reply');
+  document.querySelector('.logged-in-as').remove();
+  document.querySelector('.comment-form-comment').insertAdjacentHTML('afterend',
+    '<p class="comment-form-author"><label for="author">Name</label><input id="author" name="author" type="text" value="Raj M"></p>');
+  assert.equal(adapter.account(document, editor).handle, 'Raj M');
+});
+
+test('comments: a WordPress comment is held until the disclaimer goes in, then posted', async () => {
+  await heldThenFixed({
+    site: 'comments', file: 'wordpress-comments-2026-11-20.html', url: WP_ARTICLE,
+    expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'healthnewsdaily.example' },
+  });
+});
