@@ -172,8 +172,8 @@ class PhraseIndex:
         if self._except:
             for lexicon, ex in self._except.items():
                 if lexicon in hits and ex in hits:
-                    spans = hits[ex]
-                    kept = [h for h in hits[lexicon] if not any(s < h[1] and h[0] < e for s, e in spans)]
+                    covered = {i for s, e in hits[ex] for i in range(s, e)}
+                    kept = [h for h in hits[lexicon] if not any(i in covered for i in range(h[0], h[1]))]
                     if kept:
                         hits[lexicon] = kept
                     else:

@@ -64,7 +64,24 @@ def compile(key, value, ctx):
         if not pa:
             return False
         pb = side_b(scan)
-        # Distance in words between the two phrases (0 when they touch or overlap).
-        return any(max(sb - ea, sa - eb, 0) <= within for sa, ea in pa for sb, eb in pb if (sa, ea) != (sb, eb))
+        return bool(pb) and any_within(pa, pb, within)
 
     return check
+
+
+def any_within(pa, pb, within: int) -> bool:
+    """Whether a span of ``pa`` is within ``within`` words of a (different) span of ``pb``.
+
+    The distance is the number of words between them (0 when they touch or overlap). Sorted starts and
+    bisection keep this O(n log n), so a long blog post with many hits on both sides stays fast.
+    """
+    pb = sorted(pb)
+    starts = [s for s, _ in pb]
+    longest = max(e - s for s, e in pb)
+    for sa, ea in pa:
+        lo = bisect.bisect_left(starts, sa - within - longest)
+        hi = bisect.bisect_right(starts, ea + within)
+        for sb, eb in pb[lo:hi]:
+            if (sb, eb) != (sa, ea) and max(sb - ea, sa - eb, 0) <= within:
+                return True
+    return False

@@ -80,32 +80,66 @@ def prefilter(pattern: str, flags: int):
     return tuple(sorted(need[0])), need[1]
 
 
-def searcher(pattern: str, flags: int):
-    """A function ``scan -> match or None`` that skips drafts the prefilter rules out."""
+# Above this many characters a draft is searched only near the literals a match needs.
+LONG_DRAFT = 2000
+_RADIUS = 300  # no expression in the packs matches more than this many characters either side
+
+
+def _windows(hay: str, literals, digit: bool, radius: int = _RADIUS):
+    """Merged ``(start, end)`` stretches of the draft around each occurrence of a needed literal."""
+    if digit:
+        return None  # digits are everywhere in long documents; search it all
+    spans = []
+    for lit in literals:
+        i = hay.find(lit)
+        while i != -1:
+            spans.append((max(0, i - radius), i + len(lit) + radius))
+            i = hay.find(lit, i + 1)
+    spans.sort()
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def searcher(pattern: str, flags: int, every: bool = False):
+    """A function ``scan -> match or None`` (or every match, with ``every``) that skips drafts the
+    prefilter rules out, and searches long drafts only around the literals a match needs."""
     rx = re.compile(pattern, flags)
     try:
         pre = prefilter(pattern, flags)
     except Exception:  # an unusual construct: no prefilter, the expression alone decides
         pre = None
     if pre is None:
-        return lambda scan: rx.search(scan.text)
+        return (lambda scan: list(rx.finditer(scan.text))) if every else (lambda scan: rx.search(scan.text))
     literals, digit = pre
     folded_side = bool(flags & re.IGNORECASE)
 
     def search(scan):
         hay = scan.folded if folded_side else scan.text
-        if any(lit in hay for lit in literals) or (digit and scan.has_digit):
-            return rx.search(scan.text)
-        return None
+        if not (any(lit in hay for lit in literals) or (digit and scan.has_digit)):
+            return [] if every else None
+        text = scan.text
+        spans = _windows(hay, literals, digit) if len(text) > LONG_DRAFT and len(hay) == len(text) else None
+        if spans is None:
+            return list(rx.finditer(text)) if every else rx.search(text)
+        found = {}
+        for a, b in spans:
+            for m in rx.finditer(text, a, b):
+                if not every:
+                    return m
+                found[m.span()] = m
+        return [found[k] for k in sorted(found)] if every else None
 
     return search
 
 
 def finder(pattern: str, flags: int):
-    """Like ``searcher`` but gives every match (for proximity)."""
-    rx = re.compile(pattern, flags)
-    search = searcher(pattern, flags)
-    return lambda scan: list(rx.finditer(scan.text)) if search(scan) else []
+    """Every match (for proximity), with the same prefilter and windows as ``searcher``."""
+    return searcher(pattern, flags, every=True)
 
 
 def compile(key, value, ctx):

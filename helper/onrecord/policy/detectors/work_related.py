@@ -11,6 +11,7 @@ game, a birthday party or a flu jab is not work.
 
 from onrecord.policy.detectors import options
 from onrecord.policy.detectors.expertise import TOPIC_PREFIX
+from onrecord.policy.detectors.near import any_within
 
 KEYS = ("work_related",)
 
@@ -31,7 +32,6 @@ def compile(key, value, ctx):
         if framing is None or framing not in hits or not scan.facts.expertise_topics:
             return False
         topical = [h for t in scan.facts.expertise_topics for h in hits.get(TOPIC_PREFIX + t, ())]
-        return any(max(fs - te, ts - fe, 0) <= FRAMING_DISTANCE
-                   for ts, te in topical for fs, fe in hits[framing] if (fs, fe) != (ts, te))
+        return bool(topical) and any_within(topical, hits[framing], FRAMING_DISTANCE)
 
     return check

@@ -1,0 +1,165 @@
+"""The policy engine in process: checks a second for tweet-sized drafts per pack, a 50 KB blog post,
+and how the time grows with lexicon size and draft length.
+
+    .venv/bin/python bench/engine.py [--quick] [--json FILE]
+
+A benchmark, not a test: it prints figures and never fails on them (a busy machine gives slow figures;
+the load average is printed with them). Everything runs on one core, in this one process.
+"""
+
+from __future__ import annotations
+
+if __package__ in (None, ""):  # run as a file: put the checkout, not bench/, on sys.path
+    import pathlib
+    import sys
+    _here = str(pathlib.Path(__file__).resolve().parent)
+    sys.path[:] = [p for p in sys.path if str(pathlib.Path(p or ".").resolve()) != _here]
+    sys.path.insert(0, str(pathlib.Path(_here).parent))
+    sys.path.insert(0, str(pathlib.Path(_here).parent / "helper"))
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import figure, machine, print_figures, write_result
+from onrecord.policy.engine import check
+from onrecord.policy.model import Draft
+from onrecord.policy.packs import load_pack
+from onrecord.profile import profile_from_dict
+
+PACKS = ("civil-service", "dh", "nhs-england")
+ORG = {"civil-service": "Cabinet Office", "dh": "Department of Health", "nhs-england": "NHS England"}
+
+# Drafts of the kinds staff write, each padded to 280 characters: work news from a personal account,
+# a patient detail, an everyday post, a party-political post, a reply with an insult.
+TWEETS = [
+    "Proud that our health and wellbeing boards guidance finally went live today. Months of work with "
+    "councils and the NHS, and a great team who never gave up on it. Thread below on what changes.",
+    "Lovely chat with Mr Patel on ward 7 today, 84 and recovering well from his stroke. NHS number "
+    "943 476 5919 if anyone needs to chase his referral.",
+    "Sunday bake: lemon drizzle, slightly burnt, still delicious. Off for a walk by the river this "
+    "afternoon if the rain holds off, then board games and a film.",
+    "Vote Labour on Thursday! Out canvassing in the rain with a great team tonight, and the doorstep "
+    "mood is brilliant. Join us at the campaign launch.",
+    "You absolute idiot, do some reading before you tweet about commissioning. Call me on 07700 900123 "
+    "if you want to argue about it.",
+]
+
+
+def pad(text: str, size: int = 280) -> str:
+    while len(text) < size:
+        text += " " + text
+    return text[:size].rstrip()
+
+
+def profile_for(pack_id: str, pack_ref: str | None = None):
+    return profile_from_dict({
+        "name": "Bench", "organisation": ORG.get(pack_id, "Department of Health"), "policy_pack": pack_ref or pack_id,
+        "roles": ["civil_servant"], "job_title": "Policy lead, health and wellbeing boards",
+        "expertise": ["health and wellbeing boards", "local government", "public health"], "line_manager": "Sam",
+        "accounts": [{"site": "x", "handle": "@bench", "channel": "personal"},
+                     {"site": "x", "handle": "@benchofficial", "channel": "official"},
+                     {"site": "blog", "handle": "bench.blog", "channel": "personal"}]})
+
+
+def rate(drafts: list[Draft], profile, pack, seconds: float) -> float:
+    """Checks a second, over at least ``seconds`` of repeated passes through ``drafts``."""
+    for d in drafts:  # warm the per-profile and per-situation caches
+        check(d, profile, pack)
+    done, start = 0, time.perf_counter()
+    while True:
+        for d in drafts:
+            check(d, profile, pack)
+        done += len(drafts)
+        took = time.perf_counter() - start
+        if took >= seconds:
+            return done / took
+
+
+def time_one(draft: Draft, profile, pack, repeats: int) -> float:
+    """The best of ``repeats`` timings of one check, in milliseconds."""
+    check(draft, profile, pack)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        check(draft, profile, pack)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def blog_text(size: int) -> str:
+    source = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "002_e58ec208be825fd6.txt"
+    base = source.read_text("utf-8") if source.exists() else " ".join(TWEETS) * 20
+    text = base
+    while len(text.encode("utf-8")) < size:
+        text += "\n" + base
+    return text.encode("utf-8")[:size].decode("utf-8", "ignore")
+
+
+def lexicon_pack(folder: Path, terms: int) -> str:
+    """A pack extending nhs-england with one extra rule over ``terms`` made-up terms."""
+    rnd = random.Random(terms)
+    words = {"".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(5, 10))) for _ in range(terms * 2)}
+    words = sorted(words)[:terms]
+    phrases = [w if i % 3 else f"{w} {words[(i * 7) % len(words)]}" for i, w in enumerate(words)]
+    path = folder / f"lexicon-{terms}.yaml"
+    body = "\n".join(f"    - {p}" for p in phrases)
+    path.write_text(f"id: lex{terms}\ntitle: Lexicon of {terms}\nextends: nhs-england\nlexicons:\n  extra:\n{body}\n"
+                    "rules:\n  - id: lex.extra\n    category: confidential\n    severity: warn\n    channels: [any]\n"
+                    "    triggers: [{lexicon: extra}]\n    message: Extra terms.\n    source: Bench\n", encoding="utf-8")
+    return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short timings: shows it runs; figures mean little")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    seconds = 0.2 if args.quick else 2.0
+    repeats = 2 if args.quick else 7
+    figures, details = [], {"machine": machine(), "load_average_before": round(os.getloadavg()[0], 2)}
+
+    per_pack = {}
+    for pid in PACKS:
+        pack, profile = load_pack(pid), profile_for(pid)
+        drafts = [Draft(pad(t), "x", "@bench") for t in TWEETS] + [Draft(pad(TWEETS[0]), "x", "@benchofficial")]
+        per_pack[pid] = rate(drafts, profile, pack, seconds)
+        figures.append(figure(f"engine.tweet_checks_per_s.{pid}", f"280-character checks a second ({pid})",
+                              round(per_pack[pid]), "checks/s", ">= 20000"))
+    figures.insert(0, figure("engine.tweet_checks_per_s", "280-character checks a second (slowest pack)",
+                             round(min(per_pack.values())), "checks/s", ">= 20000"))
+
+    pack, profile = load_pack("dh"), profile_for("dh")
+    blog = Draft(blog_text(50 * 1024), "blog", "bench.blog", "blog")
+    figures.append(figure("engine.blog_50kb_ms", "a 50 KB blog post", round(time_one(blog, profile, pack, repeats), 2),
+                          "ms", "< 20"))
+    for kb in (1, 10, 100):
+        draft = Draft(blog_text(kb * 1024), "blog", "bench.blog", "blog")
+        figures.append(figure(f"engine.draft_{kb}kb_ms", f"a {kb} KB draft", round(time_one(draft, profile, pack, repeats), 2), "ms"))
+
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
+        for terms in (100, 1000, 10000):
+            ref = lexicon_pack(Path(tmp), terms)
+            start = time.perf_counter()
+            pack = load_pack(ref)
+            load_ms = (time.perf_counter() - start) * 1000
+            profile = profile_for("nhs-england", ref)
+            drafts = [Draft(pad(t), "x", "@bench") for t in TWEETS]
+            figures.append(figure(f"engine.lexicon_{terms}_checks_per_s", f"checks a second, {terms:,} extra lexicon terms",
+                                  round(rate(drafts, profile, pack, seconds)), "checks/s"))
+            figures.append(figure(f"engine.lexicon_{terms}_load_ms", f"pack load with {terms:,} extra terms",
+                                  round(load_ms, 1), "ms"))
+    details["load_average_after"] = round(os.getloadavg()[0], 2)
+    print_figures(figures)
+    print(f"load average {details['load_average_before']} before, {details['load_average_after']} after "
+          f"({os.cpu_count()} cores)", file=sys.stderr)
+    write_result(args.json, "engine", figures, details)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
