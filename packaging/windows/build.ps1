@@ -15,7 +15,8 @@ if ($LASTEXITCODE -ne 0) { throw "the packaged program failed its self-test" }
 $Iscc = if ($env:ISCC) { $env:ISCC } else { "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
 $IsccArgs = @("/DAppVersion=$Version")
 if ($env:WINDOWS_CERT_PFX -and $env:WINDOWS_CERT_PASSWORD) {
-    $Pfx = Join-Path $env:RUNNER_TEMP "onrecord-signing.pfx"
+    $Tmp = if ($env:RUNNER_TEMP) { $env:RUNNER_TEMP } else { $env:TEMP }
+    $Pfx = Join-Path $Tmp "onrecord-signing.pfx"
     [IO.File]::WriteAllBytes($Pfx, [Convert]::FromBase64String($env:WINDOWS_CERT_PFX))
     $Sign = "signtool sign /f `"$Pfx`" /p `"$env:WINDOWS_CERT_PASSWORD`" /fd SHA256 /tr http://timestamp.digicert.com /td SHA256"
     Get-ChildItem dist\onrecord -Recurse -Include *.exe | ForEach-Object { & cmd /c "$Sign `"$($_.FullName)`"" }
