@@ -18,7 +18,7 @@
       for (const child of node.childNodes) {
         if (child.nodeType === 3) { line += child.nodeValue; continue; }
         if (child.nodeType !== 1) continue;
-        if (child.getAttribute('aria-hidden') === 'true' || child.hasAttribute('data-lexical-decorator')) continue;
+        if (child.getAttribute('aria-hidden') === 'true') continue;
         if (child.tagName === 'BR') {
           if (!(child.classList.contains('ProseMirror-trailingBreak') || isOnlyChild(child))) { flush(); }
           continue;
@@ -33,7 +33,8 @@
     };
     walk(el);
     if (line) flush();
-    return lines.join('\n').replace(/\u200b/g, '').replace(/\u00a0/g, ' ').replace(/\n+$/, '').replace(/^\n+/, '');
+    // Zero-width spaces and byte-order marks are editors' caret anchors (Quill's .ql-cursor), not text.
+    return lines.join('\n').replace(/[\u200b\ufeff]/g, '').replace(/\u00a0/g, ' ').replace(/\n+$/, '').replace(/^\n+/, '');
   }
 
   function isOnlyChild(br) {
