@@ -4,7 +4,7 @@
 // that answers as the helper would (the browser tests use the real background and helper).
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { loadPage, type, fakeChrome, wait } = require('./harness');
+const { loadPage, type, fakeChrome, wait, until, checked } = require('./harness');
 
 const WORK = 'Proud that our health and wellbeing boards guidance went live today at the Department of Health.';
 const DISCLAIMER = {
@@ -46,7 +46,8 @@ test('core: checks once, about 300 ms after typing stops, with the draft and who
   type(p.window, p.editor, ' the team');
   await wait(150);
   assert.equal(p.checks().length, 0, 'checked while still typing');
-  await wait(250);
+  await until(() => p.checks().length >= 1, 5000, 'a check');
+  await wait(350);
   assert.equal(p.checks().length, 1);
   assert.deepEqual({ ...p.checks()[0].draft }, {
     site: 'x', account: '@amyclarke', text: 'Proud of the team', context: 'post', reply_to: null });
@@ -56,20 +57,20 @@ test('core: an unchanged draft is not checked again; an empty one is never check
   const p = await page();
   p.editor.focus();
   p.editor.dispatchEvent(new p.window.InputEvent('beforeinput', { inputType: 'insertText', data: ' ', bubbles: true, cancelable: true }));
-  await wait(400);
+  await checked(p.window);
   assert.equal(p.checks().length, 0, 'a blank draft was sent');
   type(p.window, p.editor, 'Hi');
-  await wait(400);
+  await checked(p.window);
   p.editor.dispatchEvent(new p.window.Event('input', { bubbles: true }));
   p.editor.setAttribute('data-x', '1'); // unrelated mutation inside the editor
-  await wait(400);
+  await checked(p.window);
   assert.equal(p.checks().length, 1);
 });
 
 test('core: the card shows the channel badge and each prompt with its severity and source', async () => {
   const p = await page();
   type(p.window, p.editor, WORK);
-  await wait(400);
+  await checked(p.window);
   assert.equal(p.inCard('[data-onrecord="channel"]').textContent, 'Personal · @amyclarke');
   const prompt = p.inCard('[data-onrecord-category="disclaimer"]');
   assert.equal(prompt.getAttribute('data-onrecord-severity'), 'confirm');
@@ -83,7 +84,7 @@ test('core: the card shows the channel badge and each prompt with its severity a
 test('core: Post is held while a confirm prompt is unanswered, and the page\'s handler does not run', async () => {
   const p = await page();
   type(p.window, p.editor, WORK);
-  await wait(400);
+  await checked(p.window);
   p.post().click();
   assert.equal(p.window.__posted.length, 0);
   assert.ok(p.document.querySelector('[data-onrecord="hold"]'), 'no hold dialog');
@@ -95,10 +96,11 @@ test('core: Post is held while a confirm prompt is unanswered, and the page\'s h
 test('core: Add disclaimer goes into the editor\'s own state, the prompt clears, Post goes through', async () => {
   const p = await page();
   type(p.window, p.editor, WORK);
-  await wait(400);
+  await checked(p.window);
   p.post().click();
   p.inCard('[data-onrecord-action="insert-disclaimer"]').click();
-  await wait(500);
+  await until(() => p.chrome.sent.some((m) => m.type === 'content/decision'), 5000, 'the fix');
+  await checked(p.window);
   assert.equal(p.sites.get('x').readText(p.editor), `${WORK} Views my own.`);
   assert.equal(p.inCard('[data-onrecord-category="disclaimer"]'), null);
   assert.equal(p.document.querySelector('[data-onrecord="hold"]'), null, 'hold dialog still shown');
@@ -112,10 +114,10 @@ test('core: Add disclaimer goes into the editor\'s own state, the prompt clears,
 test('core: an acknowledgement covers this account and this text only: an edit asks again', async () => {
   const p = await page();
   type(p.window, p.editor, WORK);
-  await wait(400);
+  await checked(p.window);
   p.inCard('[data-onrecord-action="acknowledge"]').click();
   type(p.window, p.editor, '!');
-  await wait(400);
+  await checked(p.window);
   p.post().click();
   assert.equal(p.window.__posted.length, 0, 'the edited draft went through on an old answer');
   p.inCard('[data-onrecord-action="acknowledge"]').click();
@@ -126,7 +128,7 @@ test('core: an acknowledgement covers this account and this text only: an edit a
 test('core: a warn prompt needs a reason; the override is recorded with it', async () => {
   const p = await page();
   type(p.window, p.editor, 'Draft marked OFFICIAL-SENSITIVE');
-  await wait(400);
+  await checked(p.window);
   p.inCard('[data-onrecord-action="override"]').click();
   p.post().click();
   assert.equal(p.window.__posted.length, 0, 'an override without a reason let the post through');
@@ -147,8 +149,7 @@ test('core: a Post pressed before the check finished is held, checked at once, t
   type(p.window, p.editor, 'Sunday bake: lemon drizzle');
   p.post().click();
   assert.equal(p.window.__posted.length, 0);
-  await wait(50);
-  assert.equal(p.window.__posted.length, 1, 'the clear draft was not sent on');
+  await until(() => p.window.__posted.length === 1, 5000, 'the clear draft to be sent on');
 });
 
 test('core: when the background says the helper is not running, the card says so and nothing is held', async () => {
@@ -157,7 +158,7 @@ test('core: when the background says the helper is not running, the card says so
     notice: { message: 'The OnRecord helper is not running.', command: 'onrecord run' } });
   const p = await page(offline);
   type(p.window, p.editor, WORK);
-  await wait(400);
+  await checked(p.window);
   assert.match(p.inCard('[data-onrecord="notice"]').textContent, /not running.*onrecord run/);
   assert.ok(p.inCard('[data-onrecord-category="permanence"]'));
   p.post().click();
@@ -180,7 +181,20 @@ test('core: the card follows a dark theme', async () => {
   await wait(10);
   const [editor] = p.sites.get('x').findEditors(p.document);
   type(p.window, editor, WORK);
-  await wait(400);
+  await checked(p.window);
   assert.equal(p.document.querySelector('[data-onrecord="card"]').getAttribute('data-theme'), 'dark');
   assert.equal(chrome.sent.find((m) => m.type === 'content/check').draft.reply_to, '@guardian');
+});
+
+test('core: "Post all" on a thread is held when any part needs an answer', async () => {
+  const p = await page();
+  p.document.getElementById('compose-layer').hidden = false;
+  const thread = p.document.querySelector('[data-composer="thread"]');
+  const [first, second] = thread.querySelectorAll('[data-testid^="tweetTextarea_"][contenteditable="true"]');
+  type(p.window, first, 'A thread on boards');
+  type(p.window, second, WORK);
+  await checked(p.window);
+  thread.querySelector('[data-testid="tweetButton"]').click();
+  assert.equal(p.window.__posted.length, 0, 'the thread went out with an unanswered part');
+  assert.ok(thread.querySelector('[data-onrecord="hold"]'));
 });

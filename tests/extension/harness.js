@@ -109,4 +109,20 @@ function fakeChrome(answer) {
 
 function wait(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
-module.exports = { ROOT, EXTENSION, FIXTURES, MANIFEST, contentScripts, loadPage, type, paste, fakeChrome, wait };
+// Resolves once `condition()` holds, polling; fails after `ms` so a slow machine is not a failure.
+async function until(condition, ms = 5000, what = 'a condition') {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await wait(10);
+  }
+}
+
+// Resolves when the content script has no check waiting or running (its debounce included).
+async function checked(window) {
+  await wait(20); // the mutation observer schedules the check in a microtask after the edit
+  await until(() => window.OnRecordContent.idle(), 5000, 'the draft to be checked');
+  await wait(0);
+}
+
+module.exports = { ROOT, EXTENSION, FIXTURES, MANIFEST, contentScripts, loadPage, type, paste, fakeChrome, wait, until, checked };

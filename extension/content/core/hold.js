@@ -12,28 +12,33 @@ globalThis.OnRecordHold = (function () {
     return !!container && !!node && (container === node || container.contains(node));
   }
 
-  // The send path an event belongs to, as {editor, trigger, button}, or null when it sends nothing.
+  // The send path an event belongs to, as {editors, trigger, button, form}, or null when it sends
+  // nothing. A button or a form can send several editors at once (the parts of an X thread).
   function sendOf(event, controller) {
     const adapter = controller.adapter();
     if (!adapter) return null;
     const target = event.composedPath ? event.composedPath()[0] : event.target;
+    const editors = [];
+    let button = null;
     for (const editor of controller.editors()) {
       if (event.type === 'click') {
-        let button = null;
-        try { button = adapter.findPostButton(editor); } catch (err) { button = null; }
+        let own = null;
+        try { own = adapter.findPostButton(editor); } catch (err) { own = null; }
         // A disabled button posts nothing; it is left as it is and never enabled.
-        if (button && within(button, target) && !isDisabled(button)) return { editor, trigger: 'button', button };
+        if (own && within(own, target) && !isDisabled(own)) { editors.push(editor); button = own; }
       } else if (event.type === 'keydown') {
         if (!within(editor, target) || event.isComposing) continue;
         const modifierEnter = event.key === 'Enter' && (event.ctrlKey || event.metaKey);
         let siteKey = false;
         try { siteKey = !modifierEnter && adapter.isSendKey(event, editor); } catch (err) { siteKey = false; }
-        if (modifierEnter || siteKey) return { editor, trigger: 'key', button: null };
+        if (modifierEnter || siteKey) return { editors: [editor], trigger: 'key', button: null };
       } else if (event.type === 'submit') {
-        if (within(target, editor)) return { editor, trigger: 'submit', button: null, form: target };
+        if (within(target, editor)) editors.push(editor);
       }
     }
-    return null;
+    if (!editors.length) return null;
+    return event.type === 'submit' ? { editors, trigger: 'submit', button: null, form: target }
+      : { editors, trigger: 'button', button };
   }
 
   function install(win, controller) {

@@ -246,31 +246,36 @@
 
   // ---------------------------------------------------------------- holding a send
 
+  function isFresh(st) {
+    return !!st.result && !st.inFlight && st.key === L.requestKey(draftOf(st.editor));
+  }
+
   // Called synchronously by the capture listeners: true holds this send back.
-  function shouldHold(sendInfo, event) {
-    const { editor } = sendInfo;
-    const st = states.get(editor);
-    if (!st || !adapter) return false;
-    if (st.bypass) { st.bypass = false; return false; }
-    const current = draftOf(editor);
-    if (L.isEmpty(current.text)) return false;
-    const fresh = st.result && !st.inFlight && st.key === L.requestKey(current);
-    if (fresh) {
-      const open = unansweredOf(st);
-      if (!open.length) {
-        record(st, 'posted', st.result.prompts || []);
+  function shouldHold(sendInfo) {
+    if (!adapter) return false;
+    const all = sendInfo.editors.map((e) => states.get(e)).filter(Boolean);
+    if (all.some((st) => st.bypass)) { all.forEach((st) => { st.bypass = false; }); return false; }
+    const drafts = all.filter((st) => !L.isEmpty(adapter.readText(st.editor)));
+    if (!drafts.length) return false;
+    const blocked = () => drafts.find((st) => unansweredOf(st).length);
+    const stale = drafts.filter((st) => !isFresh(st));
+    if (!stale.length) {
+      const held = blocked();
+      if (!held) {
+        drafts.forEach((st) => record(st, 'posted', st.result.prompts || []));
         return false;
       }
-      showHold(editor, open);
+      showHold(held.editor, unansweredOf(held));
       return true;
     }
-    // The draft changed since its last check (or the check is still running): hold, check now, and
-    // send it on if nothing needs answering.
-    debounce.cancel(st.id);
-    checkNow(editor).then(() => {
-      const open = unansweredOf(st);
-      if (open.length) { showHold(editor, open); return; }
-      resend(st, sendInfo, event);
+    // A draft changed since its last check (or the check is still running): hold, check now, and send
+    // it on if nothing needs answering.
+    stale.forEach((st) => debounce.cancel(st.id));
+    Promise.all(stale.map((st) => checkNow(st.editor))).then(() => {
+      const held = blocked();
+      if (held) { showHold(held.editor, unansweredOf(held)); return; }
+      drafts.forEach((st) => record(st, 'posted', (st.result && st.result.prompts) || []));
+      resend(drafts[0], sendInfo);
     });
     return true;
   }
@@ -377,6 +382,7 @@
   }
 
   // Exposed for the node tests, which drive the controller against fixture pages in jsdom.
-  globalThis.OnRecordContent = Object.freeze({ controller, scan, checkNow, states, act });
+  const idle = () => Array.from(states.values()).every((st) => !debounce.isPending(st.id) && !st.inFlight);
+  globalThis.OnRecordContent = Object.freeze({ controller, scan, checkNow, states, act, idle });
   start();
 })();
