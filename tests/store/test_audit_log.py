@@ -147,3 +147,22 @@ def test_reminder_memory_is_per_account_and_day(log):
     assert not log.reminded_today("x", "amyatdh", "2026-11-20")
     assert not log.reminded_today("x", "amyclarke", "2026-11-21")
     assert log.reminded_today("x", "amyclarke", (date(2026, 11, 19) + timedelta(days=1)).isoformat())
+
+
+def test_reading_applies_retention_too(onrecord_home):
+    writer = AuditLog(retention_days=90)
+    writer.record(_event(time=time.time(), account="@new"))
+    writer.record(_event(time=time.time() - 100 * DAY, account="@old"))  # within the writer's hour
+    assert [e.account for e in AuditLog(retention_days=90).query()] == ["@new"]
+
+
+def test_audit_show_prints_events_without_text(log, onrecord_home):
+    log.record(_event(decision="overridden", reason="a public statement", categories=("political",)))
+    out = subprocess.run([sys.executable, "-m", "onrecord", "audit", "show", "--json"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    (shown,) = json.loads(out.stdout)
+    assert shown["decision"] == "overridden" and shown["reason"] == "a public statement"
+    out = subprocess.run([sys.executable, "-m", "onrecord", "audit", "show", "--category", "conduct"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout == ""

@@ -131,6 +131,10 @@ class AuditLog:
                 (event.time, event.site, event.account, event.channel, json.dumps(list(event.rule_ids)),
                  json.dumps(list(event.categories)), event.decision, event.reason))
         self._run(work)
+        self._purge_hourly()
+
+    def _purge_hourly(self) -> None:
+        # Retention applies even when nothing new is recorded for days: reads purge too, at most hourly.
         if time.time() - self._last_purge > 3600:
             self.purge()
 
@@ -146,6 +150,7 @@ class AuditLog:
               site: str | None = None, category: str | None = None, decision: str | None = None,
               limit: int | None = 500, offset: int = 0) -> list[AuditEvent]:
         """Events, newest first, filtered by local dates (inclusive), site, category and decision."""
+        self._purge_hourly()
         where, args = [], []
         lo, hi = _bound(since, end=False), _bound(until, end=True)
         if lo is not None:
