@@ -57,6 +57,8 @@
       '.comments-comment-texteditor',
   };
 
+  // The words LinkedIn's send buttons use.
+  const SEND_LABEL = /^(post|publish|comment|reply|send|save)$/i;
   const RECOMMENDATION_PATH = /\/recommendation(s)?\//i;
   const RECOMMEND_HEADING = /recommend/i;
 
@@ -109,6 +111,23 @@
     return label ? label.split(',')[0] : R.squash(button.firstElementChild ? button.firstElementChild.textContent : '');
   }
 
+  // The button that sends this editor's text, found from the editor now.
+  function postButton(editor) {
+    if (editor.closest(selectors.shareState)) return R.nearest(editor, selectors.shareButton);
+    if (editor.closest(selectors.commentBox)) {
+      const form = editor.closest('form');
+      return (form && form.querySelector(selectors.commentButton)) || R.nearest(editor, selectors.commentButton, 8);
+    }
+    const dialog = editor.closest(selectors.recommendationDialog);
+    if (dialog) return dialog.querySelector(`${selectors.modalPrimary}, ${selectors.shareButton}`);
+    // Markup without a known box: the nearest button that says what it sends.
+    for (let node = editor.parentElement, depth = 0; node && depth < 8; node = node.parentElement, depth++) {
+      const hit = R.byText(node, 'button', SEND_LABEL);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
   OnRecordSites.register({
     id: 'linkedin',
     selectors,
@@ -135,15 +154,7 @@
     },
 
     findPostButton(editor) {
-      if (editor.closest(selectors.shareState)) return R.nearest(editor, selectors.shareButton);
-      if (editor.closest(selectors.commentBox)) {
-        const form = editor.closest('form');
-        return (form && form.querySelector(selectors.commentButton)) || R.nearest(editor, selectors.commentButton, 8);
-      }
-      const dialog = editor.closest(selectors.recommendationDialog);
-      if (dialog) return dialog.querySelector(`${selectors.modalPrimary}, ${selectors.shareButton}`);
-      const form = editor.closest('form');
-      return form ? form.querySelector('button[type="submit"]') : null;
+      return postButton(editor);
     },
 
     isSendKey() {
@@ -172,7 +183,12 @@
         return heading && /^\s*edit/i.test(heading.textContent) ? 'edit' : 'post';
       }
       if (editor.closest(selectors.replyBox)) return 'reply';
-      return 'comment';
+      if (editor.closest(selectors.commentBox)) return 'comment';
+      // Markup without a known box: what its send button says.
+      const button = postButton(editor);
+      const label = button ? R.squash(button.getAttribute('aria-label') || button.textContent) : '';
+      if (/^reply/i.test(label)) return 'reply';
+      return /^comment/i.test(label) ? 'comment' : 'post';
     },
 
     replyTo(editor) {

@@ -146,4 +146,16 @@ test('linkedin: a Quill box in markup the adapter has no name for is still found
   assert.ok(added.closest('.comments-new-box'));
   assert.equal(adapter.editorKind(added), 'quill');
   assert.equal(adapter.findPostButton(added).textContent, 'Comment');
+  assert.equal(adapter.context(added), 'comment');
+});
+
+test('linkedin: an editor in unknown markup takes its context from its send button', () => {
+  const { adapter, document } = feed();
+  document.body.insertAdjacentHTML('beforeend', '<div class="new-composer"><div class="ql-container">' +
+    '<div class="ql-editor" contenteditable="true" role="textbox"><p><br></p></div></div>' +
+    '<div class="actions"><button type="button">Cancel</button><button type="button">Post</button></div></div>');
+  const editor = document.querySelector('.new-composer .ql-editor');
+  assert.ok(adapter.findEditors(document).includes(editor));
+  assert.equal(adapter.findPostButton(editor).textContent, 'Post');
+  assert.equal(adapter.context(editor), 'post');
 });
