@@ -17,7 +17,8 @@ KEYS = ("marking",)
 
 _LEVELS = r"(?:OFFICIAL|SECRET|TOP SECRET|CONFIDENTIAL|RESTRICTED|PROTECT)"
 _DOC = (r"(?:document|doc|docs|documents|briefing|briefings|brief|report|reports|paper|papers|file|files|"
-        r"memo|minutes|annex|email|material|information|intelligence|slides|submission|note|cable)")
+        r"memo|minutes|annex|email|material|information|intelligence|slides|submission|note|cable|version|"
+        r"copy|copies|attachment|assessment|summary|extract)")
 
 _ALWAYS = re.compile(
     r"\bofficial[\s\u2011\-]*-[\s\-]*sensitive\b|\bofficial-sensitive\b|\bOFFICIAL[ _]SENSITIVE\b|"
