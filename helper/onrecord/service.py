@@ -100,6 +100,7 @@ class HelperService:
         self._profile_lock = threading.Lock()
         self._declare_lock = threading.Lock()
         self._profile_cache: tuple[tuple, Profile] | None = None
+        self._said_provisional = False
 
     # The profile ---------------------------------------------------------------------------------
 
@@ -135,10 +136,14 @@ class HelperService:
         and the like: a missing profile never turns the reminders off.
         """
         try:
-            return self.profile()
-        except NoProfile as exc:
-            log.warning("checking without a saved profile (%s)", exc.code)
+            profile = self.profile()
+        except NoProfile:
+            if not self._said_provisional:  # once, not on every keystroke's check
+                log.warning("no saved profile: checking with the provisional one until there is")
+                self._said_provisional = True
             return PROVISIONAL_PROFILE
+        self._said_provisional = False
+        return profile
 
     # Checks --------------------------------------------------------------------------------------
 
