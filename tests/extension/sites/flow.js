@@ -6,6 +6,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { loadSite, typeInto, plain } = require('./load-site');
+const { fakeChrome } = require('../harness');
 
 const WORK = 'Our new primary care commissioning framework goes live next month at NHS England.';
 const DISCLAIMER = {
@@ -20,23 +21,6 @@ function helperLike(site) {
     const { text, account } = message.draft;
     const prompts = /primary care/i.test(text) && !/Views my own/.test(text) ? [DISCLAIMER] : [];
     return { status: 'ok', account: { site, handle: account, channel: 'personal' }, prompts };
-  };
-}
-
-function fakeChrome(answer) {
-  const sent = [];
-  const store = {};
-  return {
-    sent,
-    runtime: {
-      id: 'test-extension',
-      sendMessage(message) { sent.push(message); return Promise.resolve(answer(message)); },
-      onMessage: { addListener() {} },
-    },
-    storage: { local: {
-      get(defaults) { return Promise.resolve({ ...(defaults || {}), ...store }); },
-      set(items) { Object.assign(store, items); return Promise.resolve(); },
-    } },
   };
 }
 
@@ -104,4 +88,4 @@ async function heldThenFixed({ site, file, url, referrer, editor: pick = (e) => 
   return page;
 }
 
-module.exports = { heldThenFixed, helperLike, fakeChrome, wait, until, WORK };
+module.exports = { heldThenFixed, helperLike, wait, until, WORK };
