@@ -30,7 +30,7 @@
 
   const COMPOSER_LABEL = /^(what'?s|what’s) on your mind(?:,\s*(.+?))?\?*$/i;
   const AS_LABEL = /^(?:comment|reply|answer|write a comment|write a reply)\s+as\s+(.+?)\s*…?\.*$/i;
-  const REPLY_LABEL = /^(?:reply to\s+(.+?)…?|write a reply.*|reply as .+|reply.*)$/i;
+  const REPLY_LABEL = /^(?:reply|write a reply)\b/i;
   const COMMENT_LABEL = /comment|reply|answer/i;
   const DIALOG_BUTTON_LABELS = /^(post|save|publish|share now|share|update)$/i;
 
