@@ -154,3 +154,19 @@ def test_shipped_launch_agent_template_matches(tmp_path):
     assert shipped["Label"] == autostart.LAUNCH_AGENT_LABEL
     assert shipped["ProgramArguments"][1:] == ["run", "--no-window"]
     assert shipped["RunAtLoad"] is True
+
+
+# --- what the packaged program does when opened without arguments ---------------------------
+
+def test_opened_from_finder_or_as_the_windowless_program_it_starts_the_helper():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
+    from launcher import arguments
+
+    assert arguments([], "/Applications/OnRecord.app/Contents/MacOS/onrecord", "darwin") == ["run"]
+    assert arguments(["-psn_0_12345"], "/Applications/OnRecord.app/Contents/MacOS/onrecord", "darwin") == ["run"]
+    assert arguments([], r"C:\Program Files\OnRecord\onrecordw.exe", "win32") == ["run"]
+    # From a terminal, no arguments still means usage, and arguments are passed through untouched.
+    assert arguments([], r"C:\Program Files\OnRecord\onrecord.exe", "win32") == []
+    assert arguments([], "/opt/onrecord/onrecord", "linux") == []
+    assert arguments(["autostart", "status"], "/Applications/OnRecord.app/Contents/MacOS/onrecord",
+                     "darwin") == ["autostart", "status"]

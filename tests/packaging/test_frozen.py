@@ -4,7 +4,12 @@ its own self-test, serves /v1/health, and behaves like the command line staff an
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
+from pathlib import Path
+
+import pytest
 
 import onrecord
 from tests.packaging.conftest import free_port, get_health, stop, wait_for_health
@@ -50,11 +55,16 @@ def test_packaged_helper_answers_health_and_stops_cleanly(linux_build, user_env)
     assert code == 0, proc.stderr.read()
 
 
-def test_packaged_check_command_gives_prompts(linux_build, user_env, tmp_path):
-    """The policy packs and detectors made it into the bundle: a real draft gets real prompts."""
-    profile = tmp_path / "profile.yaml"
+def nhs_profile(folder: Path) -> Path:
+    profile = folder / "profile.yaml"
     profile.write_text("name: Amy Clarke\norganisation: NHS England\npolicy_pack: nhs-england\n"
                        "roles: [nhs_staff]\naccounts:\n  - {site: x, handle: '@amyclarke', channel: personal}\n")
+    return profile
+
+
+def test_packaged_check_command_gives_prompts(linux_build, user_env, tmp_path):
+    """The policy packs and detectors made it into the bundle: a real draft gets real prompts."""
+    profile = nhs_profile(tmp_path)
     done = run(linux_build, user_env, "check", "--profile", str(profile), "--site", "x", "--account", "@amyclarke",
                "--json", "Great day on the ward with my NHS colleagues, proud of our team at work")
     assert done.returncode == 0, done.stderr
@@ -62,8 +72,9 @@ def test_packaged_check_command_gives_prompts(linux_build, user_env, tmp_path):
     assert "disclaimer" in categories
 
 
-def test_packaged_program_rejects_bad_input_in_one_line(linux_build, user_env):
-    done = run(linux_build, user_env, "check", "--site", "nowhere", "--account", "@a", "hello")
+def test_packaged_program_rejects_bad_input_in_one_line(linux_build, user_env, tmp_path):
+    done = run(linux_build, user_env, "check", "--profile", str(nhs_profile(tmp_path)), "--site", "nowhere",
+               "--account", "@a", "hello")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "nowhere" in done.stderr
 
@@ -90,3 +101,46 @@ def test_health_answers_while_a_second_copy_is_refused(linux_build, user_env):
         assert get_health(port)["status"] == "ok"
     finally:
         stop(first)
+
+
+@pytest.fixture
+def display():
+    """A virtual screen of its own (Xvfb picks a free display number and tells it on a pipe)."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    xvfb.terminate()
+    xvfb.wait(10)
+
+
+def test_packaged_settings_window_opens_and_loads_its_page(linux_build, user_env, display, tmp_path):
+    """pywebview's Qt backend and Qt WebEngine (its renderer process and resources) are in the bundle:
+    the frozen program opens the real window, whose page then calls the helper."""
+    env = dict(user_env, DISPLAY=display)
+    port = free_port()
+    out = (tmp_path / "helper.log").open("w+")
+    proc = subprocess.Popen([str(linux_build.program), "run", "--port", str(port)], env=env,
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_health(port, proc)
+        deadline = time.monotonic() + 120
+        windows = []
+        while time.monotonic() < deadline and not windows:
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^OnRecord$"], env=env,
+                                   capture_output=True, text=True)
+            windows = found.stdout.split()
+            time.sleep(0.25)
+        assert windows, "no window titled OnRecord"
+        # The page's own script asks the helper for the packs: the web view really runs.
+        while time.monotonic() < deadline and "GET /settings/api/packs" not in Path(out.name).read_text():
+            time.sleep(0.25)
+        assert "GET /settings/api/packs" in Path(out.name).read_text()
+    finally:
+        code = stop(proc)
+        out.close()
+    assert code == 0, Path(out.name).read_text()[-2000:]
