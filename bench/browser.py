@@ -305,8 +305,8 @@ def measure(rounds: int = 5, trials: int = 10, chars: int = 60, delay_ms: int = 
             with_ext = launch_with_extension(pw, server, workdir, helper)
             without = launch_without_extension(pw, server, workdir)
             try:
-                with_ext.add_init_script(PAGE_PROBE)
-                for context in (with_ext, without):
+                for context in (with_ext, without):  # the probe in both, so its own small cost cancels
+                    context.add_init_script(PAGE_PROBE)
                     for page in context.pages:
                         page.close()
                 browsers = {"with": (with_ext, workdir / WITH), "without": (without, workdir / WITHOUT)}

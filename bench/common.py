@@ -209,7 +209,8 @@ class Helper:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.log = self.home / "bench-helper-output.txt"
-        self.started_in: float | None = None
+        self.started_in: float | None = None  # seconds from starting it to its first /v1/health answer
+        self.cpu_at_start: float | None = None  # the CPU time it had used by then
 
     def start(self, timeout: float = 30.0, poll: float = 0.005) -> "Helper":
         """Starts the helper and waits for its first answer to /v1/health; ``started_in`` is that wait."""
@@ -223,6 +224,7 @@ class Helper:
         while time.perf_counter() < deadline:
             if health_once(self.port, timeout=1.0):
                 self.started_in = time.perf_counter() - t0
+                self.cpu_at_start = cpu_seconds(self.proc.pid)
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the helper exited with status {self.proc.returncode}: {self.output()}")
@@ -275,6 +277,13 @@ class Helper:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (from /proc/PID/stat, in clock ticks)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:

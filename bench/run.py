@@ -25,6 +25,7 @@ if __package__ in (None, ""):  # run as a file: bench/ on sys.path would hide th
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -39,9 +40,13 @@ NEEDS_KEYRING = {"http", "startup", "browser"}  # they start the helper, which k
 
 # The figures each part must give (the smoke test holds every part to this list).
 EXPECTED = {
-    "engine": ["engine.tweet_checks_per_s"],
+    "engine": ["engine.tweet_checks_per_s", "engine.tweet_checks_per_s.civil-service", "engine.tweet_checks_per_s.dh",
+               "engine.tweet_checks_per_s.nhs-england", "engine.blog_50kb_ms", "engine.draft_1kb_ms",
+               "engine.draft_10kb_ms", "engine.draft_100kb_ms", "engine.lexicon_100_checks_per_s",
+               "engine.lexicon_1000_checks_per_s", "engine.lexicon_10000_checks_per_s",
+               "engine.draft_growth_slope", "engine.lexicon_growth_slope"],
     "http": ["http.check_p50_ms", "http.check_p99_ms", "http.health_p50_ms", "http.health_p99_ms",
-             "http.check_health_p50_ratio", "http.throughput_2_clients", "http.rss_idle_mb",
+             "http.check_health_p50_ratio", "http.first_check_ms", "http.throughput_2_clients", "http.rss_idle_mb",
              "http.rss_after_checks_mb", "http.rss_growth_mb"],
     "startup": ["startup.source_s", "startup.packaged_s"],
     "browser": ["browser.cpu_ms_per_char_with", "browser.cpu_ms_per_char_without", "browser.typing_ratio",
@@ -92,11 +97,28 @@ def run_part(part: str, quick: bool, build: bool) -> dict:
     return result
 
 
-def engine_figures(raw: dict) -> dict:
-    """bench/engine.py writes its own JSON; the figures here are read from it."""
-    if "figures" in raw:
-        return raw
-    return {"figures": [], "details": raw}
+def engine_figures(result: dict) -> dict:
+    """bench/engine.py's figures, and two read from them: how the time of a check grows with the draft's
+    length (1 to 100 KB) and with the size of the lexicon (100 to 10,000 terms), as the slope on a log-log
+    scale: 1 is linear, below 1 better than linear. The aim allows a tenth over 1 for timing noise."""
+    values = {f["id"]: f["value"] for f in result.get("figures", [])}
+
+    def slope(small: str, large: str, factor: float, per_second: bool = False):
+        a, b = values.get(small), values.get(large)
+        if not a or not b:
+            return None
+        grew = a / b if per_second else b / a
+        return round(math.log(grew) / math.log(factor), 3)
+
+    result.setdefault("figures", []).extend([
+        figure("engine.draft_growth_slope", "growth of check time with draft length (1 = linear)",
+               slope("engine.draft_1kb_ms", "engine.draft_100kb_ms", 100), "", "<= 1.1",
+               missing="no 1 KB or 100 KB timing to compare"),
+        figure("engine.lexicon_growth_slope", "growth of check time with lexicon size (1 = linear)",
+               slope("engine.lexicon_100_checks_per_s", "engine.lexicon_10000_checks_per_s", 100, per_second=True),
+               "", "<= 1.1", missing="no 100 or 10,000 term timing to compare"),
+    ])
+    return result
 
 
 def complete(part: str, result: dict) -> list[dict]:
