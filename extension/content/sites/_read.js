@@ -102,6 +102,15 @@
     }
   }
 
+  // A path segment decoded; a malformed escape (a site's odd link) is kept as it is rather than thrown.
+  function decode(segment) {
+    try {
+      return decodeURIComponent(segment);
+    } catch (e) {
+      return segment;
+    }
+  }
+
   function squash(text) {
     return (text || '').replace(/\s+/g, ' ').trim();
   }
@@ -112,5 +121,5 @@
     return root && root.querySelectorAll ? Array.from(root.querySelectorAll(selector)) : [];
   }
 
-  scope.OnRecordRead = Object.freeze({ blockText, fieldText, closestAcross, nearest, byText, labelOf, bareHost, squash, all });
+  scope.OnRecordRead = Object.freeze({ blockText, fieldText, closestAcross, nearest, byText, labelOf, bareHost, decode, squash, all });
 })(typeof globalThis !== 'undefined' ? globalThis : window);

@@ -94,7 +94,7 @@
       if (!shown) return null;
       const link = shown.querySelector(selectors.replyAuthorLink);
       const m = link && /^\/profile\/([^/?#]+)/.exec(link.getAttribute('href'));
-      if (m) return `@${decodeURIComponent(m[1])}`;
+      if (m) return `@${R.decode(m[1])}`;
       // Without a link the composer shows the display name, or the handle when there is none.
       const name = shown.querySelector(selectors.replyAuthorName);
       const text = R.squash(name ? name.textContent : '');

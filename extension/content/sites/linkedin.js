@@ -64,7 +64,7 @@
 
   function slugFromHref(href) {
     const m = /\/(in|company)\/([^/?#]+)/.exec(href || '');
-    return m ? decodeURIComponent(m[2]) : null;
+    return m ? R.decode(m[2]) : null;
   }
 
   function inRecommendation(editor) {
@@ -94,7 +94,7 @@
     const m = /^\/company\/([^/]+)\/admin(\/|$)/.exec(doc.location ? doc.location.pathname : '');
     if (!m) return null;
     const heading = doc.querySelector(selectors.pageName);
-    return { handle: decodeURIComponent(m[1]), name: heading ? R.squash(heading.textContent) : null, asPage: true };
+    return { handle: R.decode(m[1]), name: heading ? R.squash(heading.textContent) : null, asPage: true };
   }
 
   // Who this editor posts as, when the box says: the comment identity switcher's image, or the share

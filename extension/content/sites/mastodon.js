@@ -106,7 +106,7 @@
       if (account && R.squash(account.textContent)) return fullHandle(R.squash(account.textContent), domain);
       const link = indicator.querySelector(selectors.replyLink);
       const m = link && /\/@([^/?#]+)/.exec(link.getAttribute('href'));
-      return m ? fullHandle(decodeURIComponent(m[1]), domain) : null;
+      return m ? fullHandle(R.decode(m[1]), domain) : null;
     },
 
     anchor(editor) {

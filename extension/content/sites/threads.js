@@ -36,7 +36,7 @@
       const icon = a.querySelector(selectors.profileIcon);
       if (/^profile$/i.test(label) || (icon && /^profile$/i.test(icon.getAttribute('aria-label')))) {
         const m = /^\/@([^/?#]+)/.exec(a.getAttribute('href'));
-        if (m) return decodeURIComponent(m[1]);
+        if (m) return R.decode(m[1]);
       }
     }
     return null;

@@ -69,3 +69,9 @@ test('threads: held until the disclaimer goes in through beforeinput, then poste
     expect: { account: '@rajmehta', context: 'post', reply_to: null },
   });
 });
+
+test('threads: a malformed link does not break reading the account', () => {
+  const { adapter, document } = home();
+  document.querySelector('nav a[href="/@rajmehta"]').setAttribute('href', '/@raj%E0mehta');
+  assert.deepEqual(plain(adapter.account(document)), { handle: '@raj%E0mehta' });
+});
