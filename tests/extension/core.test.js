@@ -24,7 +24,8 @@ function helperLike(message) {
   const prompts = [PERMANENCE];
   if (/Department of Health/.test(text) && !/Views my own/.test(text)) prompts.push(DISCLAIMER);
   if (/OFFICIAL-SENSITIVE/.test(text)) prompts.push(SECRET);
-  return { status: 'ok', account: { site: 'x', handle: account, channel: 'personal' }, prompts };
+  const channel = account === '@AmyatDH' ? 'official' : 'personal';
+  return { status: 'ok', account: { site: 'x', handle: account, channel }, prompts };
 }
 
 async function page(answer = helperLike) {
@@ -197,4 +198,25 @@ test('core: "Post all" on a thread is held when any part needs an answer', async
   thread.querySelector('[data-testid="tweetButton"]').click();
   assert.equal(p.window.__posted.length, 0, 'the thread went out with an unanswered part');
   assert.ok(thread.querySelector('[data-onrecord="hold"]'));
+});
+
+test('core: switching account re-checks the same draft under the new account', async () => {
+  const p = await page();
+  type(p.window, p.editor, 'Hello all');
+  await checked(p.window);
+  p.document.querySelector('[data-testid="SideNav_AccountSwitcher_Button"]').click();
+  p.document.querySelector('[data-switch-to="@AmyatDH"]').click();
+  await until(() => p.checks().length === 2, 5000, 'a second check');
+  assert.equal(p.checks()[1].draft.account, '@AmyatDH');
+  await checked(p.window);
+  assert.equal(p.inCard('[data-onrecord="channel"]').textContent, 'Official · @AmyatDH');
+});
+
+test('core: a card thrown away by the site\'s re-render is put back', async () => {
+  const p = await page();
+  type(p.window, p.editor, 'Hello all');
+  await checked(p.window);
+  p.card().remove();
+  await until(() => p.card(), 5000, 'the card to come back');
+  assert.equal(p.card().previousElementSibling.getAttribute('data-testid'), 'tweetTextarea_0_label');
 });

@@ -61,7 +61,14 @@
       }
     }
     for (const [editor, st] of states) {
-      if (!seen.has(editor) && !editor.isConnected) forget(editor, st);
+      if (!seen.has(editor) && !editor.isConnected) { forget(editor, st); continue; }
+      if (!st.key) continue;
+      // The page changed around a draft: a switch of account or of the post replied to is a new draft
+      // to check, and a card the site's re-render threw away is put back.
+      let changed = false;
+      try { changed = L.requestKey(draftOf(editor)) !== st.key; } catch (err) { changed = false; }
+      if (changed) schedule(editor);
+      else if (st.card && !st.card.host.isConnected) render(editor);
     }
   }
 
