@@ -78,6 +78,7 @@ class Pack:
     disclaimer: dict
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
+    _by_id: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def rules_for(self, channel: str, site: str, context: str, roles: frozenset) -> list[Rule]:
@@ -96,10 +97,16 @@ class Pack:
 
     def facts_for(self, profile) -> tuple[PhraseIndex, ProfileFacts]:
         """The profile's own phrases merged into the pack's index, and what detectors need from it."""
+        # The same profile object comes back check after check: find it by identity first, which
+        # costs nothing, rather than hashing every field and account.
+        by_id = self._by_id.get(id(profile))
+        if by_id is not None and by_id[0] is profile:
+            return by_id[1]
         key = profile
         with self._lock:
             cached = self._checkers.get(key)
         if cached:
+            self._remember(profile, cached)
             return cached
         own = PhraseIndex()
         names = [profile.organisation]
@@ -128,7 +135,13 @@ class Pack:
             if len(self._checkers) > 64:
                 self._checkers.clear()
             self._checkers[key] = result
+        self._remember(profile, result)
         return result
+
+    def _remember(self, profile, result) -> None:
+        if len(self._by_id) > 64:
+            self._by_id.clear()
+        self._by_id[id(profile)] = (profile, result)
 
 
 class _Compiler:

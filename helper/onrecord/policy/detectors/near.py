@@ -58,6 +58,10 @@ def compile(key, value, ctx):
     if not isinstance(within, int) or isinstance(within, bool) or within < 0:
         raise ValueError("near: `within` must be a whole number of words")
     side_a, side_b = _side(opts["a"], ctx), _side(opts["b"], ctx)
+    # Look up a side made only of lexicons first: it costs a dictionary look-up, and when it is
+    # empty the regular expressions of the other side need not run at all.
+    if _has_regex(opts["a"]) and not _has_regex(opts["b"]):
+        side_a, side_b = side_b, side_a
 
     def check(scan) -> bool:
         pa = side_a(scan)
@@ -67,6 +71,10 @@ def compile(key, value, ctx):
         return bool(pb) and any_within(pa, pb, within)
 
     return check
+
+
+def _has_regex(value) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value))
 
 
 def any_within(pa, pb, within: int) -> bool:
