@@ -60,8 +60,22 @@ def with_key(url: str) -> str:
     return f"{url}{sep}key={current.key}"
 
 
+PACK_FILE_TYPES = ("Policy packs (*.yaml;*.yml;*.json)", "All files (*.*)")
+
+
 class WindowApi:
     """What the page may ask of the window itself (``window.pywebview.api``)."""
+
+    def __init__(self):
+        self.window = None
+
+    def choose_pack_file(self) -> str | None:
+        """The path of a pack file the user picks in the system's own file dialog, or None."""
+        import webview
+        if self.window is None:
+            return None
+        picked = self.window.create_file_dialog(webview.FileDialog.OPEN, file_types=PACK_FILE_TYPES)
+        return str(picked[0]) if picked else None
 
     def close(self) -> bool:
         # Called on pywebview's bridge thread: the window is destroyed from another one, so the call
@@ -89,8 +103,10 @@ def run_window(url: str, title: str = TITLE) -> None:
     if sys.platform.startswith("linux"):
         _prepare_qt_environment()
     webview.settings["ALLOW_DOWNLOADS"] = True  # the activity page's CSV export
+    bridge = WindowApi()
     window = webview.create_window(title, with_key(url), width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE,
-                                   js_api=WindowApi(), text_select=True)
+                                   js_api=bridge, text_select=True)
+    bridge.window = window
     with _lock:
         _open.append(window)
     try:

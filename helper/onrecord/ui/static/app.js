@@ -194,6 +194,18 @@ function renderProfileChoices() {
   $$("input[name=pack_choice]").forEach((i) => i.addEventListener("change", onPackChange));
   $("#f-pack_file").addEventListener("input", () => { $("#pack-file-choice").checked = true; });
   $("#f-pack_file").addEventListener("change", onPackChange);
+  // In the window, the system's own file dialog; in a plain browser there is none, so no button.
+  const offerBrowse = () => { if (window.pywebview && window.pywebview.api && window.pywebview.api.choose_pack_file) $("#pack-browse").hidden = false; };
+  window.addEventListener("pywebviewready", offerBrowse);
+  offerBrowse();
+  $("#pack-browse").addEventListener("click", async () => {
+    const path = await window.pywebview.api.choose_pack_file();
+    if (!path) return;
+    $("#f-pack_file").value = path;
+    $("#pack-file-choice").checked = true;
+    onPackChange();
+    $("#f-pack_file").focus();
+  });
 }
 
 function chosenPack() {
