@@ -220,3 +220,11 @@ test('core: a card thrown away by the site\'s re-render is put back', async () =
   await until(() => p.card(), 5000, 'the card to come back');
   assert.equal(p.card().previousElementSibling.getAttribute('data-testid'), 'tweetTextarea_0_label');
 });
+
+test('core: Ctrl+Enter pressed before the check finished is sent on as the same keys once clear', async () => {
+  const p = await page();
+  type(p.window, p.editor, 'Sunday bake: lemon drizzle');
+  p.editor.dispatchEvent(new p.window.KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+  assert.equal(p.window.__posted.length, 0);
+  await until(() => p.window.__posted.length === 1, 5000, 'the clear draft to be sent on');
+});

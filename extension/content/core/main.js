@@ -258,7 +258,7 @@
   }
 
   // Called synchronously by the capture listeners: true holds this send back.
-  function shouldHold(sendInfo) {
+  function shouldHold(sendInfo, event) {
     if (!adapter) return false;
     const all = sendInfo.editors.map((e) => states.get(e)).filter(Boolean);
     if (all.some((st) => st.bypass)) { all.forEach((st) => { st.bypass = false; }); return false; }
@@ -282,16 +282,22 @@
       const held = blocked();
       if (held) { showHold(held.editor, unansweredOf(held)); return; }
       drafts.forEach((st) => record(st, 'posted', (st.result && st.result.prompts) || []));
-      resend(drafts[0], sendInfo);
+      resend(drafts[0], sendInfo, event);
     });
     return true;
   }
 
-  function resend(st, sendInfo) {
+  // Sends again the way the user sent: the same keys (a site where they do nothing still does
+  // nothing), the form, or the post button.
+  function resend(st, sendInfo, event) {
     let button = null;
     try { button = adapter.findPostButton(st.editor); } catch (err) { button = null; }
     st.bypass = true;
-    if (sendInfo.trigger === 'submit' && sendInfo.form && sendInfo.form.requestSubmit) {
+    if (sendInfo.trigger === 'key' && event) {
+      const { key, code, ctrlKey, metaKey, shiftKey, altKey } = event;
+      (event.target || st.editor).dispatchEvent(new win.KeyboardEvent('keydown', {
+        key, code, ctrlKey, metaKey, shiftKey, altKey, bubbles: true, cancelable: true, composed: true }));
+    } else if (sendInfo.trigger === 'submit' && sendInfo.form && sendInfo.form.requestSubmit) {
       sendInfo.form.requestSubmit();
     } else if (button && !Hold.isDisabled(button)) {
       button.click();
