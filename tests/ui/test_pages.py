@@ -386,3 +386,15 @@ def test_a_corrupt_saved_profile_is_kept_aside_and_the_window_says_so(browser, h
     kept = list(helper.home.glob("profile.yaml.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_text() == "name: [unclosed\n"
     context.close()
+
+
+def test_the_skip_link_moves_to_the_page_without_leaving_it(page, helper):
+    pg = page
+    with_profile(pg, helper)
+    go(pg, "Browsers")
+    skip = pg.get_by_role("link", name="Skip to the page")
+    skip.focus()
+    expect(skip).to_be_visible()  # shown while it has focus
+    pg.keyboard.press("Enter")
+    expect(pg.locator("#main")).to_be_focused()
+    expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_visible()

@@ -11,6 +11,10 @@ const SITE_LABELS = {
   threads: "Threads", blog: "Your blog", comments: "Comment boxes (news sites, blogs)", other: "Another site",
 };
 const CHANNEL_LABELS = { personal: "Personal", official: "Official", corporate: "Corporate" };
+const DECISION_LABELS = {
+  acknowledged: "Acknowledged", fixed: "Changed the post", overridden: "Went ahead, with a reason",
+  cancelled: "Did not post", posted: "Posted",
+};
 const PAGES = ["accounts", "profile", "policy", "browsers", "activity", "about"];
 const WIZARD_STEPS = 3;
 
@@ -580,7 +584,7 @@ async function loadActivity() {
     $("#activity tbody").replaceChildren(...data.entries.map((e) => el("tr", {},
       el("td", { text: fmtTime(e.time) }), el("td", { text: SITE_LABELS[e.site] || e.site }), el("td", { text: e.account }),
       el("td", { text: CHANNEL_LABELS[e.channel] || e.channel }), el("td", { text: e.categories.join(", ").replace(/_/g, " ") }),
-      el("td", { text: e.decision }), el("td", { text: e.reason || "" }))));
+      el("td", { text: DECISION_LABELS[e.decision] || e.decision }), el("td", { text: e.reason || "" }))));
   } catch (e) {
     focusField(showErrors(form, e));
   }
@@ -637,7 +641,9 @@ async function route() {
   clearErrors(document);
   const wanted = location.hash.replace("#", "");
   const wizard = !state.profile;
-  const page = wizard ? "wizard" : (PAGES.includes(wanted) ? wanted : "accounts");
+  // Any other fragment (the skip link's #main) keeps the page that is showing.
+  const kept = PAGES.includes(state.page) ? state.page : "accounts";
+  const page = wizard ? "wizard" : (PAGES.includes(wanted) ? wanted : kept);
   const moved = state.page !== null && state.page !== page;
   state.page = page;
   setMode(wizard);
@@ -682,6 +688,7 @@ async function start() {
   document.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "w") { e.preventDefault(); closeWindow(); }
   });
+  $(".skip").addEventListener("click", (e) => { e.preventDefault(); $("#main").focus(); });
   window.addEventListener("hashchange", route);
   // Coming back to the window shows what changed meanwhile: accounts declared from the browser's card,
   // a browser that has just paired. What is being typed in a form is left alone.
