@@ -64,6 +64,7 @@ test('logic: the badge names the channel and the handle', () => {
   assert.equal(L.badge({ channel: 'personal', handle: '@amyclarke' }), 'Personal · @amyclarke');
   assert.equal(L.badge({ channel: 'official', handle: '@AmyatDH' }), 'Official · @AmyatDH');
   assert.equal(L.badge({ channel: 'unknown', handle: '@new' }), 'Undeclared account · @new');
+  assert.equal(L.badge({ handle: '@amyclarke' }), '@amyclarke', 'a channel not yet known is not "undeclared"');
   assert.equal(L.badge(null), 'Account not recognised');
 });
 

@@ -68,6 +68,7 @@ globalThis.OnRecordLogic = (function () {
 
   function badge(account) {
     if (!account) return 'Account not recognised';
+    if (!account.channel) return account.handle || 'Account not recognised'; // not yet known
     const name = CHANNEL_NAMES[account.channel] || CHANNEL_NAMES.unknown;
     return account.handle ? `${name} · ${account.handle}` : name;
   }

@@ -161,7 +161,7 @@
     let anchor = null;
     try { anchor = adapter.anchor(editor); } catch (err) { anchor = null; }
     st.card.update({
-      account: result.account || (st.request.account ? { handle: st.request.account, channel: 'unknown' } : null),
+      account: result.account || (st.request.account ? { handle: st.request.account } : null),
       prompts: st.result ? result.prompts : [],
       unanswered: open,
       notice: result.notice,
