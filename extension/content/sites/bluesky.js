@@ -17,6 +17,9 @@
     replyAuthorLink: 'a[href^="/profile/"]',
     // Without a link, the author's display name (or handle) is the first text line (reply-2026-11-20.html).
     replyAuthorName: '[dir="auto"]',
+    // The navigation's own "Profile" link, /profile/HANDLE: who is signed in when the stored session
+    // cannot be read (home-2026-11-20.html).
+    profileLink: 'a[aria-label="Profile"][href^="/profile/"]',
   };
 
   const STORAGE_KEY = 'BSKY_STORAGE';
@@ -79,7 +82,9 @@
     },
 
     account(document) {
-      const handle = currentHandle(document);
+      const link = document.querySelector(selectors.profileLink);
+      const fromNav = link && /^\/profile\/([^/?#]+)/.exec(link.getAttribute('href'));
+      const handle = currentHandle(document) || (fromNav ? R.decode(fromNav[1]) : null);
       return handle ? { handle: `@${handle.replace(/^@/, '')}` } : null;
     },
 
