@@ -206,6 +206,7 @@ class Browser:
     context: object
     extension_id: str
     site_server: SiteServer
+    pages: list = field(default_factory=list)
 
     def extension_url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
@@ -240,8 +241,15 @@ class Browser:
 
     def open(self, site: str, file: str):
         page = self.context.new_page()
+        self.pages.append(page)
         page.goto(self.site_server.url(site, file))
         return page
+
+    def close_pages(self) -> None:
+        for page in self.pages:
+            with contextlib.suppress(Exception):
+                page.close()
+        self.pages.clear()
 
     def close(self) -> None:
         self.context.close()
@@ -290,6 +298,14 @@ def browser(playwright_instance, site_server, helper, tmp_path_factory):
     b.pair(helper)
     yield b
     b.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_pages(request):
+    """The session's browser is shared: each test's tabs are closed after it."""
+    yield
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").close_pages()
 
 
 @pytest.fixture
