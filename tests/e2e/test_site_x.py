@@ -206,3 +206,14 @@ def test_the_card_follows_the_dark_theme_under_an_inline_reply(browser, failure_
     expect(card).to_have_attribute("data-theme", "dark", timeout=10000)
     background = card.evaluate("(host) => getComputedStyle(host.shadowRoot.querySelector('.box')).backgroundColor")
     assert background == "rgb(22, 24, 28)", background
+
+
+def test_a_site_turned_off_in_the_options_gets_no_card_and_no_hold(offline_browser, failure_shot):
+    offline_browser.set_options(disabled_sites=["x"])
+    page = offline_browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    page.wait_for_timeout(1500)  # well past the debounce and a check against the missing helper
+    expect(page.locator('[data-onrecord="card"]')).to_have_count(0)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("window.__posted.length === 1")
