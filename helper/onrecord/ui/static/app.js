@@ -394,6 +394,7 @@ function accountEditor(root, { list, save, remove }) {
   cancel.addEventListener("click", () => { reset(); handle.focus(); });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    event.stopPropagation(); // in the first-run steps this form sits inside the profile's own form
     const picked = $("input[name=channel]:checked", form);
     const acc = { site: siteSel.value, handle: handle.value.trim(), channel: picked ? picked.value : "", bio_has_disclaimer: bio.checked };
     clearErrors(form);
@@ -403,7 +404,7 @@ function accountEditor(root, { list, save, remove }) {
       await save(acc, editing);
       reset();
       draw();
-      say(wasEditing ? `Saved ${acc.handle}.` : `Added ${acc.handle} as a ${acc.channel} account.`);
+      say(wasEditing ? `Saved ${acc.handle}.` : `Added ${acc.handle} as ${acc.channel === "official" ? "an" : "a"} ${acc.channel} account.`);
       handle.focus();
     } catch (e) {
       focusField(showErrors(form, e, (f) => `${prefix}-${f.replace(/^accounts\.\d+\./, "")}`));
