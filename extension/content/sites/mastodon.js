@@ -21,6 +21,9 @@
     replyLink: 'a[href*="/@"]',
     // Editing a post: the edit indicator (home-2026-11-20.html, added by the edit test).
     editIndicator: '.edit-indicator',
+    // The compose column's own avatar link, /@acct: who is signed in when #initial-state has no "me"
+    // (home-2026-11-20.html .navigation-bar).
+    ownLink: '.navigation-bar a[href^="/@"], .navigation-bar__profile a[href^="/@"]',
     // The card goes after the textarea's wrapper, above the footer's buttons (home-2026-11-20.html).
     box: '.autosuggest-textarea, .compose-form__highlightable',
   };
@@ -84,8 +87,10 @@
 
     account(document) {
       const who = me(document);
-      if (!who) return null;
-      return { handle: fullHandle(who.acct, who.domain), name: who.name || undefined };
+      if (who) return { handle: fullHandle(who.acct, who.domain), name: who.name || undefined };
+      const link = document.querySelector(selectors.ownLink);
+      const m = link && /^\/@([^/?#]+)/.exec(link.getAttribute('href'));
+      return m ? { handle: fullHandle(R.decode(m[1]), document.location ? document.location.hostname : '') } : null;
     },
 
     context(editor) {

@@ -50,9 +50,11 @@ test('mastodon: the account is @acct@domain from #initial-state meta.me, and the
   assert.ok(!seen.includes('access_token'));
 });
 
-test('mastodon: without a signed-in state there is no account', () => {
+test('mastodon: without "me" in the state, the compose column\'s avatar link; without either, none', () => {
   const { adapter, document } = home();
   document.getElementById('initial-state').textContent = '{"meta":{"domain":"mastodon.social"},"accounts":{}}';
+  assert.deepEqual(plain(adapter.account(document, adapter.findEditors(document)[0])), { handle: '@rajmehta@mastodon.social' });
+  document.querySelector('.navigation-bar').remove();
   assert.equal(adapter.account(document, adapter.findEditors(document)[0]), null);
 });
 
