@@ -141,6 +141,31 @@ def test_a_pack_file_that_does_not_load_is_named_next_to_its_field_and_nothing_t
     assert_accessible(pg, "wizard with a bad pack file")
 
 
+def test_an_organisations_own_pack_file_is_chosen_by_path_and_saved_in_full(page, helper, tmp_path):
+    pack = tmp_path / "acme.yaml"
+    pack.write_text('id: acme-trust\ntitle: Acme NHS Trust social media policy\nextends: nhs-england\n'
+                    'disclaimer:\n  full: "My views, not those of Acme NHS Trust."\n')
+    pg = page
+    pg.get_by_label("Your name").fill("Raj Mehta")
+    pg.get_by_role("button", name="Next").click()
+    pg.get_by_label("Organisation").fill("Acme NHS Trust")
+    pg.get_by_label("Path of the pack file").fill(str(pack))
+    pg.get_by_label("Path of the pack file").blur()
+    pg.get_by_label("NHS staff").check()
+    pg.get_by_role("button", name="Next").click()
+    # The file's own disclaimer wording is the one offered.
+    expect(pg.locator("#page-profile [data-disclaimers]")).to_contain_text("My views, not those of Acme NHS Trust.")
+    pg.get_by_role("button", name="Save and finish").click()
+    expect(pg.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
+    profile = saved(helper.home)
+    assert profile["policy_pack"] == str(pack.resolve())
+    assert profile["roles"] == ["nhs_staff"] and profile["accounts"] == []
+    go(pg, "Policy")
+    expect(pg.locator("#policy-in-use")).to_contain_text("Acme NHS Trust social media policy")
+    # Each rule names its source, as the pack it extends gives them.
+    expect(pg.locator("#rules tbody tr").first).to_be_visible()
+
+
 # --- accounts -----------------------------------------------------------------------------------
 
 def test_adding_editing_and_removing_an_account(page, helper):
