@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from onrecord.ui import access
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 TITLE = "OnRecord"
 SIZE = (980, 760)
 MIN_SIZE = (560, 480)
+ICON = Path("assets") / "icons" / "onrecord.png"
 
 _open: list = []
 _lock = threading.Lock()
@@ -32,6 +34,17 @@ _lock = threading.Lock()
 
 def linux_backend() -> str:
     return "qt"
+
+
+def icon_path() -> str | None:
+    """OnRecord's icon for the window (used by Qt and GTK): in the packaged app, or in the source tree."""
+    here = Path(__file__).resolve()
+    bases = [Path(getattr(sys, "_MEIPASS", "")) if getattr(sys, "_MEIPASS", None) else None,
+             here.parents[3] if len(here.parents) > 3 else None]
+    for base in bases:
+        if base is not None and (base / ICON).is_file():
+            return str(base / ICON)
+    return None
 
 
 def _prepare_qt_environment() -> None:
@@ -110,7 +123,8 @@ def run_window(url: str, title: str = TITLE) -> None:
     with _lock:
         _open.append(window)
     try:
-        webview.start(gui=linux_backend() if sys.platform.startswith("linux") else None, private_mode=True)
+        webview.start(gui=linux_backend() if sys.platform.startswith("linux") else None, private_mode=True,
+                      icon=icon_path())
     finally:
         with _lock:
             if window in _open:
