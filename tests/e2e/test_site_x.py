@@ -217,3 +217,10 @@ def test_a_site_turned_off_in_the_options_gets_no_card_and_no_hold(offline_brows
     expect(page.locator('[data-onrecord="card"]')).to_have_count(0)
     page.keyboard.press("Control+Enter")
     page.wait_for_function("window.__posted.length === 1")
+
+
+def test_popup_says_when_the_helper_is_not_running(offline_browser):
+    popup = offline_browser.context.new_page()
+    popup.goto(offline_browser.extension_url("popup/popup.html"))
+    expect(popup.locator('[data-onrecord="status"]')).to_contain_text("not running", timeout=15000)
+    expect(popup.locator('[data-onrecord="pair-code"]')).to_be_hidden()

@@ -18,6 +18,9 @@
   let disabledSites = [];
   let settingsLoaded = false;
   const states = new Map(); // editor element -> its state
+  // Answers are bound to the site, account and exact text, not to an element: a site that re-renders
+  // its editor must not make the user answer the same draft twice.
+  const answers = new Map(); // answerKey -> Set of rule ids answered
   const debounce = L.debouncer(L.DEBOUNCE_MS);
   let nextId = 1;
 
@@ -75,7 +78,7 @@
   function newState(editor) {
     return {
       id: nextId++, editor, card: null, hold: null, request: null, key: null, result: null,
-      inFlight: null, answers: new Map(), error: null, bypass: false, locked: false,
+      inFlight: null, error: null, bypass: false, locked: false,
     };
   }
 
@@ -148,7 +151,7 @@
 
   function unansweredOf(st) {
     if (!st.result || !st.request) return [];
-    const answered = st.answers.get(L.answerKey(st.request.site, st.request.account, st.request.text));
+    const answered = answers.get(L.answerKey(st.request.site, st.request.account, st.request.text));
     return L.unanswered(st.result, answered);
   }
 
@@ -197,9 +200,9 @@
 
   function answer(st, ids) {
     const key = L.answerKey(st.request.site, st.request.account, st.request.text);
-    const set = st.answers.get(key) || new Set();
+    const set = answers.get(key) || new Set();
     for (const id of ids) set.add(id);
-    st.answers.set(key, set);
+    answers.set(key, set);
   }
 
   async function act(editor, action, detail) {
