@@ -137,7 +137,7 @@ def test_popup_shows_the_site_and_account_of_the_tab(browser, failure_shot):
     page = browser.open("x", HOME)
     failure_shot(page)
     type_draft(page, "Sunday bake: lemon drizzle, slightly burnt, still delicious.")
-    expect(page.locator('[data-onrecord="card"]')).to_be_visible(timeout=10000)
+    expect(page.locator('[data-onrecord="channel"]')).to_have_text("Personal · @amyclarke", timeout=10000)
     popup = browser.context.new_page()
     # The popup asks about the active tab: bring the X tab to the front, then load the popup beside it.
     page.bring_to_front()

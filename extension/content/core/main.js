@@ -383,7 +383,8 @@
     if (runtime && runtime.onMessage) {
       runtime.onMessage.addListener((message, sender, sendResponse) => {
         if (!message || message.type !== 'popup/page-info' || !adapter || win !== win.top) return false;
-        const first = states.values().next().value;
+        // The compose box being written in, when there is one, says most about who is posting.
+        const first = Array.from(states.values()).find((st) => st.result) || states.values().next().value;
         let acct = null;
         try { acct = adapter.account(doc, first ? first.editor : null); } catch (err) { acct = null; }
         sendResponse({
