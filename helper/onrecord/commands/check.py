@@ -15,8 +15,9 @@ def register(sub) -> None:
     p = sub.add_parser("check", help="check a draft post against your organisation's policy",
                        description="Check a draft post against your organisation's social media policy.")
     p.add_argument("--profile", metavar="FILE", help="profile (YAML or JSON); default: the saved profile")
-    p.add_argument("--site", required=True, metavar="SITE", help=f"one of: {', '.join(SITES)}")
-    p.add_argument("--account", required=True, metavar="HANDLE", help="the account the draft is posted from")
+    # Checked in run() rather than by argparse, so that an unknown option is the error reported first.
+    p.add_argument("--site", metavar="SITE", help=f"one of: {', '.join(SITES)} (required)")
+    p.add_argument("--account", metavar="HANDLE", help="the account the draft is posted from (required)")
     p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
     p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -68,6 +69,9 @@ def format_result(result) -> str:
 
 
 def run(args) -> int:
+    missing = [f"--{name}" for name in ("site", "account") if not getattr(args, name)]
+    if missing:
+        raise BadInput(f"check: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     profile = _profile(args.profile)
     text = read_draft(args.text)
     result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
