@@ -2,7 +2,7 @@
 
 from onrecord.policy.detectors import as_list
 
-KEYS = ("always", "bio_disclaimer", "no_line_manager", "reply_to")
+KEYS = ("always", "bio_disclaimer", "no_line_manager", "reply_to", "channel")
 
 
 def compile(key, value, ctx):
@@ -17,6 +17,12 @@ def compile(key, value, ctx):
     if key == "no_line_manager":
         want = bool(value)
         return lambda scan: (not scan.facts.has_line_manager) is want
+    if key == "channel":
+        # The account's channel, for a trigger that only means something on some channels.
+        wanted = frozenset(as_list(value))
+        if not wanted or not wanted <= {"personal", "official", "corporate", "unknown"}:
+            raise ValueError("channel: expected a list of personal, official, corporate, unknown")
+        return lambda scan: scan.channel in wanted
     # reply_to: any | none: whether the draft answers someone.
     kinds = set(as_list(value))
     if not kinds <= {"any", "none"}:
