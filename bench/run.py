@@ -51,7 +51,8 @@ EXPECTED = {
     "startup": ["startup.source_s", "startup.packaged_s"],
     "browser": ["browser.cpu_ms_per_char_with", "browser.cpu_ms_per_char_without", "browser.typing_ratio",
                 "browser.typing_only_ms_per_char_with", "browser.typing_only_ms_per_char_without",
-                "browser.typing_only_ratio", "browser.prompts_visible_p50_ms", "browser.prompts_visible_max_ms"],
+                "browser.typing_only_ratio", "browser.extension_script_ms_per_char", "browser.extension_script_share",
+                "browser.prompts_visible_p50_ms", "browser.prompts_visible_max_ms"],
 }
 
 QUICK_ARGS = {
