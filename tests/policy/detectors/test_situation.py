@@ -9,3 +9,9 @@ def test_bio_disclaimer_and_line_manager(one_rule):
     assert bio("hi", site="linkedin", account="me") and not bio("hi")
     no_manager = one_rule("{no_line_manager: true}")
     assert not no_manager("hi")
+
+
+def test_channel(one_rule):
+    personal_only = one_rule("{channel: [personal, unknown]}")
+    assert personal_only("hi") and personal_only("hi", account="@stranger")
+    assert not personal_only("hi", account="@meofficial")
