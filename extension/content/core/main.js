@@ -13,6 +13,7 @@
   const runtime = globalThis.chrome && globalThis.chrome.runtime;
 
   const SCAN_EVERY_MS = 250;
+  const GIVE_UP_MS = 10000; // single-page apps (Mastodon) draw the markup their adapter knows after load
 
   let adapter = null;
   let disabledSites = [];
@@ -342,10 +343,11 @@
   }
 
   const watched = new WeakSet();
+  const observers = [];
   function watch(root) {
     if (watched.has(root) || !root.documentElement) return;
     watched.add(root);
-    new win.MutationObserver((records) => {
+    const observer = new win.MutationObserver((records) => {
       let added = false;
       const touched = new Set();
       for (const r of records) {
@@ -357,7 +359,9 @@
       }
       for (const editor of touched) schedule(editor);
       if (added) scanSoon();
-    }).observe(root.documentElement, { childList: true, subtree: true, characterData: true });
+    });
+    observer.observe(root.documentElement, { childList: true, subtree: true, characterData: true });
+    observers.push(observer);
     // Textareas change their value without a DOM mutation.
     root.addEventListener('input', (e) => {
       const editor = editorOf(e.target);
@@ -371,7 +375,17 @@
     doc.addEventListener('DOMContentLoaded', () => { watch(doc); scan(); });
     // Single-page apps (Mastodon) draw the markup their adapter recognises after load; each scan,
     // driven by the page's own mutations, asks the adapters again until one recognises the page.
-    win.addEventListener('load', scan);
+    win.addEventListener('load', () => {
+      scan();
+      if (adapter) return;
+      // A page no adapter recognised some seconds after it loaded is not a site OnRecord knows:
+      // stop watching it, so the rest of the web pays nothing for the extension.
+      win.setTimeout(() => {
+        if (adapter) return;
+        observers.forEach((o) => o.disconnect());
+        if (scanTimer) { win.clearTimeout(scanTimer); scanTimer = null; }
+      }, GIVE_UP_MS);
+    });
     Hold.install(win, controller);
     const storage = globalThis.chrome && globalThis.chrome.storage && globalThis.chrome.storage.local;
     const loaded = storage ? storage.get({ disabledSites: [] }) : Promise.resolve({ disabledSites: [] });
