@@ -25,7 +25,7 @@ import json
 import multiprocessing
 import time
 
-from bench.common import (BENCH_ORIGIN, TWEETS, Helper, figure, percentile, print_figures,
+from bench.common import (BENCH_ORIGIN, TWEETS, Helper, cpu_seconds, figure, percentile, print_figures,
                           reexec_in_keyring_session, write_result)
 
 
@@ -120,6 +120,15 @@ def measure(total_checks: int = 10_000, settle: float = 2.0) -> dict:
                 check.append(client.check())
                 health.append(client.health())
 
+        # The helper's own CPU time for each kind of request (all its threads, from /proc): unlike the
+        # timings, it does not stretch when other work shares the machine.
+        cpu = {}
+        for kind, send in (("health", client.health), ("check", client.check)):
+            before = cpu_seconds(helper.proc.pid)
+            for _ in range(pairs // 3):
+                send()
+            cpu[kind] = (cpu_seconds(helper.proc.pid) - before) / (pairs // 3) * 1000
+
         tput = throughput(helper.port, token, per_client)
         sent = client.sent + 2 * (per_client + 1)
         while sent < total_checks:
@@ -154,6 +163,8 @@ def measure(total_checks: int = 10_000, settle: float = 2.0) -> dict:
         "health_ms": {"min": round(min(health) * ms, 3), "mean": round(sum(health) / len(health) * ms, 3),
                       "p90": round(percentile(health, 90) * ms, 3), "max": round(max(health) * ms, 3)},
         "check_minus_health_p50_ms": round(c50 - h50, 3),
+        "helper_cpu_ms_per_request": {kind: round(ms, 3) for kind, ms in cpu.items()},
+        "helper_cpu_check_health_ratio": round(cpu["check"] / cpu["health"], 2),
         "client": "http.client, one keep-alive connection; times include the client's own work",
     }
     return {"figures": figures, "details": details}
