@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import onrecord
-from tests.packaging.conftest import free_port, get_health, stop, wait_for_health
+from helper_process import free_port, get_health, stop, wait_for_health
 
 
 def run(build, env, *args, timeout=120):
