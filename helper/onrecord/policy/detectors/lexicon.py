@@ -195,4 +195,11 @@ def compile(key, value, ctx):
     if len(names) == 1:
         name = names[0]
         return lambda scan: name in scan.hits
-    return lambda scan: any(n in scan.hits for n in names)
+
+    def check(scan) -> bool:
+        hits = scan.hits
+        for n in names:
+            if n in hits:
+                return True
+        return False
+    return check

@@ -15,5 +15,16 @@ def compile(key, value, ctx):
         raise ValueError(f"{key}: expected a non-empty list of triggers")
     parts = tuple(ctx.compile(v) for v in value)
     if key == "all":
-        return lambda scan: all(p(scan) for p in parts)
-    return lambda scan: any(p(scan) for p in parts)
+        def every(scan) -> bool:
+            for part in parts:
+                if not part(scan):
+                    return False
+            return True
+        return every
+
+    def some(scan) -> bool:
+        for part in parts:
+            if part(scan):
+                return True
+        return False
+    return some

@@ -47,6 +47,9 @@ def _side(value, ctx):
         parts = [_side(v, ctx) for v in value]
         return lambda scan: [h for part in parts for h in part(scan)]
     names = [ctx.lexicon_ref(n) for n in as_list(value)]
+    if len(names) == 1:
+        name = names[0]
+        return lambda scan: scan.hits.get(name, ())
     return lambda scan: [h for n in names for h in scan.hits.get(n, ())]
 
 

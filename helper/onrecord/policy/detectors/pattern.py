@@ -118,9 +118,15 @@ def searcher(pattern: str, flags: int, every: bool = False):
     literals, digit = pre
     folded_side = bool(flags & re.IGNORECASE)
 
+    def needed(hay: str) -> bool:
+        for lit in literals:
+            if lit in hay:
+                return True
+        return False
+
     def search(scan):
         hay = scan.folded if folded_side else scan.text
-        if not (any(lit in hay for lit in literals) or (digit and scan.has_digit)):
+        if not (needed(hay) or (digit and scan.has_digit)):
             return [] if every else None
         text = scan.text
         spans = _windows(hay, literals, digit) if len(text) > LONG_DRAFT and len(hay) == len(text) else None
