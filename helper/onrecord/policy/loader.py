@@ -26,6 +26,7 @@ TOP_KEYS = {
     "org_names": "the organisation's names, handles and hashtags",
     "org_domains": "the organisation's e-mail and web domains",
     "media": "news outlets' handles and domains",
+    "news_domain_words": "words in a web address that mark a newspaper's site",
     "public_addresses": "public street names that are not anyone's home",
     "work_related": "the lexicons that make a draft work-related",
     "work_framing": "the lexicon of policy words that make a mention of the user's expertise work",
@@ -143,7 +144,7 @@ def check_structure(data) -> list[Problem]:
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data.get(key, "").strip():
             add(data, key, f"`{key}:` is missing or not text ({TOP_KEYS[key]})")
-    for key in ("org_names", "org_domains", "public_addresses", "work_related", "drop"):
+    for key in ("org_names", "org_domains", "public_addresses", "work_related", "drop", "news_domain_words"):
         if key in data and not _is_str_list(data[key]):
             add(data, key, f"`{key}:` must be a list of text ({TOP_KEYS[key]})")
     if "disclaimer" in data:
