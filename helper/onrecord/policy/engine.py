@@ -67,8 +67,9 @@ def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
     if limit is None or not (full or short):
         return (Fix("append", full[0]), "") if full else (None, "")
     used = count_chars(draft.site, draft.text.rstrip())
-    # Scarce characters: the shortest wording that still fits, from the pack's short list.
-    candidates = short or full
+    # Scarce characters: the general disclaimer comes from the pack's short list (longest that fits);
+    # a specific wording (media, reference) is kept when it fits, else the short list stands in.
+    candidates = (short or full) if wording == "disclaimer" else (full + short)
     for text in candidates:
         if used + 1 + len(text) <= limit:
             return Fix("append", text), ""
