@@ -44,13 +44,19 @@ def answer_what_holds(card) -> None:
     expect(card.locator('[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]')).to_have_count(0)
 
 
-def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(browser, failure_shot):
+def open_with_work_draft(browser, failure_shot):
+    """The home page with the work draft typed on @amyclarke, once its disclaimer prompt is shown."""
     page = browser.open("x", HOME)
     failure_shot(page)
     type_draft(page, WORK)
     card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    return page, card
+
+
+def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(browser, failure_shot):
+    page, card = open_with_work_draft(browser, failure_shot)
     disclaimer = card.locator('[data-onrecord-category="disclaimer"]')
-    expect(disclaimer).to_be_visible(timeout=10000)
     expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · @amyclarke")
     expect(disclaimer).to_have_attribute("data-onrecord-severity", "confirm")
 
@@ -80,21 +86,14 @@ def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(br
 
 
 def test_ctrl_enter_is_held_too(browser, failure_shot):
-    page = browser.open("x", HOME)
-    failure_shot(page)
-    type_draft(page, WORK)
-    expect(page.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    page, _card = open_with_work_draft(browser, failure_shot)
     page.keyboard.press("Control+Enter")
     expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
     assert posted(page) == []
 
 
 def test_an_edit_after_acknowledging_asks_again(browser, failure_shot):
-    page = browser.open("x", HOME)
-    failure_shot(page)
-    type_draft(page, WORK)
-    card = page.locator('[data-onrecord="card"]')
-    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    page, card = open_with_work_draft(browser, failure_shot)
     answer_what_holds(card)
     page.keyboard.type(" Really proud.")
     expect(card.locator('[data-onrecord-action="acknowledge"]')).to_be_visible(timeout=10000)
@@ -180,11 +179,7 @@ def test_an_undeclared_account_can_be_declared_from_the_card(browser, failure_sh
 
 
 def test_the_held_post_can_be_answered_by_keyboard_alone(browser, failure_shot):
-    page = browser.open("x", HOME)
-    failure_shot(page)
-    type_draft(page, WORK)
-    card = page.locator('[data-onrecord="card"]')
-    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible(timeout=10000)
+    page, card = open_with_work_draft(browser, failure_shot)
     page.keyboard.press("Control+Enter")
     hold = page.locator('[data-onrecord="hold"]')
     expect(hold).to_be_visible()
