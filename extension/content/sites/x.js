@@ -24,7 +24,8 @@ OnRecordSites.register({
     // The account switcher at the bottom of the side navigation, holding the name and @handle.
     // Fixtures: all x/ pages.
     accountSwitcher: '[data-testid="SideNav_AccountSwitcher_Button"]',
-    // The avatar beside a compose box, whose test id ends with the posting handle. All x/ pages.
+    // The avatar beside a compose box and in the account switcher, whose test id ends with the
+    // posting handle. All x/ pages.
     composerAvatar: '[data-testid^="UserAvatar-Container-"]',
     // A post in a timeline or conversation and its author line. x/status-2026-11-20.html.
     tweet: 'article[data-testid="tweet"]',
@@ -71,6 +72,10 @@ OnRecordSites.register({
           .map((s) => s.textContent.trim()).find((t) => t && !t.startsWith('@') && !t.includes('@'));
         return name ? { handle, name } : { handle };
       }
+      // A collapsed side navigation shows only the avatar, whose test id still names the account.
+      const own = switcher.querySelector(this.selectors.composerAvatar);
+      const id = own && own.getAttribute('data-testid').slice('UserAvatar-Container-'.length);
+      if (id) return { handle: `@${id}` };
     }
     // The avatar sits beside the box's column, a level or two above the nearest container of the button.
     let avatar = null;

@@ -66,6 +66,14 @@ test('x: the account comes from the account switcher, and follows a switch', () 
   assert.equal(x(page).account(page.document, editor).handle, '@AmyatDH');
 });
 
+test('x: a collapsed switcher (avatar only) still names the account', () => {
+  const page = home();
+  const switcher = page.document.querySelector('[data-testid="SideNav_AccountSwitcher_Button"]');
+  switcher.lastElementChild.remove(); // the name and @handle
+  const [editor] = x(page).findEditors(page.document);
+  assert.equal(x(page).account(page.document, editor).handle, '@amyclarke');
+});
+
 test('x: without the switcher, the compose box\'s avatar names the account', () => {
   const page = home();
   page.document.querySelector('[data-testid="SideNav_AccountSwitcher_Button"]').remove();
