@@ -162,16 +162,19 @@ function renderChannelHelp() {
   }
 }
 
+let disclaimersAsked = 0;
 async function renderDisclaimers(ref) {
   const boxes = $$("[data-disclaimers]");
+  const asked = ++disclaimersAsked;
   if (!ref) { boxes.forEach((b) => b.replaceChildren()); return null; }
   let pack = null;
   try {
     pack = (await api("GET", `pack?ref=${encodeURIComponent(ref)}`)).pack;
   } catch (e) {
-    boxes.forEach((b) => b.replaceChildren());
-    return null;
+    pack = null;
   }
+  if (asked !== disclaimersAsked) return pack; // a later choice has been made meanwhile
+  if (!pack) { boxes.forEach((b) => b.replaceChildren()); return null; }
   for (const box of boxes) {
     if (!pack.disclaimers.length) { box.replaceChildren(); continue; }
     box.replaceChildren(
@@ -194,7 +197,7 @@ function renderProfileChoices() {
   const packs = $("#pack-choices");
   packs.replaceChildren(...state.packs.map((p) => el("div", { class: "choice" },
     el("input", { type: "radio", name: "pack_choice", value: p.id, id: `pack-${p.id}` }),
-    el("label", { for: `pack-${p.id}`, text: p.organisation && p.organisation !== p.name ? `${p.name} (${p.organisation})` : p.name }))));
+    el("label", { for: `pack-${p.id}`, text: p.name }))));
   $$("input[name=pack_choice]").forEach((i) => i.addEventListener("change", onPackChange));
   $("#f-pack_file").addEventListener("input", () => { $("#pack-file-choice").checked = true; });
   $("#f-pack_file").addEventListener("change", onPackChange);
@@ -223,7 +226,6 @@ function onPackChange() {
 }
 
 function fillProfileForm(p) {
-  const form = $("#profile-form");
   $("#f-name").value = p ? p.name : "";
   $("#f-job_title").value = (p && p.job_title) || "";
   $("#f-line_manager").value = (p && p.line_manager) || "";
@@ -237,7 +239,6 @@ function fillProfileForm(p) {
 }
 
 function readProfileForm() {
-  const form = $("#profile-form");
   return {
     name: $("#f-name").value,
     organisation: $("#f-organisation").value,
