@@ -17,7 +17,8 @@
     const status = await ask({ type: 'popup/status' });
     if (!status || !status.running) {
       statusEl.textContent = 'Not connected: the OnRecord helper is not running. Start OnRecord from your applications menu, or run "onrecord run".';
-      form.hidden = true;
+      // The code can be typed as soon as the helper is started, without reopening the popup.
+      form.hidden = false;
     } else if (!status.paired) {
       statusEl.textContent = 'Connected to the OnRecord helper, not paired yet: enter the pairing code.';
       form.hidden = false;

@@ -309,6 +309,15 @@ def _close_pages(request):
 
 
 @pytest.fixture
+def unpaired_browser(playwright_instance, site_server, helper, tmp_path):
+    """The extension in Chromium, pointed at the session's helper but not paired with it."""
+    b = launch(playwright_instance, site_server, tmp_path / "chromium-profile")
+    b.set_options(helper_port=helper.port)
+    yield b
+    b.close()
+
+
+@pytest.fixture
 def offline_browser(playwright_instance, site_server, tmp_path):
     """The extension in Chromium with no helper where it looks (a port nothing listens on)."""
     b = launch(playwright_instance, site_server, tmp_path / "chromium-profile")

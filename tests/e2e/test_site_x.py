@@ -218,4 +218,25 @@ def test_popup_says_when_the_helper_is_not_running(offline_browser):
     popup = offline_browser.context.new_page()
     popup.goto(offline_browser.extension_url("popup/popup.html"))
     expect(popup.locator('[data-onrecord="status"]')).to_contain_text("not running", timeout=15000)
-    expect(popup.locator('[data-onrecord="pair-code"]')).to_be_hidden()
+    popup.fill('[data-onrecord="pair-code"]', "123456")
+    popup.click('[data-onrecord-action="pair"]')
+    expect(popup.locator("#pair-error")).to_have_text("The OnRecord helper is not running.", timeout=15000)
+
+
+def test_a_wrong_pairing_code_is_refused_and_an_unpaired_card_says_how_to_pair(unpaired_browser, failure_shot):
+    popup = unpaired_browser.context.new_page()
+    popup.goto(unpaired_browser.extension_url("popup/popup.html"))
+    expect(popup.locator('[data-onrecord="status"]')).to_contain_text("not paired", timeout=15000)
+    popup.fill('[data-onrecord="pair-code"]', "000000")
+    popup.click('[data-onrecord-action="pair"]')
+    expect(popup.locator("#pair-error")).to_be_visible(timeout=15000)
+    expect(popup.locator('[data-onrecord="status"]')).to_contain_text("not paired")
+
+    page = unpaired_browser.open("x", HOME)
+    failure_shot(page)
+    type_draft(page, WORK)
+    card = page.locator('[data-onrecord="card"]')
+    expect(card.locator('[data-onrecord="notice"]')).to_contain_text("not paired", timeout=15000)
+    expect(card.locator('[data-onrecord-category="permanence"]')).to_be_visible()
+    page.locator(POST).click()
+    page.wait_for_function("window.__posted.length === 1")
