@@ -85,15 +85,21 @@ LONG_DRAFT = 2000
 _RADIUS = 300  # no expression in the packs matches more than this many characters either side
 
 
+_MAX_WINDOWS = 64  # beyond this many occurrences, one search of the whole draft is cheaper
+
+
 def _windows(hay: str, literals, digit: bool, radius: int = _RADIUS):
-    """Merged ``(start, end)`` stretches of the draft around each occurrence of a needed literal."""
+    """Merged ``(start, end)`` stretches of the draft around each occurrence of a needed literal, or
+    None when the whole draft should be searched (digits or literals are everywhere in it)."""
     if digit:
-        return None  # digits are everywhere in long documents; search it all
+        return None
     spans = []
     for lit in literals:
         i = hay.find(lit)
         while i != -1:
             spans.append((max(0, i - radius), i + len(lit) + radius))
+            if len(spans) > _MAX_WINDOWS:
+                return None
             i = hay.find(lit, i + 1)
     spans.sort()
     merged = []
