@@ -17,6 +17,10 @@ const PERMANENCE = { id: 'dh.permanence', category: 'permanence', severity: 'inf
 const SECRET = { id: 'dh.classified', category: 'classified', severity: 'warn',
   message: 'This looks like classified material.', source: 'Official attributed content 11' };
 
+const MEDIA = { id: 'dh.media.personal', category: 'media', severity: 'confirm',
+  message: 'You are replying to the media: say you speak for yourself.', source: 'Civil Service Code',
+  fix: { type: 'append', text: 'I am speaking for myself, not my department.' } };
+
 // Answers like the helper: a work draft without a disclaimer needs one; OFFICIAL-SENSITIVE warns.
 function helperLike(message) {
   if (message.type !== 'content/check') return { ok: true };
@@ -24,6 +28,7 @@ function helperLike(message) {
   const prompts = [PERMANENCE];
   if (/Department of Health/.test(text) && !/Views my own/.test(text)) prompts.push(DISCLAIMER);
   if (/OFFICIAL-SENSITIVE/.test(text)) prompts.push(SECRET);
+  if (/journalist/.test(text) && !/speaking for myself/.test(text)) prompts.push(MEDIA);
   const channel = account === '@AmyatDH' ? 'official' : 'personal';
   return { status: 'ok', account: { site: 'x', handle: account, channel }, prompts };
 }
@@ -227,4 +232,17 @@ test('core: Ctrl+Enter pressed before the check finished is sent on as the same 
   p.editor.dispatchEvent(new p.window.KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
   assert.equal(p.window.__posted.length, 0);
   await until(() => p.window.__posted.length === 1, 5000, 'the clear draft to be sent on');
+});
+
+test('core: a fix other than the disclaimer is shown in its prompt and can be added the same way', async () => {
+  const p = await page();
+  type(p.window, p.editor, 'Thanks to the journalist who asked');
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord-category="media"]').textContent, /Suggested: “I am speaking for myself, not my department\.”/);
+  assert.equal(p.inCard('[data-onrecord-action="insert-disclaimer"]'), null);
+  p.inCard('[data-onrecord-action="apply-fix"]').click();
+  await until(() => p.chrome.sent.some((m) => m.type === 'content/decision'), 5000, 'the fix');
+  await checked(p.window);
+  assert.equal(p.sites.get('x').readText(p.editor), 'Thanks to the journalist who asked I am speaking for myself, not my department.');
+  assert.equal(p.inCard('[data-onrecord-category="media"]'), null);
 });

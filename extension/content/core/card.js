@@ -98,6 +98,7 @@ globalThis.OnRecordCard = (function () {
         },
         el(doc, 'span', { class: 'sev', text: SEVERITY_LABEL[p.severity] || p.severity }),
         el(doc, 'p', { class: 'msg', text: p.message }),
+        p.fix && p.fix.text ? el(doc, 'p', { class: 'src', text: `Suggested: “${p.fix.text}”` }) : null,
         p.source ? el(doc, 'p', { class: 'src', text: `Source: ${p.source}` }) : null));
       }
       if (sorted.length) box.append(list);
@@ -110,7 +111,9 @@ globalThis.OnRecordCard = (function () {
       }
       for (const p of sorted) {
         if (p !== fixable && p.fix && p.fix.text && p.category !== 'disclaimer') {
-          actions.append(button('apply-fix', `Add “${p.fix.text}”`, { detail: p }));
+          // The text itself is shown in the prompt; a button the length of a sentence would not fit.
+          const label = p.fix.text.length > 30 ? `Add the suggested text (${p.category.replace(/_/g, ' ')})` : `Add “${p.fix.text}”`;
+          actions.append(button('apply-fix', label, { detail: p, title: p.fix.text }));
         }
       }
       const confirms = unanswered.filter((p) => p.severity === 'confirm');
