@@ -2,6 +2,21 @@
 // The one list of site adapters. Each file in content/sites/ calls OnRecordSites.register({...});
 // core asks pick() for the adapter whose detect() is true on this page. Loaded first by the manifest,
 // so adapters (loaded next) and core (loaded last) find it as a global of the content-script world.
+//
+// An adapter is pure: selectors and reading, no side effects, no listeners. Core does the rest
+// (checking, the card, inserting text, holding the post).
+//   id                        site id from the contract: x, linkedin, facebook, mastodon, bluesky, threads, blog, comments
+//   detect(location, document) -> true when this page is this site (host names, or markup for Mastodon/WordPress)
+//   selectors                 data, each with a comment: what it matches and which fixture proves it
+//   findEditors(root)         -> Element[]: compose editors now in root (a document, shadow root or iframe document)
+//   editorKind(editor)        -> 'draftjs' | 'prosemirror' | 'lexical' | 'quill' | 'textarea' | 'gutenberg' | 'contenteditable'
+//   readText(editor)          -> the draft's plain text
+//   findPostButton(editor)    -> the button that sends this editor, found relative to it at the moment of asking
+//   isSendKey(event, editor)  -> true when this key event sends (core already handles Ctrl/Cmd+Enter)
+//   account(document, editor) -> {handle, name?, asPage?} or null: who is posting
+//   context(editor)           -> 'post' | 'reply' | 'comment' | 'reference' | 'blog' | 'edit'
+//   replyTo(editor)           -> the handle or news domain replied to, or null
+//   anchor(editor)            -> the element after which the card is placed (never over the text)
 globalThis.OnRecordSites = (function () {
   // Every adapter provides these; core calls nothing else without checking it exists first.
   const REQUIRED = Object.freeze([
