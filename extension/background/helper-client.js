@@ -149,16 +149,14 @@ globalThis.OnRecordHelper = (function () {
     return { ok: false, error: (answer.error && answer.error.message) || 'Pairing failed.' };
   }
 
-  // What the popup shows: is a helper there, and does it accept our token.
-  // Chromium leaves the Origin header off an extension's GET requests (it sends it on POST), and the
-  // helper refuses a token without the origin it was paired from, so the token is tried with a POST:
-  // a check of a one-character draft, which the helper answers and keeps nothing of.
+  // What the popup shows: is a helper there, and does it accept our token. The helper's status route
+  // answers that without a draft; it is a POST because Chromium leaves the Origin header off an
+  // extension's GET requests, and the helper refuses a token without the origin it was paired from.
   async function status() {
     const found = await find();
     if (!found) return { running: false, paired: false };
-    const answer = await request('POST', '/v1/check',
-      { site: 'other', account: '', text: '.', context: 'post', reply_to: null });
-    const paired = answer.status === 'ok' || (answer.status === 'error' && answer.httpStatus === 400);
+    const answer = await request('POST', '/v1/status', {});
+    const paired = answer.status === 'ok' && !!(answer.body && answer.body.paired);
     return { running: true, paired, port: found.port, version: found.health.version };
   }
 

@@ -162,3 +162,23 @@ test('background: the message table is alphabetised and each name says who sends
   assert.deepEqual(names, [...names].sort());
   for (const name of names) assert.match(name, /^(content|popup|options)\//);
 });
+
+test('background: the popup learns whether it is paired from the status route, with no draft sent', async () => {
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/status': (req) => (req.headers.authorization === 'Bearer tok-1'
+      ? [200, { paired: true, client_id: 1, version: '0.1.0', api: 1 }]
+      : [401, { error: { code: 'unauthorised', message: 'no' } }]),
+    '/v1/check': () => [200, { account: { site: 'other', handle: '.', channel: 'unknown' }, prompts: [] }],
+  });
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 'tok-1' });
+    assert.deepEqual(plain(await loadClient(local).status()),
+      { running: true, paired: true, port: helper.port, version: '0.1.0' });
+    const asked = helper.seen.filter((r) => r.url !== '/v1/health');
+    assert.deepEqual(asked.map((r) => [r.method, r.url, r.body]), [['POST', '/v1/status', '{}']]);
+    local.items.token = 'revoked';
+    assert.equal((await loadClient(local).status()).paired, false);
+    assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0, 'a draft was invented to probe pairing');
+  } finally { await helper.close(); }
+});
