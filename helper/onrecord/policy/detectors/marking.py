@@ -26,6 +26,7 @@ _ALWAYS = re.compile(
     r"\bSECRET UK EYES ONLY\b|\bOFFICIAL[- ]SENSITIVE\b",
 )
 _SAID_MARKED = re.compile(
+    r"\b(?:top[ -]secret|secret|confidential|restricted|official[ -]sensitive|protect)[- ]marked\b|"
     r"\b(?:marked|classified|stamped|labelled|labeled|graded|protectively marked|classification(?: of)?|"
     r"marking(?: of)?|security marking)\s+(?:(?:this|it|them|that|these|those|the\s+\w+)\s+)?(?:as\s+|at\s+)?[\"'\u2018\u201c(]?"
     r"(?:official[\s\-]sensitive|top secret|secret|confidential|restricted|protect)\b",
