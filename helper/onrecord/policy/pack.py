@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from onrecord.policy.detectors import registry
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
-from onrecord.policy.detectors.lexicon import PhraseIndex, fold, tokenize
+from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
 from onrecord.policy.loader import Problem, line_of
 from onrecord.policy.model import SEVERITY_RANK
@@ -117,6 +117,10 @@ class Pack:
                 names += ["=@" + bare, "=" + bare]
         job_parts = [p.strip() for p in (profile.job_title or "").replace(";", ",").split(",") if p.strip()]
         expertise = [e for e in profile.expertise if e.strip()]
+        # People write their expertise in the plural ("health and wellbeing boards") and then post about
+        # one ("the board toolkit"): the singular counts too.
+        expertise += [singular for e in expertise for singular in [singular_of(e)] if singular != e]
+        job_parts += [singular for j in job_parts for singular in [singular_of(j)] if singular != j]
         own.add(PROFILE_LEXICON, [n for n in names + expertise + job_parts if tokenize(fold(n))])
         if expertise:
             own.add(DECLARED_LEXICON, expertise)

@@ -43,3 +43,11 @@ def test_through_a_pack(one_rule):
     assert fires("Long board meetings today")
     assert fires("Back on the ward")
     assert not fires("Board games and wards of court")
+
+
+def test_singular_of_the_last_word():
+    from onrecord.policy.detectors.lexicon import singular_of
+    assert singular_of("health and wellbeing boards") == "health and wellbeing board"
+    assert singular_of("local authorities") == "local authority"
+    assert singular_of("public health") == "public health"
+    assert singular_of("business") == "business" and singular_of("analysis") == "analysis"

@@ -53,6 +53,16 @@ def _verb_forms(word: str) -> set[str]:
     return forms
 
 
+def singular_of(phrase: str) -> str:
+    """The phrase with its last word made singular ("wellbeing boards" -> "wellbeing board")."""
+    head, _, last = phrase.strip().rpartition(" ")
+    if last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return f"{head} {last}".strip()
+
+
 def variants(phrase: str) -> set[tuple[str, ...]]:
     """Every token sequence a phrase stands for, per the syntax in the module docstring."""
     exact = phrase.startswith("=")
