@@ -618,8 +618,14 @@ async function showAbout() {
 // The window's own bridge when it has one (any pywebview window, including one opened by
 // `onrecord settings` in another process), else the helper, which closes the window it opened.
 function closeWindow() {
-  if (window.pywebview && window.pywebview.api && window.pywebview.api.close) window.pywebview.api.close();
-  else api("POST", "window/close").catch(() => window.close());
+  if (window.pywebview) {
+    // In a window, always its own bridge: wait for it rather than ask the helper, which would close
+    // the window it opened itself, not necessarily this one.
+    if (window.pywebview.api && window.pywebview.api.close) window.pywebview.api.close();
+    else window.addEventListener("pywebviewready", () => window.pywebview.api.close(), { once: true });
+    return;
+  }
+  api("POST", "window/close").catch(() => window.close());
 }
 
 // --- pages ------------------------------------------------------------------------------------------
