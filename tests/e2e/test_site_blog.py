@@ -1,6 +1,7 @@
 """WordPress in real Chromium with the real extension and a real helper, served as amyclarke.blog. The
 block editor's page has a minimal wp.data: the hold locks post saving, which disables Publish as
-Gutenberg does, and the disclaimer goes in as a block. The classic editor's Publish is held directly."""
+Gutenberg does; a click on that disabled Publish still shows the hold dialog, and the disclaimer goes
+in as a block. The classic editor's Publish is held directly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ BLOCKS_STATE = ("[wp.data.select('core/editor').getEditedPostAttribute('title') 
                 ".filter(Boolean).join('\\n\\n')")
 
 
-def test_gutenberg_publishing_is_locked_until_the_disclaimer_block_is_added(staff_browser, failure_shot):
+def test_gutenberg_publishing_is_locked_and_held_until_the_disclaimer_block_is_added(staff_browser, failure_shot):
     page = staff_browser.open("blog", "wp-admin/post-new.php")
     failure_shot(page)
     held_then_fixed(page, editor=".block-editor-rich-text__editable", post=".editor-post-publish-button",

@@ -24,8 +24,12 @@ globalThis.OnRecordHold = (function () {
       if (event.type === 'click') {
         let own = null;
         try { own = adapter.findPostButton(editor); } catch (err) { own = null; }
-        // A disabled button posts nothing; it is left as it is and never enabled.
-        if (own && within(own, target) && !isDisabled(own)) { editors.push(editor); button = own; }
+        // A disabled button posts nothing; it is left as it is and never enabled. One that our own hold
+        // disabled (Gutenberg's Publish while post saving is locked) is still the user's attempt to post,
+        // so it is answered with the hold dialog.
+        if (own && within(own, target) && (!isDisabled(own) || controller.lockedByUs(editor))) {
+          editors.push(editor); button = own;
+        }
       } else if (event.type === 'keydown') {
         if (!within(editor, target) || event.isComposing) continue;
         const modifierEnter = event.key === 'Enter' && (event.ctrlKey || event.metaKey);

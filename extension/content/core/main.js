@@ -331,6 +331,8 @@
   const controller = {
     adapter: () => adapter,
     editors: () => Array.from(states.keys()),
+    // True while this editor's send is disabled by our own lock (not by the site for its own reasons).
+    lockedByUs: (editor) => !!(states.get(editor) && states.get(editor).locked),
     shouldHold,
   };
 

@@ -157,3 +157,22 @@ test('blog: the classic editor\'s Visual tab: TinyMCE\'s body in its iframe is t
   assert.equal(adapter.anchor(body), wrap);
   assert.equal(adapter.account(inner, body).handle, 'rajwrites.example');
 });
+
+test('blog: Publish disabled by the site for its own reasons is left alone: no hold dialog, nothing sent', async () => {
+  const { fakeChrome } = require('../harness');
+  const { helperLike, until, wait } = require('./flow');
+  const chrome = fakeChrome(helperLike('blog'));
+  const { adapter, window, document } = loadSite('blog', 'gutenberg-2026-11-20.html', NEW_POST, { core: true, chrome });
+  await wait(20);
+  const [editor] = adapter.findEditors(document);
+  typeInto(window, editor.querySelector('.block-editor-rich-text__editable'), 'Hello readers');
+  await until(() => document.querySelector('[data-onrecord="card"]') && window.OnRecordContent.idle(), 'the check');
+  window.wp.data.dispatch('core/editor').lockPostSaving('another-plugin');
+  const button = adapter.findPostButton(editor);
+  assert.equal(button.getAttribute('aria-disabled'), 'true');
+  button.click();
+  await wait(50);
+  assert.equal(document.querySelector('[data-onrecord="hold"]'), null, 'a hold dialog for a button the site disabled');
+  assert.equal(button.getAttribute('aria-disabled'), 'true', 'the site\'s lock was undone');
+  assert.deepEqual(plain(window.__posted), []);
+});
