@@ -51,3 +51,10 @@ def test_singular_of_the_last_word():
     assert singular_of("local authorities") == "local authority"
     assert singular_of("public health") == "public health"
     assert singular_of("business") == "business" and singular_of("analysis") == "analysis"
+
+
+def test_phrases_match_as_hashtags():
+    index = PhraseIndex()
+    index.add("work", ["public health", "health and wellbeing board"])
+    hits = index.scan(tokenize(fold("Great day #PublicHealth #HealthAndWellbeingBoards")))
+    assert hits["work"] == [(2, 3), (3, 4)]

@@ -8,7 +8,8 @@ the number of terms. Phrase syntax in pack files:
 - ``whistleblow*``: the last word also matches verb forms (``whistleblowing``, ``whistleblower``);
 - ``=ward``: exactly this, no inflections.
 
-Hyphenated words match written either way (``cover-up``, ``cover up``; ``well-being``, ``wellbeing``).
+Hyphenated words match written either way (``cover-up``, ``cover up``; ``well-being``, ``wellbeing``),
+and a phrase of several words also matches run together as a hashtag (``#PublicHealth``).
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def variants(phrase: str) -> set[tuple[str, ...]]:
             lasts = _verb_forms(last) if verb else _plurals(last)
         for form in lasts:
             out.add(tuple(words[:-1]) + (form,))
+            if len(words) > 1 and not any(w.startswith("@") for w in words):
+                # Written as a hashtag: #PublicHealth, #HealthAndWellbeingBoards.
+                out.add(("".join(words[:-1]) + form,))
     return out
 
 
