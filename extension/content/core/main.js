@@ -35,17 +35,43 @@
 
   // ---------------------------------------------------------------- editors and their state
 
+  // A same-origin frame (Gutenberg's canvas, TinyMCE's body) runs its own copy of this script too
+  // (all_frames, match_about_blank), while the page around it reaches in: one owner per editor. The
+  // page's copy owns it, since the page holds the editor's APIs (wp.data) and its post button; it marks
+  // each frame it scans, and the frame's own copy stands aside while its frame is marked.
+  const FRAME_MARK = 'data-onrecord-frame';
+
   function framesOf(root) {
     const docs = [root];
     for (const frame of root.querySelectorAll('iframe')) {
       try {
-        if (frame.contentDocument && frame.contentDocument.documentElement) docs.push(frame.contentDocument);
+        if (frame.contentDocument && frame.contentDocument.documentElement) {
+          docs.push(frame.contentDocument);
+          if (!frame.hasAttribute(FRAME_MARK)) frame.setAttribute(FRAME_MARK, 'scanned');
+        }
       } catch (err) { /* a cross-origin frame runs its own copy of this script */ }
     }
     return docs;
   }
 
+  function scannedByParent() {
+    try {
+      const frame = win.frameElement; // null unless the page around this frame is of the same origin
+      return !!frame && frame.hasAttribute(FRAME_MARK);
+    } catch (err) {
+      return false;
+    }
+  }
+
+  // True (after dropping this copy's editors and cards) when the page around this frame owns them.
+  function standAside() {
+    if (!scannedByParent()) return false;
+    for (const [editor, st] of states) forget(editor, st);
+    return true;
+  }
+
   function scan() {
+    if (standAside()) return;
     if (!adapter) {
       if (!settingsLoaded) return;
       adapter = Sites.pick(win.location, doc, disabledSites);
@@ -118,6 +144,7 @@
 
   // Checks the draft unless this exact draft was already checked; nothing is sent for an empty one.
   function checkNow(editor) {
+    if (standAside()) return Promise.resolve();
     const st = states.get(editor);
     if (!st || !adapter) return Promise.resolve();
     const request = draftOf(editor);

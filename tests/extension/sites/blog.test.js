@@ -176,3 +176,25 @@ test('blog: Publish disabled by the site for its own reasons is left alone: no h
   assert.equal(button.getAttribute('aria-disabled'), 'true', 'the site\'s lock was undone');
   assert.deepEqual(plain(window.__posted), []);
 });
+
+test('blog: an editor in a same-origin canvas frame gets one card, from the page around it', async () => {
+  const { fakeChrome } = require('../harness');
+  const { runContentScripts } = require('./load-site');
+  const { helperLike, until, wait, WORK } = require('./flow');
+  const page = fakeChrome(helperLike('blog'));
+  const { window, document } = loadSite('blog', 'gutenberg-canvas-2026-11-20.html', NEW_POST, { core: true, chrome: page });
+  const frame = document.querySelector('iframe[name="editor-canvas"]');
+  // The frame's own copy of the content scripts, as Chromium runs it in the about:blank canvas.
+  const own = fakeChrome(helperLike('blog'));
+  runContentScripts(frame.contentWindow, own);
+  await wait(400); // both copies have scanned
+  const canvas = frame.contentDocument;
+  typeInto(frame.contentWindow, canvas.querySelector('.block-editor-rich-text__editable'), WORK);
+  const cards = () => [...document.querySelectorAll('[data-onrecord="card"]'), ...canvas.querySelectorAll('[data-onrecord="card"]')];
+  await until(() => cards().length && window.OnRecordContent.idle() && frame.contentWindow.OnRecordContent.idle(), 'the check');
+  await wait(400); // time for a second owner's check, were there one
+  assert.equal(cards().length, 1, 'two cards on one editor');
+  assert.equal(own.sent.filter((m) => m.type === 'content/check').length, 0, 'the frame\'s copy checked the draft too');
+  assert.equal(page.sent.filter((m) => m.type === 'content/check').length, 1);
+  assert.equal(frame.getAttribute('data-onrecord-frame'), 'scanned');
+});

@@ -92,6 +92,13 @@ function loadSite(site, file, url, options = {}) {
   return { adapter, window, document: window.document, dom };
 }
 
+// Runs the manifest's isolated-world content scripts in `window` with `chrome` as chrome.*: the copy of
+// the extension a frame of the page (all_frames, match_about_blank) runs for itself.
+function runContentScripts(window, chrome) {
+  window.chrome = chrome;
+  for (const rel of manifestScripts(false)) window.eval(fs.readFileSync(path.join(EXTENSION, rel), 'utf8'));
+}
+
 // Types text the way a browser does for a contenteditable or a textarea: a cancelable beforeinput per
 // character; when the page does not take it, the DOM (or the field's value) changes and input follows.
 function typeInto(window, el, text) {
@@ -129,4 +136,4 @@ function plain(value) {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
-module.exports = { plain, loadSite, typeInto, pasteInto, key, fixturePath, FIXTURES, SITES };
+module.exports = { plain, loadSite, runContentScripts, typeInto, pasteInto, key, fixturePath, FIXTURES, SITES };
