@@ -1,7 +1,9 @@
 'use strict';
 // Which sites OnRecord runs on, and the helper's port when it is not one of the usual ones.
-// Saved in chrome.storage.local, where the content scripts and the background read them.
+// Saved in chrome.storage.local, where the content scripts and the background read them. What an
+// administrator set in managed storage wins: it is shown, marked as theirs, and cannot be changed here.
 (function () {
+  const L = globalThis.OnRecordLogic;
   // The sites of the public contract, with the names people know them by.
   const SITES = [
     ['x', 'X (Twitter)'], ['linkedin', 'LinkedIn'], ['facebook', 'Facebook'], ['mastodon', 'Mastodon'],
@@ -20,18 +22,36 @@
     box.name = 'site';
     box.value = id;
     box.setAttribute('data-onrecord-site', id);
-    label.append(box, ` ${name}`);
+    const byAdmin = document.createElement('span');
+    byAdmin.className = 'hint';
+    byAdmin.hidden = true;
+    byAdmin.textContent = ' (set by your administrator)';
+    label.append(box, ` ${name}`, byAdmin);
     sitesEl.append(label);
+  }
+
+  async function managedSettings() {
+    try {
+      return (chrome.storage.managed && await chrome.storage.managed.get(['helperPort', 'sites'])) || {};
+    } catch (err) {
+      return {}; // no policy installed (Firefox says so with an error)
+    }
   }
 
   async function load() {
     const { disabledSites = [], helperPort = '' } = await chrome.storage.local.get(['disabledSites', 'helperPort']);
-    for (const box of sitesEl.querySelectorAll('input')) box.checked = !disabledSites.includes(box.value);
+    const managed = await managedSettings();
+    const sitesSet = L.managedOnly(managed.sites);
+    const off = L.disabledSites(disabledSites, sitesSet);
+    for (const box of sitesEl.querySelectorAll('input')) {
+      box.checked = !off.includes(box.value);
+      const byAdmin = Object.prototype.hasOwnProperty.call(sitesSet, box.value);
+      box.disabled = byAdmin;
+      box.closest('label').querySelector('.hint').hidden = !byAdmin;
+    }
+    document.getElementById('managed-sites').hidden = !Object.keys(sitesSet).length;
     portEl.value = helperPort || '';
-    try {
-      const managed = chrome.storage.managed && (await chrome.storage.managed.get('helperPort')).helperPort;
-      if (managed) { portEl.value = managed; portEl.disabled = true; document.getElementById('managed').hidden = false; }
-    } catch (err) { /* no policy installed */ }
+    if (managed.helperPort) { portEl.value = managed.helperPort; portEl.disabled = true; document.getElementById('managed').hidden = false; }
   }
 
   form.addEventListener('submit', async (e) => {
@@ -45,7 +65,11 @@
       return;
     }
     portEl.removeAttribute('aria-invalid');
-    const disabledSites = Array.from(sitesEl.querySelectorAll('input')).filter((b) => !b.checked).map((b) => b.value);
+    // A site the administrator set keeps the user's own earlier choice underneath, for when the
+    // policy is lifted.
+    const { disabledSites: before = [] } = await chrome.storage.local.get(['disabledSites']);
+    const boxes = Array.from(sitesEl.querySelectorAll('input'));
+    const disabledSites = boxes.filter((b) => (b.disabled ? before.includes(b.value) : !b.checked)).map((b) => b.value);
     await chrome.storage.local.set({ disabledSites });
     if (raw && !portEl.disabled) await chrome.storage.local.set({ helperPort: port });
     else if (!portEl.disabled) await chrome.storage.local.remove('helperPort');

@@ -246,3 +246,24 @@ test('core: a fix other than the disclaimer is shown in its prompt and can be ad
   assert.equal(p.sites.get('x').readText(p.editor), 'Thanks to the journalist who asked I am speaking for myself, not my department.');
   assert.equal(p.inCard('[data-onrecord-category="media"]'), null);
 });
+
+test('core: a site the administrator turned off in managed storage stays off whatever the user chose', async () => {
+  const chrome = fakeChrome(helperLike, { managed: { sites: { x: false } } });
+  const p = loadPage('x', 'home-2026-11-20.html', 'https://x.com/home', { scripts: 'all', chrome });
+  await wait(50);
+  const [editor] = p.sites.get('x').findEditors(p.document);
+  type(p.window, editor, WORK);
+  await wait(600);
+  assert.equal(chrome.sent.filter((m) => m.type === 'content/check').length, 0, 'checked on a site turned off');
+  assert.equal(p.document.querySelector('[data-onrecord="card"]'), null);
+});
+
+test('core: a site the administrator turned on runs although the user had turned it off', async () => {
+  const chrome = fakeChrome(helperLike, { local: { disabledSites: ['x'] }, managed: { sites: { x: true } } });
+  const p = loadPage('x', 'home-2026-11-20.html', 'https://x.com/home', { scripts: 'all', chrome });
+  await wait(50);
+  const [editor] = p.sites.get('x').findEditors(p.document);
+  type(p.window, editor, WORK);
+  await checked(p.window);
+  assert.ok(p.document.querySelector('[data-onrecord="card"]'), 'no card on a site the administrator turned on');
+});

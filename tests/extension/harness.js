@@ -85,13 +85,21 @@ function paste(window, el, text) {
   return el.dispatchEvent(new window.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
 }
 
+// What chrome.storage's get(key | [keys] | null) answers from `items`.
+function pick(items, keys) {
+  const names = typeof keys === 'string' ? [keys] : (keys || Object.keys(items));
+  return Object.fromEntries(names.filter((k) => k in items).map((k) => [k, items[k]]));
+}
+
 // A chrome.* for the content script: runtime.sendMessage answered by `answer(message)`, with every
-// message kept in `sent`, and an in-memory storage.local.
-function fakeChrome(answer) {
+// message kept in `sent`, an in-memory storage.local (`local`, its first items) and a read-only
+// storage.managed holding `managed` (what an administrator's policy would set).
+function fakeChrome(answer, { local = {}, managed = {} } = {}) {
   const sent = [];
-  const store = {};
+  const store = { ...local };
   return {
     sent,
+    store,
     runtime: {
       id: 'test-extension',
       sendMessage(message) { sent.push(message); return Promise.resolve(answer(message)); },
@@ -99,9 +107,15 @@ function fakeChrome(answer) {
     },
     storage: {
       local: {
-        get(defaults) { return Promise.resolve({ ...(defaults || {}), ...store }); },
+        get(keys) {
+          if (keys && typeof keys === 'object' && !Array.isArray(keys)) return Promise.resolve({ ...keys, ...store });
+          return Promise.resolve(pick(store, keys));
+        },
         set(items) { Object.assign(store, items); return Promise.resolve(); },
         remove(key) { delete store[key]; return Promise.resolve(); },
+      },
+      managed: {
+        get(keys) { return Promise.resolve(pick(managed, keys)); },
       },
     },
   };

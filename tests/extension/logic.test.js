@@ -136,3 +136,11 @@ test('registry: adapters are checked when they register, and the first that dete
     console.warn = quiet;
   }
 });
+
+test('logic: an administrator\'s managed sites win over the user\'s; sites they leave out follow the user', () => {
+  const off = (user, managed) => plain(L.disabledSites(user, managed)).sort();
+  assert.deepEqual(off(['x', 'blog'], undefined), ['blog', 'x']);
+  assert.deepEqual(off(['x', 'blog'], { x: true, facebook: false }), ['blog', 'facebook']);
+  assert.deepEqual(off([], { linkedin: 'no', x: 0, threads: false }), ['threads'], 'only booleans count');
+  assert.deepEqual(off(['x'], ['x']), ['x'], 'a list is not a policy this extension knows');
+});

@@ -90,3 +90,11 @@ test('manifest: web-ext lint finds no errors', () => {
   const report = JSON.parse(out);
   assert.deepEqual(report.errors.map((e) => `${e.code}: ${e.message} (${e.file})`), []);
 });
+
+test('manifest: the managed schema\'s sites are exactly the sites adapters are registered for', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(EXTENSION, MANIFEST.storage.managed_schema), 'utf8'));
+  const sites = schema.properties.sites;
+  assert.equal(sites.type, 'object');
+  assert.deepEqual(Object.keys(sites.properties).sort(), [...ADAPTERS].sort());
+  for (const [id, entry] of Object.entries(sites.properties)) assert.equal(entry.type, 'boolean', id);
+});

@@ -83,6 +83,24 @@ globalThis.OnRecordLogic = (function () {
     return `OnRecord: ${prompts.length} prompt${s} (${names})${held}.`;
   }
 
+  // The ids of the sites that are off: the user's choice (a list of ids turned off), except where an
+  // administrator's managed `sites` ({id: true | false}) names the site, which wins.
+  function disabledSites(userDisabled, managedSites) {
+    const off = new Set(Array.isArray(userDisabled) ? userDisabled : []);
+    for (const [id, on] of Object.entries(managedOnly(managedSites))) {
+      if (on) off.delete(id); else off.add(id);
+    }
+    return Array.from(off);
+  }
+
+  // The managed `sites` entries that are booleans: anything else in a policy is ignored, not guessed at.
+  function managedOnly(managedSites) {
+    const valid = {};
+    if (!managedSites || typeof managedSites !== 'object' || Array.isArray(managedSites)) return valid;
+    for (const [id, on] of Object.entries(managedSites)) if (typeof on === 'boolean') valid[id] = on;
+    return valid;
+  }
+
   // A trailing-edge debounce per key, with the timer functions passed in so tests can drive time.
   function debouncer(wait, timers) {
     const t = timers || { setTimeout: globalThis.setTimeout.bind(globalThis), clearTimeout: globalThis.clearTimeout.bind(globalThis) };
@@ -110,6 +128,6 @@ globalThis.OnRecordLogic = (function () {
 
   return Object.freeze({
     HOLDING, DEBOUNCE_MS, answerKey, requestKey, isEmpty, sortPrompts, unanswered, answeredBy, withFix,
-    fixSuffix, hasFix, badge, announcement, debouncer, luminance,
+    fixSuffix, hasFix, badge, announcement, debouncer, luminance, disabledSites, managedOnly,
   });
 })();

@@ -398,6 +398,18 @@
     }, true);
   }
 
+  // The user's sites turned off in the options, with an administrator's managed `sites` winning.
+  async function sitesOff() {
+    const storage = globalThis.chrome && globalThis.chrome.storage;
+    if (!storage || !storage.local) return [];
+    const { disabledSites: user = [] } = await storage.local.get({ disabledSites: [] });
+    let managed = null;
+    try {
+      if (storage.managed) managed = (await storage.managed.get('sites')).sites;
+    } catch (err) { managed = null; /* no policy installed (Firefox says so with an error) */ }
+    return L.disabledSites(user, managed);
+  }
+
   function start() {
     if (doc.documentElement) watch(doc);
     else doc.addEventListener('readystatechange', () => watch(doc), { once: true });
@@ -416,10 +428,8 @@
       }, GIVE_UP_MS);
     });
     Hold.install(win, controller);
-    const storage = globalThis.chrome && globalThis.chrome.storage && globalThis.chrome.storage.local;
-    const loaded = storage ? storage.get({ disabledSites: [] }) : Promise.resolve({ disabledSites: [] });
-    loaded.then((items) => {
-      disabledSites = items.disabledSites || [];
+    sitesOff().then((off) => {
+      disabledSites = off;
       settingsLoaded = true;
       scan();
     }, () => { settingsLoaded = true; scan(); });

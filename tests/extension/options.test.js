@@ -1,0 +1,68 @@
+'use strict';
+// The options page in jsdom with the scripts it names: which sites are on, and what an administrator
+// set in managed storage (shown as theirs, not changeable, and winning over the user's choice).
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { JSDOM } = require('jsdom');
+const { EXTENSION, fakeChrome, until } = require('./harness');
+
+const PAGE = path.join(EXTENSION, 'options', 'options.html');
+
+async function options(storage) {
+  const chrome = fakeChrome(() => ({}), storage);
+  const html = fs.readFileSync(PAGE, 'utf8');
+  const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+  const dom = new JSDOM(html.replace(/<script src="[^"]+"><\/script>/g, ''), { runScripts: 'outside-only' });
+  const { window } = dom;
+  window.chrome = chrome;
+  for (const src of scripts) window.eval(fs.readFileSync(path.join(path.dirname(PAGE), src), 'utf8'));
+  const box = (id) => window.document.querySelector(`[data-onrecord-site="${id}"]`);
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the page's storage reads
+  return { window, document: window.document, chrome, box };
+}
+
+async function save(page) {
+  page.document.querySelector('[data-onrecord-action="save-options"]').click();
+  await until(() => /Saved/.test(page.document.getElementById('saved').textContent), 2000, 'the save');
+}
+
+test('options: without a policy every site is the user\'s to turn off, and is saved as theirs', async () => {
+  const page = await options({ local: { disabledSites: ['facebook'] } });
+  assert.equal(page.box('facebook').checked, false);
+  assert.equal(page.box('x').checked, true);
+  assert.equal(page.box('x').disabled, false);
+  assert.equal(page.document.getElementById('managed-sites').hidden, true);
+  page.box('x').checked = false;
+  page.box('facebook').checked = true;
+  await save(page);
+  assert.deepEqual([...page.chrome.store.disabledSites], ['x']);
+});
+
+test('options: managed sites are shown as set by the administrator, disabled, and win over the user', async () => {
+  const page = await options({ local: { disabledSites: ['x', 'blog'] }, managed: { sites: { x: true, linkedin: false } } });
+  assert.equal(page.box('x').checked, true, 'the administrator turned X on');
+  assert.equal(page.box('linkedin').checked, false, 'the administrator turned LinkedIn off');
+  for (const id of ['x', 'linkedin']) {
+    assert.equal(page.box(id).disabled, true, `${id} can be changed by the user`);
+    assert.match(page.box(id).closest('label').textContent, /set by your administrator/);
+  }
+  assert.equal(page.box('blog').checked, false);
+  assert.equal(page.box('blog').disabled, false);
+  assert.doesNotMatch(page.box('blog').closest('label').querySelector('.hint:not([hidden])')?.textContent || '', /administrator/);
+  assert.equal(page.document.getElementById('managed-sites').hidden, false);
+  // Saving keeps the user's own choice under the administrator's, for when the policy is lifted.
+  page.box('blog').checked = true;
+  await save(page);
+  assert.deepEqual([...page.chrome.store.disabledSites].sort(), ['x']);
+});
+
+test('options: a managed helper port is shown as set by the administrator and cannot be changed', async () => {
+  const page = await options({ managed: { helperPort: 47660 } });
+  const port = page.document.querySelector('[data-onrecord="helper-port"]');
+  assert.equal(port.value, '47660');
+  assert.equal(port.disabled, true);
+  assert.equal(page.document.getElementById('managed').hidden, false);
+  assert.match(page.document.getElementById('managed').textContent, /administrator/);
+});
