@@ -22,6 +22,7 @@
     box.name = 'site';
     box.value = id;
     box.setAttribute('data-onrecord-site', id);
+    box.disabled = true; // until load() shows the saved choice
     const byAdmin = document.createElement('span');
     byAdmin.className = 'hint';
     byAdmin.hidden = true;
@@ -51,7 +52,10 @@
     }
     document.getElementById('managed-sites').hidden = !Object.keys(sitesSet).length;
     portEl.value = helperPort || '';
-    if (managed.helperPort) { portEl.value = managed.helperPort; portEl.disabled = true; document.getElementById('managed').hidden = false; }
+    if (managed.helperPort) { portEl.value = managed.helperPort; document.getElementById('managed').hidden = false; }
+    // The page is usable once it shows what is saved: a save before then would save the blank form.
+    portEl.disabled = !!managed.helperPort;
+    form.querySelector('[data-onrecord-action="save-options"]').disabled = false;
   }
 
   form.addEventListener('submit', async (e) => {

@@ -19,8 +19,10 @@ async function options(storage) {
   window.chrome = chrome;
   for (const src of scripts) window.eval(fs.readFileSync(path.join(path.dirname(PAGE), src), 'utf8'));
   const box = (id) => window.document.querySelector(`[data-onrecord-site="${id}"]`);
+  const saveButton = window.document.querySelector('[data-onrecord-action="save-options"]');
+  const beforeLoad = { save: saveButton.disabled, port: window.document.getElementById('helper-port').disabled, x: box('x').disabled };
   await new Promise((resolve) => setTimeout(resolve, 20)); // the page's storage reads
-  return { window, document: window.document, chrome, box };
+  return { window, document: window.document, chrome, box, beforeLoad };
 }
 
 async function save(page) {
@@ -65,4 +67,13 @@ test('options: a managed helper port is shown as set by the administrator and ca
   assert.equal(port.disabled, true);
   assert.equal(page.document.getElementById('managed').hidden, false);
   assert.match(page.document.getElementById('managed').textContent, /administrator/);
+});
+
+test('options: nothing can be changed or saved until the page shows what is saved', async () => {
+  const page = await options({ local: { disabledSites: ['facebook'], helperPort: 47660 } });
+  // A save from the blank form would have turned every site off and forgotten the port.
+  assert.deepEqual({ ...page.beforeLoad }, { save: true, port: true, x: true });
+  assert.equal(page.document.querySelector('[data-onrecord-action="save-options"]').disabled, false);
+  assert.equal(page.document.getElementById('helper-port').value, '47660');
+  assert.equal(page.box('x').disabled, false);
 });
