@@ -120,6 +120,8 @@ class Pack:
         # People write their expertise in the plural ("health and wellbeing boards") and then post about
         # one ("the board toolkit"): the singular counts too.
         expertise += [singular for e in expertise for singular in [singular_of(e)] if singular != e]
+        # ...and by their last two words when the phrase is longer ("wellbeing boards").
+        expertise += [" ".join(e.split()[-2:]) for e in expertise if len(e.split()) >= 3]
         job_parts += [singular for j in job_parts for singular in [singular_of(j)] if singular != j]
         own.add(PROFILE_LEXICON, [n for n in names + expertise + job_parts if tokenize(fold(n))])
         if expertise:
