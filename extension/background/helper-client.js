@@ -133,10 +133,62 @@ globalThis.OnRecordHelper = (function () {
     };
   }
 
+  // ---- the account, when the page does not show it (the Guardian's comment box names nobody)
+  //
+  // The helper has no route that lists the profile's accounts, so the background remembers, per site,
+  // the handles the helper has confirmed as declared (seen on the page, or declared from the card) and
+  // asks POST /v1/account whether each still is. Exactly one declared account for the site is the one
+  // posting; otherwise the draft is checked under an account nobody declared, so the content rules still
+  // run and the card offers to declare it.
+  const UNNAMED = 'unknown'; // the helper needs some handle; this one is never declared, never shown
+  const KNOWN = 'knownAccounts'; // {site: [handle, ...]} in storage.local: handles only, never text
+
+  async function knownHandles(site) {
+    const known = (await storage().local.get(KNOWN))[KNOWN] || {};
+    return Array.isArray(known[site]) ? known[site] : [];
+  }
+
+  async function keepHandles(site, handles) {
+    const known = (await storage().local.get(KNOWN))[KNOWN] || {};
+    known[site] = handles;
+    await storage().local.set({ [KNOWN]: known });
+  }
+
+  async function remember(site, handle) {
+    const handles = await knownHandles(site);
+    if (handle && !handles.includes(handle)) await keepHandles(site, [...handles, handle]);
+  }
+
+  // The one account the profile declares for `site` among those this browser has seen, or null.
+  async function soleAccount(site) {
+    const handles = await knownHandles(site);
+    const declared = [];
+    for (const handle of handles) {
+      const answer = await request('POST', '/v1/account', { site, handle });
+      if (answer.status !== 'ok') return null; // cannot tell: do not guess
+      const account = answer.body && answer.body.account;
+      if (account && account.channel && account.channel !== 'unknown') declared.push(handle);
+    }
+    if (declared.length !== handles.length) await keepHandles(site, declared);
+    return declared.length === 1 ? declared[0] : null;
+  }
+
   async function check(draft) {
-    const answer = await request('POST', '/v1/check', draft);
+    const named = !!(draft && typeof draft.account === 'string' && draft.account.trim());
+    const sole = named ? null : await soleAccount(draft.site);
+    const sent = named ? draft : { ...draft, account: sole || UNNAMED };
+    const answer = await request('POST', '/v1/check', sent);
     if (answer.status !== 'ok') return unreachable(answer.status, draft, answer.error);
-    return { status: 'ok', account: answer.body.account, prompts: answer.body.prompts || [] };
+    let account = answer.body.account;
+    if (named && account && account.channel !== 'unknown') await remember(draft.site, draft.account);
+    if (!named && !sole) account = { site: draft.site, handle: '', channel: 'unknown' };
+    return { status: 'ok', account, prompts: answer.body.prompts || [], ...(sole ? { inferred: true } : {}) };
+  }
+
+  async function declare(account) {
+    const answer = await simple('POST', '/v1/accounts', account);
+    if (!answer.error) await remember(account.site, account.handle);
+    return answer;
   }
 
   async function pair(code) {
@@ -167,8 +219,8 @@ globalThis.OnRecordHelper = (function () {
   }
 
   return Object.freeze({
-    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status,
+    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status, soleAccount,
     decide: (decision) => simple('POST', '/v1/decisions', decision),
-    declare: (account) => simple('POST', '/v1/accounts', account),
+    declare,
   });
 })();

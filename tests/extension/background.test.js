@@ -182,3 +182,61 @@ test('background: the popup learns whether it is paired from the status route, w
     assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0, 'a draft was invented to probe pairing');
   } finally { await helper.close(); }
 });
+
+// A helper whose profile declares `declared` ({handle: channel}) for the comments site.
+function accountsHelper(declared) {
+  const prompts = [{ id: 'u', category: 'unknown_account', severity: 'confirm', message: 'm', source: 's' }];
+  return serve({
+    '/v1/health': HEALTH,
+    '/v1/account': (req, body) => [200, { account: { site: body.site, handle: body.handle, channel: declared[body.handle] || 'unknown' },
+      bio_has_disclaimer: false, profile: true }],
+    '/v1/accounts': (req, body) => { declared[body.handle] = body.channel; return [200, { account: body }]; },
+    '/v1/check': (req, body) => [200, { account: { site: body.site, handle: body.account, channel: declared[body.account] || 'unknown' },
+      prompts: declared[body.account] ? [] : prompts }],
+  });
+}
+const UNNAMED_DRAFT = { site: 'comments', account: '', text: 'Hello', context: 'comment', reply_to: 'theguardian.com' };
+const checksSent = (helper) => helper.seen.filter((r) => r.url === '/v1/check').map((r) => JSON.parse(r.body).account);
+
+test('background: a page that names no account: the one account declared for the site is used', async () => {
+  const helper = await accountsHelper({ 'Raj Mehta': 'personal' });
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 't' });
+    const client = loadClient(local);
+    // Seen once on a page that named it, and confirmed declared by the helper.
+    await client.check({ ...UNNAMED_DRAFT, account: 'Raj Mehta' });
+    assert.deepEqual(plain(local.items.knownAccounts), { comments: ['Raj Mehta'] });
+    const result = await client.check(UNNAMED_DRAFT);
+    assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+    assert.equal(result.inferred, true);
+    assert.deepEqual(checksSent(helper), ['Raj Mehta', 'Raj Mehta']);
+  } finally { await helper.close(); }
+});
+
+test('background: no account named and none or several declared: checked as undeclared, rules still run', async () => {
+  const helper = await accountsHelper({ 'Raj Mehta': 'personal', 'NHS Trust Comms': 'corporate' });
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 't', knownAccounts: { comments: ['Raj Mehta', 'NHS Trust Comms'] } });
+    const result = await loadClient(local).check(UNNAMED_DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(plain(result.account), { site: 'comments', handle: '', channel: 'unknown' });
+    assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['unknown_account']);
+    assert.equal(checksSent(helper).length, 1, 'the draft was not checked');
+    assert.ok(checksSent(helper)[0], 'the helper was sent an empty account, which it refuses');
+    assert.ok(!['Raj Mehta', 'NHS Trust Comms'].includes(checksSent(helper)[0]), 'an account was guessed');
+  } finally { await helper.close(); }
+});
+
+test('background: an account declared from the card is the one used next time; one no longer declared is dropped', async () => {
+  const declared = {};
+  const helper = await accountsHelper(declared);
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 't', knownAccounts: { comments: ['Old Name'] } });
+    const client = loadClient(local);
+    assert.equal((await client.check(UNNAMED_DRAFT)).account.channel, 'unknown');
+    assert.deepEqual(plain(local.items.knownAccounts), { comments: [] }, 'an undeclared handle was kept');
+    await client.declare({ site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+    const result = await client.check(UNNAMED_DRAFT);
+    assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+  } finally { await helper.close(); }
+});

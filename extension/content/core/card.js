@@ -74,6 +74,7 @@ globalThis.OnRecordCard = (function () {
     root.append(el(doc, 'style', { text: STYLE }), box, live);
     let lastIds = null;
     let reasonDraft = '';
+    let handleDraft = '';
 
     function render(state) {
       const { account, prompts = [], unanswered = [], notice, error, busy } = state;
@@ -129,9 +130,22 @@ globalThis.OnRecordCard = (function () {
         });
         actions.append(input, button('override', 'Override with reason', { onClick: () => overrideNow(input) }));
       }
-      if (prompts.some((p) => p.category === 'unknown_account') && account && account.handle) {
+      // An account nobody declared (or that the page does not name): offer to declare it, asking for its
+      // handle when the page does not show one.
+      const undeclared = prompts.some((p) => p.category === 'unknown_account') ||
+        (!notice && account && account.channel === 'unknown');
+      if (undeclared) {
+        let handleInput = null;
+        if (!account || !account.handle) {
+          handleInput = el(doc, 'input', { type: 'text', 'data-onrecord': 'account-handle',
+            'aria-label': 'Your name or handle on this site', placeholder: 'Your name or handle here' });
+          handleInput.value = handleDraft;
+          handleInput.addEventListener('input', () => { handleDraft = handleInput.value; });
+          actions.append(handleInput);
+        }
         for (const channel of ['personal', 'official', 'corporate']) {
-          actions.append(button(`declare-${channel}`, `This account is ${channel}`, { detail: { channel } }));
+          actions.append(button(`declare-${channel}`, `This account is ${channel}`,
+            { onClick: () => declareNow(channel, handleInput) }));
         }
       }
       if (actions.childElementCount) box.append(actions);
@@ -141,6 +155,17 @@ globalThis.OnRecordCard = (function () {
         lastIds = ids;
         live.textContent = notice && !sorted.length ? `OnRecord: ${notice.message}` : L.announcement(sorted);
       }
+    }
+
+    function declareNow(channel, handleInput) {
+      const handle = handleInput ? handleInput.value.trim() : '';
+      if (handleInput && !handle) {
+        handleInput.setAttribute('aria-invalid', 'true');
+        handleInput.focus();
+        live.textContent = 'OnRecord: type the name or handle you post as here.';
+        return;
+      }
+      onAction(`declare-${channel}`, { channel, ...(handle ? { handle } : {}) });
     }
 
     function overrideNow(input) {

@@ -216,11 +216,17 @@
 
   // ---------------------------------------------------------------- the user's answers
 
+  // The account a draft is posted from: the page's, else the one the background found for the site.
+  function handleOf(st) {
+    const account = (st.result && st.result.account) || {};
+    return (st.request && st.request.account) || account.handle || '';
+  }
+
   function record(st, decision, prompts, reason) {
-    if (!st.request || !st.request.account) return;
+    if (!st.request || !handleOf(st)) return;
     const account = (st.result && st.result.account) || {};
     send({ type: 'content/decision', decision: {
-      site: st.request.site, account: st.request.account, channel: account.channel || 'unknown',
+      site: st.request.site, account: handleOf(st), channel: account.channel || 'unknown',
       rule_ids: prompts.map((p) => p.id), categories: prompts.map((p) => p.category),
       decision, ...(reason ? { reason } : {}),
     } });
@@ -263,7 +269,8 @@
       render(editor);
       if (!unansweredOf(st).length) editor.focus();
     } else if (action.startsWith('declare-')) {
-      const handle = st.request.account;
+      const handle = (detail && detail.handle) || handleOf(st);
+      if (!handle) return;
       const answer_ = await send({ type: 'content/declare-account',
         account: { site: st.request.site, handle, channel: detail.channel } });
       if (!answer_ || answer_.error) {
@@ -440,6 +447,9 @@
         const first = Array.from(states.values()).find((st) => st.result) || states.values().next().value;
         let acct = null;
         try { acct = adapter.account(doc, first ? first.editor : null); } catch (err) { acct = null; }
+        // A page that names no account: the one the background found for the site, if any.
+        const found = first && first.result && first.result.account;
+        if (!acct && found && found.handle) acct = { handle: found.handle };
         sendResponse({
           site: adapter.id,
           account: acct,

@@ -118,3 +118,48 @@ test('comments: a WordPress comment is held until the disclaimer goes in, then p
     expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'healthnewsdaily.example' },
   });
 });
+
+test('comments: a Guardian page that names no commenter: checked as undeclared, and the card asks who to declare', async () => {
+  const { fakeChrome } = require('../harness');
+  const { until, WORK } = require('./flow');
+  const UNKNOWN = { id: 'nhse.unknown-account', category: 'unknown_account', severity: 'confirm',
+    message: 'Is this account personal, official or corporate?', source: 'Civil Service guidance' };
+  const DISCLAIMER = { id: 'nhse.disclaimer', category: 'disclaimer', severity: 'confirm', message: 'Add a disclaimer.',
+    source: 'NHS England social media policy 3.1', fix: { type: 'append', text: 'Views my own.' } };
+  const declared = {};
+  // Answers as the background does: the site's one declared account when the page names none.
+  const chrome = fakeChrome((m) => {
+    if (m.type === 'content/declare-account') { declared[m.account.handle] = m.account.channel; return { account: m.account }; }
+    if (m.type !== 'content/check') return { ok: true };
+    const [handle] = Object.keys(declared);
+    if (!m.draft.account && handle) {
+      return { status: 'ok', account: { site: 'comments', handle, channel: declared[handle] }, prompts: [DISCLAIMER], inferred: true };
+    }
+    return { status: 'ok', account: { site: 'comments', handle: '', channel: 'unknown' }, prompts: [UNKNOWN] };
+  });
+  const { adapter, window, document } = loadSite('comments', 'guardian-2026-11-20.html', ARTICLE, { core: true, chrome });
+  document.querySelector('.d-comment-box__author').remove(); // the current page names nobody
+  const [editor] = adapter.findEditors(document);
+  assert.equal(adapter.account(document, editor), null);
+  typeInto(window, editor, WORK);
+  const card = () => document.querySelector('[data-onrecord="card"]');
+  const inCard = (sel) => card() && card().shadowRoot.querySelector(sel);
+  await until(() => inCard('[data-onrecord-category="unknown_account"]'), 'the undeclared account prompt');
+  const checks = () => chrome.sent.filter((m) => m.type === 'content/check');
+  assert.equal(checks()[0].draft.account, '');
+  assert.equal(inCard('[data-onrecord="channel"]').textContent, 'Undeclared account');
+
+  const handle = inCard('[data-onrecord="account-handle"]');
+  assert.ok(handle, 'no field for the handle the page does not show');
+  inCard('[data-onrecord-action="declare-personal"]').click();
+  assert.equal(handle.getAttribute('aria-invalid'), 'true');
+  assert.equal(chrome.sent.filter((m) => m.type === 'content/declare-account').length, 0, 'declared an empty handle');
+  handle.value = 'Raj Mehta';
+  handle.dispatchEvent(new window.Event('input', { bubbles: true }));
+  inCard('[data-onrecord-action="declare-personal"]').click();
+  await until(() => inCard('[data-onrecord-category="disclaimer"]'), 'the check under the declared account');
+  assert.deepEqual(plain(chrome.sent.find((m) => m.type === 'content/declare-account').account),
+    { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+  assert.equal(inCard('[data-onrecord="channel"]').textContent, 'Personal · Raj Mehta');
+  assert.equal(inCard('[data-onrecord="account-handle"]'), null);
+});
