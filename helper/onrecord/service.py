@@ -202,6 +202,20 @@ class HelperService:
         return {"account": {"site": site, "handle": found.handle, "channel": found.channel},
                 "bio_has_disclaimer": found.bio_has_disclaimer, "profile": True}
 
+    def declared_accounts(self, site: str | None) -> list[dict]:
+        """The accounts the saved profile declares for ``site``; none until there is a profile.
+
+        For a page that names no account: the extension uses the site's one declared account, and asks
+        when there are none or several.
+        """
+        site = choice_field({"site": site}, "site", SITES)
+        try:
+            profile = self.profile()
+        except NoProfile:
+            return []
+        return [{"site": a.site, "handle": a.handle, "channel": a.channel, "bio_has_disclaimer": a.bio_has_disclaimer}
+                for a in profile.accounts if a.site == site]
+
     def declare_account(self, body: dict) -> dict:
         """Declare (or re-declare) an account in the saved profile: ``{"site", "handle", "channel", ...}``."""
         fields(body, ("site", "handle", "channel"), ("bio_has_disclaimer",))

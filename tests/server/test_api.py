@@ -11,7 +11,7 @@ from onrecord.policy.model import AccountInfo, CheckResult, Prompt
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
-from .support import CHROME, DRAFT
+from .support import CHROME, CHROME_OTHER, DRAFT
 
 
 def test_health_says_it_is_onrecord_without_credentials(served):
@@ -110,6 +110,56 @@ def test_declaring_an_account_saves_it_in_the_profile(helper):
     assert [a["channel"] for a in saved["accounts"] if a["site"] == "bluesky"] == ["official"]
     r = helper.call("POST", "/v1/accounts", json={"site": "x", "handle": "@a", "channel": "secret"})
     assert r.status_code == 400 and "channel" in r.json()["error"]["message"]
+
+
+def test_the_accounts_declared_for_a_site_are_listed(helper):
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "x"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"accounts": [
+        {"site": "x", "handle": "@AmyatDH", "channel": "official", "bio_has_disclaimer": False},
+        {"site": "x", "handle": "@amyclarke", "channel": "personal", "bio_has_disclaimer": False},
+        {"site": "x", "handle": "@dhgovuk", "channel": "corporate", "bio_has_disclaimer": False}]}
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "mastodon"})
+    assert r.json()["accounts"] == [{"site": "mastodon", "handle": "@amyc@mastodon.social", "channel": "personal",
+                                     "bio_has_disclaimer": True}]
+    assert helper.call("POST", "/v1/accounts/list", json={"site": "comments"}).json() == {"accounts": []}
+
+
+def test_an_account_saved_in_the_profile_is_listed_without_being_seen_first(helper):
+    """What the settings window saves (the profile file) is what the list says, with no request about it."""
+    saved = yaml.safe_load((helper.home / "profile.yaml").read_text())
+    saved["accounts"].append({"site": "comments", "handle": "Amy Clarke", "channel": "personal"})
+    (helper.home / "profile.yaml").write_text(yaml.safe_dump(saved))
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "comments"})
+    assert r.json()["accounts"] == [{"site": "comments", "handle": "Amy Clarke", "channel": "personal",
+                                     "bio_has_disclaimer": False}]
+    helper.call("POST", "/v1/accounts", json={"site": "comments", "handle": "DH Press Office", "channel": "corporate"})
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "comments"})
+    assert [a["handle"] for a in r.json()["accounts"]] == ["Amy Clarke", "DH Press Office"]
+
+
+def test_listing_accounts_refuses_a_bad_site_naming_it(helper):
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "myspace"})
+    assert r.status_code == 400 and "'myspace'" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/accounts/list", json={})
+    assert r.status_code == 400 and "site" in r.json()["error"]["message"]
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "x", "handle": "@amyclarke"})
+    assert r.status_code == 400 and "handle" in r.json()["error"]["message"]
+
+
+def test_listing_accounts_without_a_profile_lists_none(served):
+    h = served(profile=None)
+    h.token = h.pair()
+    r = h.call("POST", "/v1/accounts/list", json={"site": "x"})
+    assert r.status_code == 200 and r.json() == {"accounts": []}
+
+
+def test_listing_accounts_needs_the_token_from_the_origin_it_was_paired_from(helper):
+    assert helper.call("POST", "/v1/accounts/list", json={"site": "x"}, token=None).status_code == 401
+    r = helper.call("POST", "/v1/accounts/list", json={"site": "x"}, origin=CHROME_OTHER)
+    assert r.status_code == 403 and "accounts" not in r.json()
+    assert helper.call("POST", "/v1/accounts/list", json={"site": "x"}, origin=None).status_code == 403
+    assert helper.call("GET", "/v1/accounts/list").status_code == 405
 
 
 def test_decisions_go_to_the_audit_log_without_draft_text(helper):

@@ -104,6 +104,10 @@ ABUSE = {
     "extension origin as a subdomain of a web site": (
         lambda h: h.call("POST", "/v1/check", origin="https://chrome-extension.evil.example", json=DRAFT), 403),
     "valid token from another extension": (lambda h: h.call("POST", "/v1/check", origin=CHROME_OTHER, json=DRAFT), 403),
+    "web-page origin listing the declared accounts": (
+        lambda h: h.call("POST", "/v1/accounts/list", origin=WEB, json={"site": "x"}), 403),
+    "another extension listing the declared accounts": (
+        lambda h: h.call("POST", "/v1/accounts/list", origin=CHROME_OTHER, json={"site": "x"}), 403),
     "a web page's preflight": (lambda h: h.call("OPTIONS", "/v1/check", origin=WEB, token=None, headers={
         "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}), 403),
     "a null origin's preflight": (lambda h: h.call("OPTIONS", "/v1/pair", origin="null", token=None, headers={
@@ -112,6 +116,8 @@ ABUSE = {
     # Tokens.
     "missing token": (lambda h: h.call("POST", "/v1/check", token=None, json=DRAFT), 401),
     "wrong token": (lambda h: h.call("POST", "/v1/check", token="A" * 43, json=DRAFT), 401),
+    "listing the declared accounts without a token": (
+        lambda h: h.call("POST", "/v1/accounts/list", token=None, json={"site": "x"}), 401),
     "revoked token": (_revoked, 401),
     "token in the query string": (lambda h: h.call("POST", f"/v1/check?token={h.token}&access_token={h.token}",
                                                    token=None, json=DRAFT), 401),
@@ -131,6 +137,7 @@ ABUSE = {
     "a GET with a JSON draft body": (lambda h: h.call("GET", "/v1/check", json=DRAFT), 405),
     "a GET of the extension's settings": (lambda h: h.call("GET", "/v1/settings"), 405),
     "a GET of the pairing route": (lambda h: h.call("GET", "/v1/pair", token=None, params={"code": "123456"}), 405),
+    "a GET of the declared accounts": (lambda h: h.call("GET", "/v1/accounts/list"), 405),
     "a PUT on the check route": (lambda h: h.call("PUT", "/v1/check", json=DRAFT), 405),
     "a 300 KB body": (lambda h: h.call("POST", "/v1/check", json={**DRAFT, "text": "a" * 300 * 1024}), 413),
     "a 300 KB body sent chunked": (_chunked_big, 413),

@@ -66,6 +66,12 @@ def declare_account():
     return jsonify(_service().declare_account(g.body))
 
 
+@api.post("/accounts/list")
+def declared_accounts():
+    fields(g.body, ("site",))
+    return jsonify({"accounts": _service().declared_accounts(g.body["site"])})
+
+
 @api.post("/decisions")
 def record_decision():
     return jsonify(_service().record_decision(g.body))
