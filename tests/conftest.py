@@ -26,3 +26,13 @@ def onrecord_home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("ONRECORD_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """The one Playwright of the test run: its sync API allows one running instance per thread, and the
+    extension's browser tests and the settings pages' tests both drive Chromium through it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

@@ -283,14 +283,6 @@ def launch(playwright, site_server: SiteServer, user_data_dir: Path) -> Browser:
 
 
 @pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
 def browser(playwright_instance, site_server, helper, tmp_path_factory):
     """The extension in Chromium, paired with the session's helper."""
     b = launch(playwright_instance, site_server, tmp_path_factory.mktemp("chromium-profile"))

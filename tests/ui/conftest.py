@@ -114,40 +114,15 @@ def helper(onrecord_home):
     h.stop()
 
 
-def _running_playwright():
-    """A Playwright this process has already started, if any.
-
-    Playwright's sync API allows one instance per thread at a time, and the extension's browser tests
-    (tests/e2e) keep theirs for the whole session: when it runs, these tests launch their own Chromium
-    from it rather than start a second one.
-    """
-    import gc
-
-    from playwright.sync_api import Playwright
-    return [obj for obj in gc.get_objects() if isinstance(obj, Playwright)]
-
-
 def _launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="module")
-def browser():
-    # Module scope: when these tests run first, their Playwright is stopped before another part of the
-    # suite starts its own.
-    for running in _running_playwright():
-        try:
-            b = _launch(running)
-        except Exception:  # a stopped instance not yet collected: try the next, or start one
-            continue
-        yield b
-        b.close()
-        return
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = _launch(p)
-        yield b
-        b.close()
+def browser(playwright_instance):
+    b = _launch(playwright_instance)
+    yield b
+    b.close()
 
 
 @pytest.fixture
