@@ -135,60 +135,33 @@ globalThis.OnRecordHelper = (function () {
 
   // ---- the account, when the page does not show it (the Guardian's comment box names nobody)
   //
-  // The helper has no route that lists the profile's accounts, so the background remembers, per site,
-  // the handles the helper has confirmed as declared (seen on the page, or declared from the card) and
-  // asks POST /v1/account whether each still is. Exactly one declared account for the site is the one
-  // posting; otherwise the draft is checked under an account nobody declared, so the content rules still
-  // run and the card offers to declare it.
+  // The helper lists the accounts the saved profile declares for the site (POST /v1/accounts/list), so
+  // one declared only in the settings window is found too. Exactly one is the one posting; otherwise the
+  // draft is checked under an account nobody declared, so the content rules still run and the card offers
+  // to declare it. Nothing about accounts is kept here: the profile is the one record of them.
   const UNNAMED = 'unknown'; // the helper needs some handle; this one is never declared, never shown
-  const KNOWN = 'knownAccounts'; // {site: [handle, ...]} in storage.local: handles only, never text
 
-  async function knownHandles(site) {
-    const known = (await storage().local.get(KNOWN))[KNOWN] || {};
-    return Array.isArray(known[site]) ? known[site] : [];
-  }
-
-  async function keepHandles(site, handles) {
-    const known = (await storage().local.get(KNOWN))[KNOWN] || {};
-    known[site] = handles;
-    await storage().local.set({ [KNOWN]: known });
-  }
-
-  async function remember(site, handle) {
-    const handles = await knownHandles(site);
-    if (handle && !handles.includes(handle)) await keepHandles(site, [...handles, handle]);
-  }
-
-  // The one account the profile declares for `site` among those this browser has seen, or null.
+  // The handle of the one account the profile declares for `site`, else null (none, several, or a helper
+  // too old to list them); with `unreachable` when the helper cannot be asked at all, which the check
+  // would only meet again after the same waits.
   async function soleAccount(site) {
-    const handles = await knownHandles(site);
-    const declared = [];
-    for (const handle of handles) {
-      const answer = await request('POST', '/v1/account', { site, handle });
-      if (answer.status !== 'ok') return null; // cannot tell: do not guess
-      const account = answer.body && answer.body.account;
-      if (account && account.channel && account.channel !== 'unknown') declared.push(handle);
-    }
-    if (declared.length !== handles.length) await keepHandles(site, declared);
-    return declared.length === 1 ? declared[0] : null;
+    const answer = await request('POST', '/v1/accounts/list', { site });
+    if (answer.status === 'not-running' || answer.status === 'not-paired') return { handle: null, unreachable: answer };
+    const accounts = answer.status === 'ok' && answer.body && Array.isArray(answer.body.accounts) ? answer.body.accounts : [];
+    return { handle: accounts.length === 1 && accounts[0].handle ? accounts[0].handle : null };
   }
 
   async function check(draft) {
     const named = !!(draft && typeof draft.account === 'string' && draft.account.trim());
-    const sole = named ? null : await soleAccount(draft.site);
+    const listed = named ? { handle: null } : await soleAccount(draft.site);
+    if (listed.unreachable) return unreachable(listed.unreachable.status, draft, listed.unreachable.error);
+    const sole = listed.handle;
     const sent = named ? draft : { ...draft, account: sole || UNNAMED };
     const answer = await request('POST', '/v1/check', sent);
     if (answer.status !== 'ok') return unreachable(answer.status, draft, answer.error);
     let account = answer.body.account;
-    if (named && account && account.channel !== 'unknown') await remember(draft.site, draft.account);
     if (!named && !sole) account = { site: draft.site, handle: '', channel: 'unknown' };
     return { status: 'ok', account, prompts: answer.body.prompts || [], ...(sole ? { inferred: true } : {}) };
-  }
-
-  async function declare(account) {
-    const answer = await simple('POST', '/v1/accounts', account);
-    if (!answer.error) await remember(account.site, account.handle);
-    return answer;
   }
 
   async function pair(code) {
@@ -219,8 +192,8 @@ globalThis.OnRecordHelper = (function () {
   }
 
   return Object.freeze({
-    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status, soleAccount,
+    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status,
     decide: (decision) => simple('POST', '/v1/decisions', decision),
-    declare,
+    declare: (account) => simple('POST', '/v1/accounts', account),
   });
 })();

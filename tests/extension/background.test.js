@@ -183,60 +183,106 @@ test('background: the popup learns whether it is paired from the status route, w
   } finally { await helper.close(); }
 });
 
-// A helper whose profile declares `declared` ({handle: channel}) for the comments site.
-function accountsHelper(declared) {
+// A helper whose saved profile declares `declared` ([{site, handle, channel}]), as the settings window
+// or the card saved them.
+function accountsHelper(declared, { lists = true } = {}) {
   const prompts = [{ id: 'u', category: 'unknown_account', severity: 'confirm', message: 'm', source: 's' }];
+  const find = (site, handle) => declared.find((a) => a.site === site && a.handle === handle);
   return serve({
     '/v1/health': HEALTH,
-    '/v1/account': (req, body) => [200, { account: { site: body.site, handle: body.handle, channel: declared[body.handle] || 'unknown' },
-      bio_has_disclaimer: false, profile: true }],
-    '/v1/accounts': (req, body) => { declared[body.handle] = body.channel; return [200, { account: body }]; },
-    '/v1/check': (req, body) => [200, { account: { site: body.site, handle: body.account, channel: declared[body.account] || 'unknown' },
-      prompts: declared[body.account] ? [] : prompts }],
+    ...(lists ? {
+      '/v1/accounts/list': (req, body) => [200, { accounts: declared.filter((a) => a.site === body.site)
+        .map((a) => ({ bio_has_disclaimer: false, ...a })) }],
+    } : {}),
+    '/v1/accounts': (req, body) => { declared.push(body); return [200, { account: body }]; },
+    '/v1/check': (req, body) => {
+      const found = find(body.site, body.account);
+      return [200, { account: { site: body.site, handle: body.account, channel: found ? found.channel : 'unknown' },
+        prompts: found ? [] : prompts }];
+    },
   });
 }
 const UNNAMED_DRAFT = { site: 'comments', account: '', text: 'Hello', context: 'comment', reply_to: 'theguardian.com' };
-const checksSent = (helper) => helper.seen.filter((r) => r.url === '/v1/check').map((r) => JSON.parse(r.body).account);
+const RAJ = { site: 'comments', handle: 'Raj Mehta', channel: 'personal' };
+const sentTo = (helper, url) => helper.seen.filter((r) => r.url === url).map((r) => JSON.parse(r.body));
+const checksSent = (helper) => sentTo(helper, '/v1/check').map((b) => b.account);
 
-test('background: a page that names no account: the one account declared for the site is used', async () => {
-  const helper = await accountsHelper({ 'Raj Mehta': 'personal' });
+test('background: a page that names no account: the one account the profile declares for the site is used, never seen before', async () => {
+  const helper = await accountsHelper([RAJ, { site: 'x', handle: '@rajmehta', channel: 'official' }]);
   try {
     const local = memoryArea({ helperPort: helper.port, token: 't' });
-    const client = loadClient(local);
-    // Seen once on a page that named it, and confirmed declared by the helper.
-    await client.check({ ...UNNAMED_DRAFT, account: 'Raj Mehta' });
-    assert.deepEqual(plain(local.items.knownAccounts), { comments: ['Raj Mehta'] });
-    const result = await client.check(UNNAMED_DRAFT);
+    const result = await loadClient(local).check(UNNAMED_DRAFT);
+    assert.equal(result.status, 'ok');
     assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
     assert.equal(result.inferred, true);
-    assert.deepEqual(checksSent(helper), ['Raj Mehta', 'Raj Mehta']);
+    assert.deepEqual(plain(sentTo(helper, '/v1/accounts/list')), [{ site: 'comments' }]);
+    assert.deepEqual(checksSent(helper), ['Raj Mehta']);
+    assert.deepEqual(Object.keys(local.items).sort(), ['helperPort', 'token'], 'the browser kept account handles');
   } finally { await helper.close(); }
 });
 
 test('background: no account named and none or several declared: checked as undeclared, rules still run', async () => {
-  const helper = await accountsHelper({ 'Raj Mehta': 'personal', 'NHS Trust Comms': 'corporate' });
+  for (const declared of [[], [RAJ, { site: 'comments', handle: 'NHS Trust Comms', channel: 'corporate' }]]) {
+    const helper = await accountsHelper(declared);
+    try {
+      const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(UNNAMED_DRAFT);
+      assert.equal(result.status, 'ok');
+      assert.deepEqual(plain(result.account), { site: 'comments', handle: '', channel: 'unknown' });
+      assert.equal(result.inferred, undefined);
+      assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['unknown_account']);
+      assert.equal(checksSent(helper).length, 1, 'the draft was not checked');
+      assert.ok(checksSent(helper)[0], 'the helper was sent an empty account, which it refuses');
+      assert.ok(!declared.some((a) => a.handle === checksSent(helper)[0]), 'an account was guessed');
+    } finally { await helper.close(); }
+  }
+});
+
+test('background: an account declared from the card is the one used next time', async () => {
+  const helper = await accountsHelper([]);
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 't', knownAccounts: { comments: ['Raj Mehta', 'NHS Trust Comms'] } });
-    const result = await loadClient(local).check(UNNAMED_DRAFT);
-    assert.equal(result.status, 'ok');
-    assert.deepEqual(plain(result.account), { site: 'comments', handle: '', channel: 'unknown' });
-    assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['unknown_account']);
-    assert.equal(checksSent(helper).length, 1, 'the draft was not checked');
-    assert.ok(checksSent(helper)[0], 'the helper was sent an empty account, which it refuses');
-    assert.ok(!['Raj Mehta', 'NHS Trust Comms'].includes(checksSent(helper)[0]), 'an account was guessed');
+    const local = memoryArea({ helperPort: helper.port, token: 't' });
+    const client = loadClient(local);
+    assert.equal((await client.check(UNNAMED_DRAFT)).account.channel, 'unknown');
+    assert.deepEqual(plain(await client.declare(RAJ)), { account: RAJ });
+    const result = await client.check(UNNAMED_DRAFT);
+    assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+    assert.equal(result.inferred, true);
+    assert.deepEqual(Object.keys(local.items).sort(), ['helperPort', 'token']);
   } finally { await helper.close(); }
 });
 
-test('background: an account declared from the card is the one used next time; one no longer declared is dropped', async () => {
-  const declared = {};
-  const helper = await accountsHelper(declared);
+test('background: an account the page names is checked as named, without asking for the list', async () => {
+  const helper = await accountsHelper([RAJ]);
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 't', knownAccounts: { comments: ['Old Name'] } });
-    const client = loadClient(local);
-    assert.equal((await client.check(UNNAMED_DRAFT)).account.channel, 'unknown');
-    assert.deepEqual(plain(local.items.knownAccounts), { comments: [] }, 'an undeclared handle was kept');
-    await client.declare({ site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
-    const result = await client.check(UNNAMED_DRAFT);
-    assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
+    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' }))
+      .check({ ...UNNAMED_DRAFT, account: 'NHS Trust Comms' });
+    assert.deepEqual(plain(result.account), { site: 'comments', handle: 'NHS Trust Comms', channel: 'unknown' });
+    assert.equal(result.inferred, undefined);
+    assert.equal(sentTo(helper, '/v1/accounts/list').length, 0);
+  } finally { await helper.close(); }
+});
+
+test('background: a helper that cannot list accounts still checks an unnamed draft, as undeclared', async () => {
+  const helper = await accountsHelper([RAJ], { lists: false });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(UNNAMED_DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.equal(result.account.channel, 'unknown');
+    assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['unknown_account']);
+  } finally { await helper.close(); }
+});
+
+test('background: a refused token when listing accounts: the card asks to pair, and no draft is sent', async () => {
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/accounts/list': () => [401, { error: { code: 'unauthorised', message: 'revoked' } }],
+    '/v1/check': () => [200, { account: { site: 'comments', handle: 'unknown', channel: 'unknown' }, prompts: [] }],
+  });
+  try {
+    const local = memoryArea({ helperPort: helper.port, token: 'old' });
+    const result = await loadClient(local).check(UNNAMED_DRAFT);
+    assert.equal(result.status, 'not-paired');
+    assert.equal(local.items.token, undefined);
+    assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0);
   } finally { await helper.close(); }
 });
