@@ -3,6 +3,7 @@ form, whose textarea is controlled like React's (form.__state.body), replying to
 
 from __future__ import annotations
 
+import yaml
 from playwright.sync_api import expect
 from site_flow import WORK, held_then_fixed, posted, staff_browser  # noqa: F401  (staff_browser is a fixture)
 
@@ -28,31 +29,54 @@ def test_a_disqus_comment_is_held_until_the_disclaimer_is_in_the_box(staff_brows
     assert posted(page)[0]["kind"] == "comment"
 
 
-def test_a_guardian_page_that_names_no_commenter_uses_the_one_declared_account(staff_browser, failure_shot):
-    """The Guardian's current comment box names no commenter. Undeclared at first (the card asks who is
-    posting and how the account is used); once declared, it is the site's one account and is used."""
-    options = staff_browser.context.new_page()
-    options.goto(staff_browser.extension_url("options/options.html"))
-    options.evaluate("chrome.storage.local.remove('knownAccounts')")  # whatever earlier tests showed it
-    options.close()
+def _open_unnamed(browser, failure_shot):
+    """The Guardian's comment page with its commenter name taken out, as the current page shows it, and a
+    work draft typed; answers the card."""
+    page = browser.open("comments", "society/2026/nov/20/nhs-primary-care-commissioning-framework")
+    failure_shot(page)
+    page.evaluate("document.querySelectorAll('.d-comment-box__author').forEach((e) => e.remove())")
+    page.locator("#comment-form textarea").click()
+    page.keyboard.type(WORK)
+    return page.locator('#comments [data-onrecord="card"]').first
 
-    def open_unnamed():
-        page = staff_browser.open("comments", "society/2026/nov/20/nhs-primary-care-commissioning-framework")
-        failure_shot(page)
-        page.evaluate("document.querySelectorAll('.d-comment-box__author').forEach((e) => e.remove())")
-        page.locator("#comment-form textarea").click()
-        page.keyboard.type(WORK)
-        return page.locator('#comments [data-onrecord="card"]').first
 
-    card = open_unnamed()
-    expect(card.locator('[data-onrecord-category="unknown_account"]')).to_be_visible(timeout=15000)
-    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Undeclared account")
-    card.locator('[data-onrecord="account-handle"]').fill("Raj Mehta")
-    card.locator('[data-onrecord-action="declare-personal"]').click()
-    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · Raj Mehta", timeout=15000)
-    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible()
+def _save_profile(helper, folder, comment_accounts: list[dict]) -> None:
+    """Saves the session's profile with these comment accounts, as the settings window saves it: the
+    browser is told nothing, and no page has shown these accounts."""
+    profile = yaml.safe_load(helper.profile.read_text(encoding="utf-8"))
+    profile["accounts"] = [a for a in profile["accounts"] if a["site"] != "comments"] + comment_accounts
+    path = folder / f"profile-{len(comment_accounts)}.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
+    helper.onrecord("profile", "import", str(path))
 
-    again = open_unnamed()
-    expect(again.locator('[data-onrecord="channel"]')).to_have_text("Personal · Raj Mehta", timeout=15000)
-    expect(again.locator('[data-onrecord-category="disclaimer"]')).to_be_visible()
-    expect(again.locator('[data-onrecord-category="unknown_account"]')).to_have_count(0)
+
+def test_a_guardian_page_that_names_no_commenter_uses_the_account_the_profile_declares(browser, helper, failure_shot,
+                                                                                      tmp_path):
+    """The Guardian's current comment box names no commenter. With no comment account declared the card
+    asks who is posting, and the one declared there is used. An account declared only in the profile (as
+    the settings window saves it, never shown on a page nor declared from the card) is used at once; with
+    two declared, the card asks again rather than guess."""
+    try:
+        _save_profile(helper, tmp_path, [])
+        card = _open_unnamed(browser, failure_shot)
+        expect(card.locator('[data-onrecord-category="unknown_account"]')).to_be_visible(timeout=15000)
+        expect(card.locator('[data-onrecord="channel"]')).to_have_text("Undeclared account")
+        card.locator('[data-onrecord="account-handle"]').fill("Amy Clarke")
+        card.locator('[data-onrecord-action="declare-personal"]').click()
+        expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · Amy Clarke", timeout=15000)
+        expect(card.locator('[data-onrecord-category="disclaimer"]')).to_be_visible()
+
+        _save_profile(helper, tmp_path, [{"site": "comments", "handle": "Amy Clarke DH", "channel": "official"}])
+        card = _open_unnamed(browser, failure_shot)
+        expect(card.locator('[data-onrecord="channel"]')).to_have_text("Official · Amy Clarke DH", timeout=15000)
+        expect(card.locator('[data-onrecord-category="unknown_account"]')).to_have_count(0)
+        expect(card.locator('[data-onrecord-action="declare-personal"]')).to_have_count(0)
+
+        _save_profile(helper, tmp_path, [{"site": "comments", "handle": "Amy Clarke", "channel": "personal"},
+                                         {"site": "comments", "handle": "DH Press Office", "channel": "corporate"}])
+        card = _open_unnamed(browser, failure_shot)
+        expect(card.locator('[data-onrecord-category="unknown_account"]')).to_be_visible(timeout=15000)
+        expect(card.locator('[data-onrecord="channel"]')).to_have_text("Undeclared account")
+        expect(card.locator('[data-onrecord-action="declare-personal"]')).to_be_visible()
+    finally:
+        helper.onrecord("profile", "import", str(helper.profile))  # the session's other tests expect it as it was
