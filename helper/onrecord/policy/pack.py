@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from onrecord.policy.detectors import registry
+from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, guarded, need_of, registry, text_literal
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
@@ -38,6 +38,10 @@ class Rule:
     triggers: tuple = ()
     unless: tuple = ()
     line: int = 0
+    _guarded: tuple = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        self._guarded = guarded(self.triggers)
 
     def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
         if self.channels is not None and channel not in self.channels:
@@ -53,7 +57,11 @@ class Rule:
         return True
 
     def fires(self, scan) -> bool:
-        for trigger in self.triggers:
+        # A trigger whose needs (lexicon hits, literal text, a digit) the draft lacks cannot hold.
+        present = scan.present
+        for need, trigger in self._guarded:
+            if need is not None and need.isdisjoint(present):
+                continue
             if trigger(scan):
                 for block in self.unless:
                     if block(scan):
@@ -76,6 +84,10 @@ class Pack:
     rules: list[Rule]
     index: PhraseIndex
     disclaimer: dict
+    # The literal text the pack's checks may need: ((text, atom), ...) looked for in the folded draft
+    # and in the draft as written.
+    folded_literals: tuple = ()
+    text_literals: tuple = ()
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -91,6 +103,19 @@ class Pack:
                 self._applicable.clear()
             self._applicable[key] = rules
         return rules
+
+    def present(self, folded: str, text: str, hits: dict, has_digit: bool) -> set:
+        """The atoms a draft contains: its lexicons with hits, the literals in it, a digit."""
+        present = set(hits)
+        if has_digit:
+            present.add(DIGIT)
+        for lit, atom in self.folded_literals:
+            if lit in folded:
+                present.add(atom)
+        for lit, atom in self.text_literals:
+            if lit in text:
+                present.add(atom)
+        return present
 
     def rules_summary(self) -> list[dict]:
         return [r.summary() for r in self.rules]
@@ -150,16 +175,6 @@ class Pack:
         self._by_id[id(profile)] = (profile, result)
 
 
-def any_of(parts):
-    """One check that holds when any of ``parts`` does (a plain loop: cheaper than ``any()`` here)."""
-    def check(scan) -> bool:
-        for part in parts:
-            if part(scan):
-                return True
-        return False
-    return check
-
-
 class _Compiler:
     """What detectors see while a pack compiles: lexicon names, named triggers and pack values."""
 
@@ -172,6 +187,7 @@ class _Compiler:
         self.named_stack: list[str] = []
         self.inline = 0
         self.problems: list[Problem] = []
+        self.atoms: set[str] = set()  # everything a compiled check may need
         for section, prefix in (("lexicons", ""), ("topics", TOPIC_PREFIX)):
             for name, value in (data.get(section) or {}).items():
                 phrases, exceptions = (value.get("phrases"), value.get("except") or ()) if isinstance(value, dict) \
@@ -222,7 +238,7 @@ class _Compiler:
             parts = tuple(self.compile(spec) for spec in triggers[name])
         finally:
             self.named_stack.pop()
-        fn = parts[0] if len(parts) == 1 else any_of(parts)
+        fn = parts[0] if len(parts) == 1 else any_guarded(parts)
         self.named_cache[name] = fn
         return fn
 
@@ -233,7 +249,9 @@ class _Compiler:
         module = self.registry.get(key)
         if module is None:
             raise ValueError(f"unknown detector {key!r} (known: {', '.join(sorted(self.registry))})")
-        return module.compile(key, value, self)
+        fn = module.compile(key, value, self)
+        self.atoms.update(need_of(fn) or ())
+        return fn
 
     # Rules -------------------------------------------------------------------------------------
     def compile_list(self, rule, key) -> tuple:
@@ -277,5 +295,11 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     # Stronger prompts first where two rules of one category fire; the pack's order breaks ties.
     rules.sort(key=lambda r: -SEVERITY_RANK[r.severity])
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
-                data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}))
+                data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
+                folded_literals=_literals(comp.atoms, folded_literal("")),
+                text_literals=_literals(comp.atoms, text_literal("")))
     return pack, []
+
+
+def _literals(atoms, prefix: str) -> tuple:
+    return tuple(sorted((a[len(prefix):], a) for a in atoms if a.startswith(prefix)))

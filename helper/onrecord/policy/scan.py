@@ -39,7 +39,7 @@ class Scan:
     """
 
     __slots__ = ("text", "folded", "tokens", "hits", "has_digit", "site", "context", "reply_to", "channel",
-                 "account", "facts", "pack", "memo")
+                 "account", "facts", "pack", "memo", "present")
 
     def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index):
         self.text = text
@@ -55,6 +55,7 @@ class Scan:
         self.facts = facts
         self.pack = pack
         self.memo = {}
+        self.present = pack.present(self.folded, text, self.hits, self.has_digit)
 
     def positions(self, lexicon: str) -> list[tuple[int, int]]:
         return self.hits.get(lexicon, ())

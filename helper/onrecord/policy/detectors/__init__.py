@@ -5,6 +5,10 @@ A trigger in a pack file is a mapping whose one key names a detector, e.g. ``{nh
 and has ``compile(key, value, ctx) -> check``, where ``check(scan) -> bool`` runs on every draft and
 ``ctx`` (the pack compiler) gives access to lexicons, named triggers and pack data. Compiling is done
 once when a pack loads; a bad value raises ``ValueError`` with a message for the pack's author.
+
+A check may say what a draft must contain for it to hold (``needing``): lexicons that must have a hit,
+literal text, a digit. The engine finds which of these a draft contains once, and skips the checks
+whose needs are all missing, so most rules cost a set look-up rather than their detectors.
 """
 
 from __future__ import annotations
@@ -54,3 +58,54 @@ def options(value, allowed: dict) -> dict:
     if unknown:
         raise ValueError(f"unknown option {', '.join(map(repr, unknown))} (allowed: {', '.join(allowed) or 'none'})")
     return {**allowed, **value}
+
+
+# What a check can need ("atoms"): a lexicon with a hit (its name), literal text in the folded draft
+# or in the draft as written, or a digit. The prefixes keep literals apart from lexicon names.
+DIGIT = "\x03digit"
+
+
+def folded_literal(text: str) -> str:
+    return "\x01" + text
+
+
+def text_literal(text: str) -> str:
+    return "\x02" + text
+
+
+def needing(check, need):
+    """Mark ``check`` as holding only for drafts with one of the atoms in ``need`` (None: no such test)."""
+    check.need = None if need is None else frozenset(need)
+    return check
+
+
+def need_of(check):
+    return getattr(check, "need", None)
+
+
+def union_need(checks):
+    """The need of a check that holds when any of ``checks`` does: None when one has no test."""
+    needs = [need_of(c) for c in checks]
+    if not needs or any(n is None for n in needs):
+        return None
+    return frozenset().union(*needs)
+
+
+def guarded(checks) -> tuple:
+    """``((need, check), ...)`` for evaluating only the checks a draft can satisfy."""
+    return tuple((need_of(c), c) for c in checks)
+
+
+def any_guarded(parts):
+    """A check that holds when any of ``parts`` does, skipping those whose needs the draft lacks."""
+    pairs = guarded(parts)
+
+    def check(scan) -> bool:
+        present = scan.present
+        for need, part in pairs:
+            if need is not None and need.isdisjoint(present):
+                continue
+            if part(scan):
+                return True
+        return False
+    return needing(check, union_need(parts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import as_list, options
+from onrecord.policy.detectors import as_list, folded_literal, needing, options
 
 KEYS = ("disclaimer_present",)
 
@@ -62,4 +62,4 @@ def compile(key, value, ctx):
             memo[key_] = found
         return memo[key_]
 
-    return check
+    return needing(check, map(folded_literal, _KEYWORDS + (cues if texts else ())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import needing, options, text_literal
 
 KEYS = ("email",)
 
@@ -33,4 +33,4 @@ def compile(key, value, ctx):
                 return True
         return False
 
-    return check
+    return needing(check, [text_literal("@")])

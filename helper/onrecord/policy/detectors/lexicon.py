@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from onrecord.policy.detectors import needing
+
 # Words: letters and digits, an optional leading @ (handles), one optional apostrophe part (I'm, child's).
 TOKEN_RE = re.compile(r"@?[a-z0-9]+(?:'[a-z]+)?")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
@@ -208,7 +210,7 @@ def compile(key, value, ctx):
         names = [ctx.lexicon_ref(n) for n in (value if isinstance(value, list) else [value])]
     if len(names) == 1:
         name = names[0]
-        return lambda scan: name in scan.hits
+        return needing(lambda scan: name in scan.hits, names)
 
     def check(scan) -> bool:
         hits = scan.hits
@@ -216,4 +218,4 @@ def compile(key, value, ctx):
             if n in hits:
                 return True
         return False
-    return check
+    return needing(check, names)

@@ -1,5 +1,7 @@
 """Combining triggers: ``all`` of them, ``any`` of them, ``not`` one, or ``use`` a named trigger set."""
 
+from onrecord.policy.detectors import any_guarded, need_of, needing
+
 KEYS = ("all", "any", "not", "use")
 
 
@@ -20,11 +22,7 @@ def compile(key, value, ctx):
                 if not part(scan):
                     return False
             return True
-        return every
-
-    def some(scan) -> bool:
-        for part in parts:
-            if part(scan):
-                return True
-        return False
-    return some
+        # Every part must hold, so what one part needs is needed: the most selective (fewest atoms).
+        needs = [n for n in map(need_of, parts) if n is not None]
+        return needing(every, min(needs, key=len) if needs else None)
+    return any_guarded(parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import folded_literal, needing, options
 
 KEYS = ("marking",)
 
@@ -69,4 +69,4 @@ def present(folded: str, text: str) -> bool:
 
 def compile(key, value, ctx):
     options(value, {})
-    return lambda scan: present(scan.folded, scan.text)
+    return needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS))

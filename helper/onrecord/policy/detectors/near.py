@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from onrecord.policy.detectors import as_list, options
+from onrecord.policy.detectors import as_list, need_of, needing, options, union_need
 from onrecord.policy.detectors.lexicon import TOKEN_RE
 from onrecord.policy.detectors.pattern import finder
 
@@ -42,15 +42,15 @@ def _side(value, ctx):
                 b = max(a + 1, bisect.bisect_left(starts, m.end()))
                 found.append((a, b))
             return found
-        return spans
+        return needing(spans, need_of(matches))
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):
         parts = [_side(v, ctx) for v in value]
-        return lambda scan: [h for part in parts for h in part(scan)]
+        return needing(lambda scan: [h for part in parts for h in part(scan)], union_need(parts))
     names = [ctx.lexicon_ref(n) for n in as_list(value)]
     if len(names) == 1:
         name = names[0]
-        return lambda scan: scan.hits.get(name, ())
-    return lambda scan: [h for n in names for h in scan.hits.get(n, ())]
+        return needing(lambda scan: scan.hits.get(name, ()), names)
+    return needing(lambda scan: [h for n in names for h in scan.hits.get(n, ())], names)
 
 
 def compile(key, value, ctx):
@@ -73,7 +73,8 @@ def compile(key, value, ctx):
         pb = side_b(scan)
         return bool(pb) and any_within(pa, pb, within)
 
-    return check
+    # Both sides must have a match: what either needs is needed; the lexicon side is the cheaper test.
+    return needing(check, need_of(side_a) if need_of(side_a) is not None else need_of(side_b))
 
 
 def _has_regex(value) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import DIGIT, needing, options
 
 KEYS = ("nhs_number",)
 
@@ -67,4 +67,4 @@ def compile(key, value, ctx):
                 return True
         return False
 
-    return check
+    return needing(check, [DIGIT])

@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c
     import sre_parse as _sre_parse
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import DIGIT, folded_literal, needing, options, text_literal
 from onrecord.policy.detectors.lexicon import fold
 
 KEYS = ("regex",)
@@ -120,9 +120,11 @@ def searcher(pattern: str, flags: int, every: bool = False):
     except Exception:  # an unusual construct: no prefilter, the expression alone decides
         pre = None
     if pre is None:
-        return (lambda scan: list(rx.finditer(scan.text))) if every else (lambda scan: rx.search(scan.text))
+        return needing((lambda scan: list(rx.finditer(scan.text))) if every else (lambda scan: rx.search(scan.text)),
+                       None)
     literals, digit = pre
     folded_side = bool(flags & re.IGNORECASE)
+    need = [(folded_literal if folded_side else text_literal)(lit) for lit in literals] + ([DIGIT] if digit else [])
 
     def needed(hay: str) -> bool:
         for lit in literals:
@@ -146,7 +148,7 @@ def searcher(pattern: str, flags: int, every: bool = False):
                 found[m.span()] = m
         return [found[k] for k in sorted(found)] if every else None
 
-    return search
+    return needing(search, need)
 
 
 def finder(pattern: str, flags: int):
@@ -167,4 +169,4 @@ def compile(key, value, ctx):
         search = searcher(opts["pattern"], flags)
     except re.error as exc:
         raise ValueError(f"regex: not a valid regular expression: {exc}") from None
-    return lambda scan: search(scan) is not None
+    return needing(lambda scan: search(scan) is not None, search.need)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import DIGIT, needing, options
 
 KEYS = ("phone",)
 
@@ -30,4 +30,4 @@ def find(text: str) -> list[str]:
 
 def compile(key, value, ctx):
     options(value, {})
-    return lambda scan: scan.has_digit and ("0" in scan.text or "+44" in scan.text) and bool(find(scan.text))
+    return needing(lambda scan: scan.has_digit and ("0" in scan.text or "+44" in scan.text) and bool(find(scan.text)), [DIGIT])

@@ -9,7 +9,7 @@ Generic words are in those lexicons only in qualified forms ("board meeting", no
 game, a birthday party or a flu jab is not work.
 """
 
-from onrecord.policy.detectors import options
+from onrecord.policy.detectors import needing, options
 from onrecord.policy.detectors.expertise import TOPIC_PREFIX
 from onrecord.policy.detectors.near import any_within
 
@@ -34,4 +34,4 @@ def compile(key, value, ctx):
         topical = [h for t in scan.facts.expertise_topics for h in hits.get(TOPIC_PREFIX + t, ())]
         return bool(topical) and any_within(topical, hits[framing], FRAMING_DISTANCE)
 
-    return check
+    return needing(check, names + ((framing,) if framing else ()))
