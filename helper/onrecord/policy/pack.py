@@ -7,6 +7,7 @@ expertise), so a check is one tokenising pass plus cheap look-ups.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from onrecord.policy.model import SEVERITY_RANK
 from onrecord.policy.scan import ProfileFacts
 
 MEDIA_LEXICON = "@media.handles"
+_CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
 ORG_LEXICON = "org_names"
 
 
@@ -88,6 +90,7 @@ class Pack:
     # and in the draft as written.
     folded_literals: tuple = ()
     text_literals: tuple = ()
+    atoms: frozenset = frozenset()
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -115,6 +118,10 @@ class Pack:
         for lit, atom in self.text_literals:
             if lit in text:
                 present.add(atom)
+        if not text.isascii() and _CASE_FREE.search(text):
+            # Letters that case-insensitive expressions match to plain ones though lower() keeps them
+            # apart ("\u017f" is an s): no literal test is safe, so every check runs.
+            present |= self.atoms
         return present
 
     def rules_summary(self) -> list[dict]:
@@ -297,7 +304,7 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")))
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=frozenset(comp.atoms))
     return pack, []
 
 

@@ -80,6 +80,67 @@ def prefilter(pattern: str, flags: int):
     return tuple(sorted(need[0])), need[1]
 
 
+def _in_need(arg):
+    """A character set as a need: one of its characters (plain ASCII only) or a digit; None otherwise."""
+    chars, digit = set(), False
+    for op, a in arg:
+        if op is _sre_c.LITERAL and chr(a).isascii():
+            if chr(a).isdigit():
+                digit = True
+            else:
+                chars.add(chr(a).lower())
+        elif op is _sre_c.RANGE and 48 <= a[0] <= a[1] <= 57:
+            digit = True
+        elif op is _sre_c.CATEGORY and a is _sre_c.CATEGORY_DIGIT:
+            digit = True
+        else:
+            return None
+    return frozenset(chars), digit
+
+
+def _guard_sequence(items):
+    """Like ``_sequence_need`` but for the folded draft whatever the case flag, with literals of any
+    length and character sets (``[Uu]se``, ``[1-9]``, ``[*#@]``) counted: only says whether the
+    expression can match at all, so it need not be selective enough to window a long draft."""
+    best, run = None, ""
+
+    def flush(run, best):
+        return _better(best, (frozenset([run]), False)) if run else best
+
+    for op, arg in items:
+        if op is _sre_c.LITERAL and chr(arg).isascii():
+            run += chr(arg).lower()
+            continue
+        if op is _sre_c.IN:
+            need = _in_need(arg)
+            if need is not None and len(need[0]) == 1 and not need[1] and next(iter(need[0])).isalpha():
+                run += next(iter(need[0]))  # a letter in either case: [Uu]
+                continue
+            best, run = flush(run, best), ""
+            if need is not None and (need[0] or need[1]):
+                best = _better(best, need)
+            continue
+        best, run = flush(run, best), ""
+        if op is _sre_c.SUBPATTERN:
+            best = _better(best, _guard_sequence(list(arg[-1])))
+        elif op is _sre_c.BRANCH:
+            best = _better(best, _union([_guard_sequence(list(b)) for b in arg[1]]))
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and arg[0] >= 1:
+            best = _better(best, _guard_sequence(list(arg[2])))
+    return flush(run, best)
+
+
+def guard_need(pattern: str, flags: int):
+    """Atoms a draft must contain for ``pattern`` to match it (folded literals, a digit), or None."""
+    try:
+        need = _guard_sequence(list(_sre_parse.parse(pattern, flags)))
+    except Exception:  # an unusual construct: no test
+        return None
+    if need is None or (not need[0] and not need[1]):
+        return None
+    return [folded_literal(lit) for lit in need[0]] + ([DIGIT] if need[1] else [])
+
+
 # Above this many characters a draft is searched only near the literals a match needs.
 LONG_DRAFT = 2000
 _RADIUS = 300  # no expression in the packs matches more than this many characters either side
@@ -121,7 +182,7 @@ def searcher(pattern: str, flags: int, every: bool = False):
         pre = None
     if pre is None:
         return needing((lambda scan: list(rx.finditer(scan.text))) if every else (lambda scan: rx.search(scan.text)),
-                       None)
+                       guard_need(pattern, flags))
     literals, digit = pre
     folded_side = bool(flags & re.IGNORECASE)
     need = [(folded_literal if folded_side else text_literal)(lit) for lit in literals] + ([DIGIT] if digit else [])
