@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c
     import sre_parse as _sre_parse
 
-from onrecord.policy.detectors import DIGIT, folded_literal, needing, options, text_literal
+from onrecord.policy.detectors import DIGIT, folded_literal, need_of, needing, options, text_literal
 from onrecord.policy.detectors.lexicon import fold
 
 KEYS = ("regex",)
@@ -174,7 +174,24 @@ def _windows(hay: str, literals, digit: bool, radius: int = _RADIUS):
 
 def searcher(pattern: str, flags: int, every: bool = False):
     """A function ``scan -> match or None`` (or every match, with ``every``) that skips drafts the
-    prefilter rules out, and searches long drafts only around the literals a match needs."""
+    prefilter rules out, and searches long drafts only around the literals a match needs.
+
+    Packs use some expressions in several rules ("send us your address" for personal details and for
+    children): the result is kept in the scan's memo, so each runs once per draft."""
+    run = _searcher(pattern, flags, every)
+    key = ("regex", pattern, flags, every)
+
+    def search(scan):
+        memo = scan.memo
+        if key in memo:
+            return memo[key]
+        found = memo[key] = run(scan)
+        return found
+
+    return needing(search, need_of(run))
+
+
+def _searcher(pattern: str, flags: int, every: bool):
     rx = re.compile(pattern, flags)
     try:
         pre = prefilter(pattern, flags)
