@@ -98,6 +98,26 @@ def _in_need(arg):
     return frozenset(chars), digit
 
 
+_RARE = set("*#@!|[](){}%$\u00a3&+=<>~^")
+
+
+def _rarer(a, b):
+    """The need less likely to be in any draft: long literals, then rare symbols, then a digit,
+    then single letters and common punctuation (in almost every draft)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+
+    def weight(n):
+        lits, digit = n
+        scores = [len(x) if len(x) > 1 else (2.5 if x in _RARE else 0.5) for x in lits]
+        if digit:
+            scores.append(1.5)
+        return min(scores, default=0)
+    return a if weight(a) >= weight(b) else b
+
+
 def _guard_sequence(items):
     """Like ``_sequence_need`` but for the folded draft whatever the case flag, with literals of any
     length and character sets (``[Uu]se``, ``[1-9]``, ``[*#@]``) counted: only says whether the
@@ -105,7 +125,7 @@ def _guard_sequence(items):
     best, run = None, ""
 
     def flush(run, best):
-        return _better(best, (frozenset([run]), False)) if run else best
+        return _rarer(best, (frozenset([run]), False)) if run else best
 
     for op, arg in items:
         if op is _sre_c.LITERAL and chr(arg).isascii():
@@ -118,15 +138,15 @@ def _guard_sequence(items):
                 continue
             best, run = flush(run, best), ""
             if need is not None and (need[0] or need[1]):
-                best = _better(best, need)
+                best = _rarer(best, need)
             continue
         best, run = flush(run, best), ""
         if op is _sre_c.SUBPATTERN:
-            best = _better(best, _guard_sequence(list(arg[-1])))
+            best = _rarer(best, _guard_sequence(list(arg[-1])))
         elif op is _sre_c.BRANCH:
-            best = _better(best, _union([_guard_sequence(list(b)) for b in arg[1]]))
+            best = _rarer(best, _union([_guard_sequence(list(b)) for b in arg[1]]))
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and arg[0] >= 1:
-            best = _better(best, _guard_sequence(list(arg[2])))
+            best = _rarer(best, _guard_sequence(list(arg[2])))
     return flush(run, best)
 
 
