@@ -26,17 +26,23 @@ _MIN_LITERAL = 3
 # None means there is no cheap test for that part of the expression.
 
 
-def _better(a, b):
-    """The more selective of two needs (longer shortest literal; literals before digits)."""
+def _pick(a, b, score):
+    """Of two needs (either may be None: no test), the one ``score`` ranks higher; ``a`` on a tie."""
     if a is None:
         return b
     if b is None:
         return a
-
-    def score(n):
-        lits, digit = n
-        return (0 if digit else 1, min((len(x) for x in lits), default=0), -len(lits))
     return a if score(a) >= score(b) else b
+
+
+def _selectivity(need):
+    lits, digit = need
+    return (0 if digit else 1, min((len(x) for x in lits), default=0), -len(lits))
+
+
+def _better(a, b):
+    """The more selective of two needs (longer shortest literal; literals before digits)."""
+    return _pick(a, b, _selectivity)
 
 
 def _union(needs):
@@ -104,18 +110,15 @@ _RARE = set("*#@!|[](){}%$\u00a3&+=<>~^")
 def _rarer(a, b):
     """The need less likely to be in any draft: long literals, then rare symbols, then a digit,
     then single letters and common punctuation (in almost every draft)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
+    return _pick(a, b, _rarity)
 
-    def weight(n):
-        lits, digit = n
-        scores = [len(x) if len(x) > 1 else (2.5 if x in _RARE else 0.5) for x in lits]
-        if digit:
-            scores.append(1.5)
-        return min(scores, default=0)
-    return a if weight(a) >= weight(b) else b
+
+def _rarity(need):
+    lits, digit = need
+    scores = [len(x) if len(x) > 1 else (2.5 if x in _RARE else 0.5) for x in lits]
+    if digit:
+        scores.append(1.5)
+    return min(scores, default=0)
 
 
 def _guard_sequence(items):
