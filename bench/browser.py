@@ -320,6 +320,13 @@ def prompt_trial(context, url: str, text: str, debounce: int) -> dict:
         page.keyboard.insert_text(text)
         handle = page.wait_for_function("() => window.__onrecordBench.result", timeout=15_000)
         result = handle.json_value()
+        notice = page.evaluate("""() => {
+          const host = document.querySelector('[data-onrecord="card"]');
+          const notice = host && host.shadowRoot && host.shadowRoot.querySelector('[data-onrecord="notice"]');
+          return notice ? notice.textContent : null;
+        }""")
+        if notice:  # the card's prompts are then the extension's fallback, not the helper's answer
+            raise RuntimeError(f"the helper did not check the draft; the card says: {notice}")
         debounce_end = result["lastEdit"] + debounce
         return {"ms": result["visible"] - debounce_end, "categories": result["categories"],
                 "timer_late_ms": (result["cardShown"] - debounce_end) if result["cardShown"] else None}
