@@ -24,6 +24,9 @@ globalThis.OnRecordHelper = (function () {
 
   const storage = () => globalThis.chrome.storage;
   let knownPort = null;
+  let knownHealth = null;
+  let verifiedAt = 0;
+  const VERIFIED_FOR_MS = 10000;
 
   function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
@@ -66,14 +69,26 @@ globalThis.OnRecordHelper = (function () {
     return knownPort ? [knownPort, ...DEFAULT_PORTS.filter((p) => p !== knownPort)] : DEFAULT_PORTS.slice();
   }
 
-  // The port of a running OnRecord helper, or null.
+  // The port of a running OnRecord helper, or null. A port that answered as OnRecord moments ago is
+  // trusted for a few seconds, so a check does not wait for a health probe first; any failed request
+  // forgets it, and so does a change of the configured port.
   async function find() {
-    for (const port of await portsToTry()) {
-      const health = await isOnRecord(port);
-      if (health) { knownPort = port; return { port, health }; }
+    const ports = await portsToTry();
+    if (knownPort && knownHealth && ports[0] === knownPort && Date.now() - verifiedAt < VERIFIED_FOR_MS) {
+      return { port: knownPort, health: knownHealth };
     }
-    knownPort = null;
+    for (const port of ports) {
+      const health = await isOnRecord(port);
+      if (health) { knownPort = port; knownHealth = health; verifiedAt = Date.now(); return { port, health }; }
+    }
+    forgetPort();
     return null;
+  }
+
+  function forgetPort() {
+    knownPort = null;
+    knownHealth = null;
+    verifiedAt = 0;
   }
 
   async function token() {
@@ -101,7 +116,7 @@ globalThis.OnRecordHelper = (function () {
           method, headers, body: body === undefined ? undefined : JSON.stringify(body),
         }, REQUEST_TIMEOUT_MS);
       } catch (err) {
-        knownPort = null;
+        forgetPort();
         last = { status: 'not-running' };
         continue;
       }

@@ -130,6 +130,27 @@ test('background: a refused token is forgotten, and the card asks to pair again'
   } finally { await helper.close(); }
 });
 
+test('background: checks in quick succession do not each wait for a health probe; a helper that went away is probed again', async () => {
+  const answer = () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }];
+  const first = await serve({ '/v1/health': HEALTH, '/v1/check': answer });
+  const local = memoryArea({ helperPort: first.port, token: 't' });
+  const client = loadClient(local);
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await client.check(DRAFT)).status, 'ok');
+    assert.equal(first.seen.filter((r) => r.url === '/v1/health').length, 1);
+    assert.equal(first.seen.filter((r) => r.url === '/v1/check').length, 3);
+  } finally { await first.close(); }
+  // The same port now answers as something else: the failed request makes the client look again, and
+  // a server that is not OnRecord never receives the draft.
+  const other = await serve({ '/v1/health': () => [200, { app: 'something-else' }], '/v1/check': answer });
+  try {
+    local.items.helperPort = other.port;
+    const result = await client.check(DRAFT);
+    assert.equal(result.status, 'not-running');
+    assert.equal(other.seen.filter((r) => r.url === '/v1/check').length, 0);
+  } finally { await other.close(); }
+});
+
 test('background: a busy helper is asked again', async () => {
   let calls = 0;
   const helper = await serve({
