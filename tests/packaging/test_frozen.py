@@ -4,12 +4,10 @@ its own self-test, serves /v1/health, and behaves like the command line staff an
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from pathlib import Path
 
-import pytest
 
 import onrecord
 from helper_process import free_port, get_health, stop, wait_for_health
@@ -101,21 +99,6 @@ def test_health_answers_while_a_second_copy_is_refused(linux_build, user_env):
         assert get_health(port)["status"] == "ok"
     finally:
         stop(first)
-
-
-@pytest.fixture
-def display():
-    """A virtual screen of its own (Xvfb picks a free display number and tells it on a pipe)."""
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as fh:
-        number = fh.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    xvfb.terminate()
-    xvfb.wait(10)
 
 
 def test_packaged_settings_window_opens_and_loads_its_page(linux_build, user_env, display, tmp_path):

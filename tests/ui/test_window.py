@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import requests
 
 from .conftest import ROOT, Helper, onrecord
@@ -32,21 +31,6 @@ image.save(sys.argv[2])
 c = image.pixelColor(int(sys.argv[3]), int(sys.argv[4]))
 print(image.width(), image.height(), c.red(), c.green(), c.blue())
 """
-
-
-@pytest.fixture
-def display():
-    """A virtual screen of its own (Xvfb picks a free display number and tells it on a pipe)."""
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as fh:
-        number = fh.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    xvfb.terminate()
-    xvfb.wait(10)
 
 
 def windows_titled(title: str, env: dict) -> list[int]:
