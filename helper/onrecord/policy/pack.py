@@ -15,6 +15,7 @@ from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, guarde
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
+from onrecord.policy.gate import GateBuilder
 from onrecord.policy.loader import Problem, line_of
 from onrecord.policy.model import SEVERITY_RANK
 from onrecord.policy.scan import ProfileFacts
@@ -91,6 +92,7 @@ class Pack:
     folded_literals: tuple = ()
     text_literals: tuple = ()
     atoms: frozenset = frozenset()
+    gate: object = None  # a policy.gate.Gate: the pack's expressions matched in one pass
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -118,6 +120,8 @@ class Pack:
         for lit, atom in self.text_literals:
             if lit in text:
                 present.add(atom)
+        if self.gate is not None:
+            present.update(self.gate.atoms(text))
         if not text.isascii() and _CASE_FREE.search(text):
             # Letters that case-insensitive expressions match to plain ones though lower() keeps them
             # apart ("\u017f" is an s): no literal test is safe, so every check runs.
@@ -195,6 +199,7 @@ class _Compiler:
         self.inline = 0
         self.problems: list[Problem] = []
         self.atoms: set[str] = set()  # everything a compiled check may need
+        self.gate = GateBuilder()
         for section, prefix in (("lexicons", ""), ("topics", TOPIC_PREFIX)):
             for name, value in (data.get(section) or {}).items():
                 phrases, exceptions = (value.get("phrases"), value.get("except") or ()) if isinstance(value, dict) \
@@ -304,7 +309,8 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")), atoms=frozenset(comp.atoms))
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=frozenset(comp.atoms),
+                gate=comp.gate.build())
     return pack, []
 
 

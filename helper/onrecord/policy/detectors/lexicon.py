@@ -26,6 +26,8 @@ _VOWELS = set("aeiou")
 
 def fold(text: str) -> str:
     """Lower case with typographic apostrophes and dashes made plain, so one spelling matches."""
+    if text.isascii():  # nothing to translate (the usual case, and a constant-time test)
+        return text.lower()
     return text.translate(_FOLD).lower()
 
 

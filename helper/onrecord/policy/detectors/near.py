@@ -30,7 +30,7 @@ def _side(value, ctx):
             raise ValueError("near: a side is a lexicon name, a list of them, or {regex: ..., case: sensitive}")
         flags = 0 if value.get("case") == "sensitive" else re.IGNORECASE
         try:
-            matches = finder(value["regex"], flags)
+            matches = finder(value["regex"], flags, ctx.gate)
         except re.error as exc:
             raise ValueError(f"near: not a valid regular expression: {exc}") from None
 

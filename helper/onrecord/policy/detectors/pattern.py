@@ -195,23 +195,30 @@ def _windows(hay: str, literals, digit: bool, radius: int = _RADIUS):
     return merged
 
 
-def searcher(pattern: str, flags: int, every: bool = False):
+def searcher(pattern: str, flags: int, every: bool = False, gate=None):
     """A function ``scan -> match or None`` (or every match, with ``every``) that skips drafts the
     prefilter rules out, and searches long drafts only around the literals a match needs.
+
+    With the pack's ``gate`` (a ``policy.gate.GateBuilder``), the expression joins the pack's RE2 set
+    and runs only on drafts the set says it may match; its need is then that one atom.
 
     Packs use some expressions in several rules ("send us your address" for personal details and for
     children): the result is kept in the scan's memo, so each runs once per draft."""
     run = _searcher(pattern, flags, every)
     key = ("regex", pattern, flags, every)
+    atom = gate.atom_for(pattern, flags) if gate is not None else None
+    nothing = [] if every else None
 
     def search(scan):
+        if atom is not None and atom not in scan.present:
+            return nothing
         memo = scan.memo
         if key in memo:
             return memo[key]
         found = memo[key] = run(scan)
         return found
 
-    return needing(search, need_of(run))
+    return needing(search, [atom] if atom is not None else need_of(run))
 
 
 def _searcher(pattern: str, flags: int, every: bool):
@@ -252,9 +259,9 @@ def _searcher(pattern: str, flags: int, every: bool):
     return needing(search, need)
 
 
-def finder(pattern: str, flags: int):
+def finder(pattern: str, flags: int, gate=None):
     """Every match (for proximity), with the same prefilter and windows as ``searcher``."""
-    return searcher(pattern, flags, every=True)
+    return searcher(pattern, flags, every=True, gate=gate)
 
 
 def compile(key, value, ctx):
@@ -267,7 +274,7 @@ def compile(key, value, ctx):
         raise ValueError("regex: `case` is sensitive or insensitive")
     flags = re.IGNORECASE if opts["case"] == "insensitive" else 0
     try:
-        search = searcher(opts["pattern"], flags)
+        search = searcher(opts["pattern"], flags, gate=ctx.gate)
     except re.error as exc:
         raise ValueError(f"regex: not a valid regular expression: {exc}") from None
     return needing(lambda scan: search(scan) is not None, search.need)

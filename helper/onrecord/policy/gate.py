@@ -1,0 +1,166 @@
+"""Every regular expression of a pack tried at once, in one pass over the draft (RE2's set matching).
+
+Most drafts match none of a pack's fifty-odd expressions, and Python's ``re`` has to try each of them
+at every position to find that out. RE2 (a linear-time engine) matches a whole set of expressions in
+one pass and says which of them matched. RE2 lacks look-arounds and Python's Unicode rules, so each
+expression goes into the set in a looser form that matches wherever the original can:
+
+- look-aheads and look-behinds, ``^``, ``$`` and ``\\A``/``\\Z`` are left out;
+- ``\\b`` is kept only beside a plain ASCII letter or digit of the pattern, where RE2's ASCII rule
+  and Python's Unicode rule can only differ by RE2 allowing more;
+- ``\\d``, ``\\w`` and ``\\s`` become their Unicode classes, with the marks and separators Python also
+  counts; a negated class (``\\D``, ``\\W``, ``\\S``) becomes any character.
+
+An expression then runs in Python only on drafts its looser form matches, and decides as before. An
+expression that cannot be translated (a back-reference, say) is simply not in the set: the engine falls
+back on its literal prefilter for that one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import re2
+
+try:  # Python 3.11+
+    from re import _constants as _c, _parser as _parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _parse
+
+# An atom (see ``detectors.needing``) that is present when the looser form of expression N matched.
+GATE_PREFIX = "\x04"
+
+_WORD = r"\p{L}\p{N}\p{M}_"
+_SPACE = r"\s\p{Z}\x{1c}-\x{1f}\x{85}"
+_DIGIT = r"\p{Nd}"
+_CATEGORY = {_c.CATEGORY_DIGIT: _DIGIT, _c.CATEGORY_WORD: _WORD, _c.CATEGORY_SPACE: _SPACE}
+_ANY = r"[\x{0}-\x{10FFFF}]"
+_RE2_MAX_REPEAT = 1000
+# Room for RE2's compiled set and its cache of DFA states; a full cache is emptied and refilled, never
+# a failure, since set matching does not give up when its cache churns.
+_MAX_MEM = 16 << 20
+
+
+class Untranslatable(ValueError):
+    """The expression uses something the looser RE2 form cannot stand for."""
+
+
+def _char(code: int) -> str:
+    ch = chr(code)
+    return ch if ch.isascii() and ch.isalnum() else "\\x{%x}" % code
+
+
+def _class(items) -> str:
+    members, negate = [], False
+    for op, arg in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            members.append(_char(arg))
+        elif op is _c.RANGE:
+            members.append(f"{_char(arg[0])}-{_char(arg[1])}")
+        elif op is _c.CATEGORY and arg in _CATEGORY:
+            members.append(_CATEGORY[arg])
+        else:  # a negated category inside a class: any character will do
+            return _ANY
+    return ("[^" if negate else "[") + "".join(members) + "]"
+
+
+def _ascii_word(item) -> bool:
+    return item is not None and item[0] is _c.LITERAL and chr(item[1]).isascii() and chr(item[1]).isalnum()
+
+
+def _sequence(items) -> str:
+    out = []
+    for i, (op, arg) in enumerate(items):
+        if op is _c.LITERAL:
+            out.append(_char(arg))
+        elif op is _c.NOT_LITERAL:
+            out.append(f"[^{_char(arg)}]")
+        elif op is _c.ANY:
+            out.append(_ANY)
+        elif op is _c.IN:
+            out.append(_class(arg))
+        elif op is _c.CATEGORY:
+            out.append(f"[{_CATEGORY[arg]}]" if arg in _CATEGORY else _ANY)
+        elif op is _c.AT:
+            if arg is _c.AT_BOUNDARY and (_ascii_word(items[i - 1] if i else None)
+                                          or _ascii_word(items[i + 1] if i + 1 < len(items) else None)):
+                out.append(r"\b")
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            continue
+        elif op is _c.SUBPATTERN:
+            _group, add, remove, sub = arg
+            flags = ("i" if add & re.IGNORECASE else "") + ("-i" if remove & re.IGNORECASE else "")
+            out.append(f"(?{flags}:{_sequence(list(sub))})")
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            out.append(f"(?:{_sequence(list(arg))})")
+        elif op is _c.BRANCH:
+            out.append("(?:" + "|".join(_sequence(list(b)) for b in arg[1]) + ")")
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, high, sub = arg
+            low = min(low, _RE2_MAX_REPEAT)
+            bounds = f"{{{low},}}" if high is _c.MAXREPEAT or high > _RE2_MAX_REPEAT else f"{{{low},{high}}}"
+            out.append(f"(?:{_sequence(list(sub))}){bounds}")
+        else:
+            raise Untranslatable(f"no RE2 form for {op}")
+    return "".join(out)
+
+
+def loosen(pattern: str, flags: int) -> str:
+    """The RE2 expression that matches wherever ``re.compile(pattern, flags)`` can match."""
+    tree = _parse.parse(pattern, flags)
+    body = _sequence(list(tree))
+    return ("(?i)" if tree.state.flags & re.IGNORECASE else "") + body
+
+
+class GateBuilder:
+    """Collects a pack's expressions while it compiles; ``build`` makes the one set that tries them all."""
+
+    def __init__(self) -> None:
+        self._atoms: dict[str, str] = {}
+        self._expressions: list[tuple[str, int, str]] = []
+
+    def atom_for(self, pattern: str, flags: int) -> str | None:
+        """The atom that stands for "this expression may match", or None when it has no RE2 form."""
+        try:
+            loose = loosen(pattern, flags)
+            re2.compile(loose)
+        except (Untranslatable, re.error, re2.error):
+            return None
+        atom = self._atoms.get(loose)
+        if atom is None:
+            atom = self._atoms[loose] = f"{GATE_PREFIX}{len(self._atoms)}"
+        self._expressions.append((pattern, flags, atom))
+        return atom
+
+    def build(self) -> "Gate | None":
+        return Gate(self._atoms, self._expressions) if self._atoms else None
+
+
+class Gate:
+    """A pack's expressions in one RE2 set. ``expressions`` lists ``(pattern, flags, atom)`` for each
+    expression it stands for (so the pack's tests can hold every one to the promise above)."""
+
+    def __init__(self, atoms: dict[str, str], expressions=()):
+        self.expressions = tuple(expressions)
+        options = re2.Options()
+        options.max_mem = _MAX_MEM
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        by_index = {self._set.Add(loose): atom for loose, atom in atoms.items()}
+        self._set.Compile()
+        self._atoms = [by_index[i] for i in range(len(by_index))]
+        self.every = frozenset(self._atoms)
+
+    def atoms(self, text: str):
+        """The atoms of the expressions that may match ``text``."""
+        try:
+            found = self._set.Match(text)
+        except UnicodeEncodeError:  # a lone surrogate: RE2 reads UTF-8 only, so every expression runs
+            return self.every
+        if not found:
+            return ()
+        atoms = self._atoms
+        return [atoms[i] for i in found]

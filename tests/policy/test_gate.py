@@ -1,0 +1,86 @@
+"""The RE2 set that tries a pack's expressions at once must never rule out a draft an expression matches:
+a miss there would be a prompt the user never sees."""
+
+import random
+import re
+
+import pytest
+
+from onrecord.policy.engine import check
+from onrecord.policy.gate import loosen
+from onrecord.policy.model import Draft
+from onrecord.policy.packs import list_builtin, load_pack
+from policy_helpers import HERE, read_jsonl
+
+import re2
+
+CORPUS_FILES = [HERE.parents[2] / "shared" / "corpus" / "examples.jsonl", HERE / "heldout.jsonl"]
+
+PACKS = [p["id"] for p in list_builtin()]
+
+
+def _drafts() -> list[str]:
+    texts = [case["text"] for path in CORPUS_FILES if path.exists() for case in read_jsonl(path)]
+    # The same drafts as people also type them: other scripts' digits and letters, unusual spaces and
+    # dashes, all capitals, no capitals, typographic apostrophes, words run together.
+    swaps = [("0", "\u0660"), ("4", "\u0664"), (" ", "\u00a0"), (" ", "\u2009"), (" ", "\u3000"), ("-", "\u2013"),
+             ("e", "\u00e9"), ("a", "\u00e4"), ("'", "\u2019"), (" ", "\n"), (", ", ","), (" ", "")]
+    rnd = random.Random(7)
+    variants = []
+    for text in texts:
+        variants += [text.upper(), text.lower()]
+        for _ in range(3):
+            a, b = rnd.choice(swaps)
+            variants.append(text.replace(a, b, rnd.randint(1, 3)))
+        cut = rnd.randint(0, len(text))
+        variants.append(text[cut:] + "\u00e9t\u00e9 " + text[:cut])
+    return texts + variants
+
+
+DRAFTS = _drafts()
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_every_draft_an_expression_matches_gets_past_the_set(pack_id):
+    pack = load_pack(pack_id)
+    assert pack.gate is not None and len(pack.gate.expressions) >= 20
+    missed = []
+    for pattern, flags, atom in pack.gate.expressions:
+        rx = re.compile(pattern, flags)
+        for text in DRAFTS:
+            if rx.search(text) and atom not in pack.gate.atoms(text):
+                missed.append((pattern[:60], text[:60]))
+    assert not missed, missed[:5]
+
+
+def test_the_set_rules_out_drafts_no_expression_matches():
+    pack = load_pack("nhs-england")
+    everyday = "Sunday bake: lemon drizzle, slightly burnt, still delicious."
+    assert len(pack.gate.atoms(everyday)) <= 2
+    assert len(pack.gate.atoms("Mr Patel on ward 7, NHS number 943 476 5919, is recovering well")) >= 3
+
+
+@pytest.mark.parametrize("pattern, flags, matches, misses", [
+    # Look-arounds are left out, so the looser form matches more, never less.
+    (r"\b(?<!people )aged\s+\d{1,3}(?!\s*\+)", re.I, ["people aged 40+", "Aged 84"], ["ageless"]),
+    # Python's \d, \w and \s are Unicode; so are their RE2 stand-ins.
+    (r"ward\s+\d+", re.I, ["WARD\u00a0\u0667"], ["ward seven"]),
+    (r"\b\w+ Ltd\b", 0, ["Caf\u00e9 Ltd"], ["Cafe ltd"]),
+    # An inline flag changes case only where it applies.
+    (r"(?i:vote)\s+Labour", 0, ["VOTE Labour"], ["vote labour"]),
+])
+def test_looser_forms_in_re2(pattern, flags, matches, misses):
+    loose = re2.compile(loosen(pattern, flags))
+    for text in matches:
+        assert loose.search(text), text
+    for text in misses:
+        assert not loose.search(text), text
+
+
+def test_a_draft_re2_cannot_read_is_still_checked_by_every_expression(amy):
+    # A lone surrogate (sent by a broken page) cannot be given to RE2 as UTF-8: every expression runs.
+    text = "Vote Labour on Thursday \ud800"
+    pack = load_pack("dh")
+    assert pack.gate.atoms(text) == pack.gate.every
+    result = check(Draft(text, "x", "@amyclarke"), amy, pack)
+    assert "political" in [p.category for p in result.prompts]
