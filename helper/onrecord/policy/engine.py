@@ -26,7 +26,7 @@ _X_LINK_LENGTH = 23  # X counts every link as 23 characters, whatever its length
 
 def count_chars(site: str, text: str) -> int:
     """Characters as the site counts them (links count 23 on X; otherwise code points)."""
-    if site == "x":
+    if site == "x" and ("://" in text or "www." in text.lower()):  # no link without one of these
         return len(_URL.sub("x" * _X_LINK_LENGTH, text))
     return len(text)
 
@@ -79,6 +79,25 @@ def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
                                  f"shorten the post by {over} character{'s' if over != 1 else ''} to add it.")
 
 
+def _prompt(rule: Rule, pack: Pack, draft: Draft) -> Prompt:
+    """The rule's prompt with its fix fitted to the draft. Prompts are immutable, so each rule keeps
+    the few it has made (one per fix and note) rather than building one per check."""
+    made = rule.prompts
+    if rule.fix and "wording" in rule.fix:
+        fix, note = _fix(rule, pack, draft)
+        key = (fix, note)
+    else:
+        key = None
+    prompt = made.get(key)
+    if prompt is None:
+        fix, note = key if key is not None else _fix(rule, pack, draft)
+        prompt = Prompt(rule.id, rule.category, rule.severity, rule.message + note, rule.source, fix)
+        if len(made) > 64:  # notes name how many characters to cut: keep the memory bounded
+            made.clear()
+        made[key] = prompt
+    return prompt
+
+
 def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
     index, facts = pack.facts_for(profile)
     acc = facts.find_account(profile, draft.site, draft.account)
@@ -86,13 +105,16 @@ def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
     scan = Scan(draft.text, draft.site, draft.context, draft.reply_to, channel, acc, facts, pack, index)
     prompts: list[Prompt] = []
     seen: set[str] = set()
+    present = scan.present
     for rule in pack.rules_for(channel, draft.site, draft.context, facts.roles):
         if rule.category in seen:
             continue
+        need = rule.need
+        if need is not None and need.isdisjoint(present):  # no trigger can hold: skip the call
+            continue
         if rule.fires(scan):
             seen.add(rule.category)
-            fix, note = _fix(rule, pack, draft)
-            prompts.append(Prompt(rule.id, rule.category, rule.severity, rule.message + note, rule.source, fix))
+            prompts.append(_prompt(rule, pack, draft))
     info = AccountInfo(draft.site, acc.handle if acc else draft.account.strip(), channel)
     return CheckResult(info, tuple(prompts))
 

@@ -11,7 +11,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, guarded, need_of, registry, text_literal
+from onrecord.policy.detectors import (DIGIT, any_guarded, folded_literal, guarded, need_of, registry, text_literal,
+                                      union_need)
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
@@ -42,9 +43,13 @@ class Rule:
     unless: tuple = ()
     line: int = 0
     _guarded: tuple = field(default=(), repr=False)
+    # What a draft needs for any trigger to hold (None: no such test), and the prompts made so far.
+    need: frozenset | None = field(default=None, repr=False)
+    prompts: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._guarded = guarded(self.triggers)
+        self.need = union_need(self.triggers)
 
     def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
         if self.channels is not None and channel not in self.channels:

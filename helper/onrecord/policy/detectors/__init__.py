@@ -79,6 +79,15 @@ def needing(check, need):
     return check
 
 
+def gated(ctx, rx, check, need):
+    """``check`` (which looks for ``rx`` in the draft) run only on drafts where the pack's RE2 set says
+    ``rx`` may match (see ``policy.gate``); ``need`` stands when ``rx`` has no RE2 form."""
+    atom = ctx.gate.atom_for(rx.pattern, rx.flags) if getattr(ctx, "gate", None) is not None else None
+    if atom is None:
+        return needing(check, need)
+    return needing(lambda scan: atom in scan.present and check(scan), [atom])
+
+
 def need_of(check):
     return getattr(check, "need", None)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, needing, options
+from onrecord.policy.detectors import DIGIT, gated, options
 
 KEYS = ("street_address",)
 
@@ -30,4 +30,4 @@ def find(text: str, public=()) -> list[str]:
 def compile(key, value, ctx):
     options(value, {})
     public = frozenset(a.lower() for a in ctx.pack_value("public_addresses", ()))
-    return needing(lambda scan: scan.has_digit and bool(find(scan.text, public)), [DIGIT])
+    return gated(ctx, _ADDRESS, lambda scan: scan.has_digit and bool(find(scan.text, public)), [DIGIT])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import needing, options, text_literal
+from onrecord.policy.detectors import gated, options, text_literal
 
 KEYS = ("email",)
 
@@ -33,4 +33,4 @@ def compile(key, value, ctx):
                 return True
         return False
 
-    return needing(check, [text_literal("@")])
+    return gated(ctx, _EMAIL, check, [text_literal("@")])

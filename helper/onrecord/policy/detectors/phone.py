@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, needing, options
+from onrecord.policy.detectors import DIGIT, gated, options
 
 KEYS = ("phone",)
 
@@ -30,4 +30,5 @@ def find(text: str) -> list[str]:
 
 def compile(key, value, ctx):
     options(value, {})
-    return needing(lambda scan: scan.has_digit and ("0" in scan.text or "+44" in scan.text) and bool(find(scan.text)), [DIGIT])
+    return gated(ctx, _PHONE, lambda scan: scan.has_digit and ("0" in scan.text or "+44" in scan.text) and bool(find(scan.text)),
+                 [DIGIT])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, needing, options
+from onrecord.policy.detectors import DIGIT, gated, options
 
 KEYS = ("postcode",)
 
@@ -18,4 +18,4 @@ def find(text: str) -> list[str]:
 
 def compile(key, value, ctx):
     options(value, {})
-    return needing(lambda scan: scan.has_digit and _POSTCODE.search(scan.text) is not None, [DIGIT])
+    return gated(ctx, _POSTCODE, lambda scan: scan.has_digit and _POSTCODE.search(scan.text) is not None, [DIGIT])
