@@ -42,7 +42,8 @@ NEEDS_KEYRING = {"http", "startup", "browser"}  # they start the helper, which k
 EXPECTED = {
     "engine": ["engine.tweet_checks_per_s", "engine.tweet_checks_per_s.civil-service", "engine.tweet_checks_per_s.dh",
                "engine.tweet_checks_per_s.nhs-england", "engine.blog_50kb_ms", "engine.draft_1kb_ms",
-               "engine.draft_10kb_ms", "engine.draft_100kb_ms", "engine.lexicon_100_checks_per_s",
+               "engine.draft_10kb_ms", "engine.draft_100kb_ms", "engine.document_1kb_ms", "engine.document_10kb_ms",
+               "engine.document_100kb_ms", "engine.lexicon_100_checks_per_s",
                "engine.lexicon_1000_checks_per_s", "engine.lexicon_10000_checks_per_s",
                "engine.draft_growth_slope", "engine.lexicon_growth_slope"],
     "http": ["http.check_p50_ms", "http.check_p99_ms", "http.health_p50_ms", "http.health_p99_ms",

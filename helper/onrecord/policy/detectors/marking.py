@@ -69,4 +69,20 @@ def present(folded: str, text: str) -> bool:
 
 def compile(key, value, ctx):
     options(value, {})
-    return needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS))
+    gate = getattr(ctx, "gate", None)
+    atoms = [gate.atom_for(rx.pattern, rx.flags) for rx in (_ALWAYS, _SAID_MARKED, _CAPS)] if gate else [None]
+    if None in atoms:
+        return needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS))
+    always, said, caps = atoms
+
+    # The pack's RE2 set (``policy.gate``) says which of the three expressions may match: only those
+    # run, which spares a long draft that only mentions "official" the whole-text searches.
+    def check(scan) -> bool:
+        there, text = scan.present, scan.text
+        if always in there and _ALWAYS.search(text):
+            return True
+        if said in there and _SAID_MARKED.search(text):
+            return True
+        return caps in there and any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
+
+    return needing(check, atoms)
