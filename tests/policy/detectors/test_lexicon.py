@@ -58,3 +58,17 @@ def test_phrases_match_as_hashtags():
     index.add("work", ["public health", "health and wellbeing board"])
     hits = index.scan(tokenize(fold("Great day #PublicHealth #HealthAndWellbeingBoards")))
     assert hits["work"] == [(2, 3), (3, 4)]
+
+
+def test_tokens_are_the_words_of_the_draft_however_it_is_written():
+    import random
+
+    from onrecord.policy.detectors.lexicon import TOKEN_RE, fold, tokenize
+    assert tokenize(fold("Don't @ me: a@b, 'tis rock'n'roll. HELLO\u2019s caf\u00e9")) == \
+        ["don't", "me", "a", "@b", "tis", "rock'n", "roll", "hello's", "caf"]
+    # The quick path for plain text gives exactly what the expression finds, whatever the characters.
+    rnd = random.Random(3)
+    alphabet = "ab0Z@'  -_.,!#\t\n\x1c\u2009\u00e9\u2019"
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+        assert tokenize(fold(text)) == TOKEN_RE.findall(fold(text)), text

@@ -35,8 +35,25 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+# Every ASCII character that no token holds, as a space: a token never spans one of them.
+_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if c not in "abcdefghijklmnopqrstuvwxyz0123456789@'"})
+
+
 def tokenize(folded: str) -> list[str]:
-    return TOKEN_RE.findall(folded)
+    """``TOKEN_RE.findall(folded)``, sooner: for ASCII text, spaces for separators and ``str.split``
+    give the tokens at C speed; only the chunks with an @ or an apostrophe go through the expression."""
+    if not folded.isascii():
+        return TOKEN_RE.findall(folded)
+    spaced = folded.translate(_SEPARATORS)
+    if "'" not in spaced and "@" not in spaced:
+        return spaced.split()
+    tokens = []
+    for chunk in spaced.split():
+        if chunk.isalnum():
+            tokens.append(chunk)
+        else:
+            tokens += TOKEN_RE.findall(chunk)
+    return tokens
 
 
 def _plurals(word: str) -> set[str]:
