@@ -84,3 +84,13 @@ def test_a_draft_re2_cannot_read_is_still_checked_by_every_expression(amy):
     assert pack.gate.atoms(text) == pack.gate.every
     result = check(Draft(text, "x", "@amyclarke"), amy, pack)
     assert "political" in [p.category for p in result.prompts]
+
+
+def test_the_nhs_number_stand_in_matches_wherever_the_number_expression_does():
+    # The NHS number expression has a back-reference (the same separator twice), which RE2 lacks: the
+    # set holds a looser stand-in instead, which must match wherever the expression does.
+    from onrecord.policy.detectors.nhs_number import _CANDIDATE, _LOOSE
+    samples = DRAFTS + ["943 476 5919", "9434765919", "943-476-5919", "x943 476-5919", "NHS no. 401\u00a0023\u00a02137"]
+    for text in samples:
+        if _CANDIDATE.search(text):
+            assert _LOOSE.search(text), text
