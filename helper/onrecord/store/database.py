@@ -114,11 +114,12 @@ def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.C
         conn = _open(path, schema, timeout)
         while len(cache) >= _PER_THREAD:
             _forget(next(iter(cache)))
-        cache[key] = (conn, os.stat(path).st_ino)
-    else:
-        conn = found[0]
-        cache[key] = cache.pop(key)  # most recently used last
-    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        found = (conn, os.stat(path).st_ino, timeout)  # _open set the busy timeout
+    conn = found[0]
+    if found[2] != timeout:  # callers differ in how long they may wait; set it only when it changes
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    cache.pop(key, None)
+    cache[key] = (conn, found[1], timeout)  # most recently used last
     try:
         yield conn
     except sqlite3.DatabaseError as exc:
@@ -132,6 +133,64 @@ def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.C
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+class ChangeWatch:
+    """Says, cheaply, whether a database may have changed since it was last asked: an os.stat and one
+    ``PRAGMA data_version`` on a connection of its own, instead of a query.
+
+    ``data_version`` changes whenever any other connection, in this process or another, commits to the
+    file, so a view kept in memory and rebuilt when ``stamp()`` changes sees a revoke made by the command
+    line on the very next request. The watching connection is read-only (its own commits would not
+    count) and holds no transaction between looks. A file kept aside or replaced is a new inode, and the
+    watch reopens on it. ``None`` means "cannot tell": rebuild, through ``connect``, which reports or
+    mends what is wrong with the file.
+    """
+
+    def __init__(self, path: Path, timeout: float = 2.0):
+        self.path = Path(path)
+        self._where = str(self.path)
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._inode: int | None = None
+        self._opened = 0  # data_version starts afresh on each connection, so the stamp carries this too
+
+    def stamp(self) -> tuple[int, int] | None:
+        """A value that differs from the last one after any commit by another connection or a change of
+        file; ``None`` when there is no readable database at the path."""
+        with self._lock:
+            try:
+                inode = os.stat(self._where).st_ino
+            except OSError:
+                inode = None
+            if self._conn is not None and inode != self._inode:
+                self._close()
+            if inode is None:
+                return None
+            try:
+                if self._conn is None:
+                    # Read-only, so a file removed since the stat is not made again here, empty and
+                    # with the wrong mode: creating the file is connect()'s work.
+                    self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                                 timeout=self.timeout, isolation_level=None,
+                                                 check_same_thread=False)
+                    self._inode = inode
+                    self._opened += 1
+                return (self._opened, self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                self._close()
+                return None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._inode = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
 
 
 def close_all() -> None:
