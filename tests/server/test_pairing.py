@@ -6,6 +6,8 @@ import json
 import sqlite3
 import subprocess
 
+import requests
+
 from onrecord.store import clients
 
 from .support import CHROME, DRAFT, FIREFOX, onrecord_cmd, onrecord_env
@@ -91,3 +93,49 @@ def test_revoking_an_unknown_id_is_a_clear_error(helper):
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 2
     assert "99" in out.stderr and out.stderr.count("\n") == 1
+
+
+def _pair_with(hp, origin: str) -> str:
+    out = subprocess.run(onrecord_cmd("pair", "--json"), env=onrecord_env(hp.home), capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    r = requests.post(hp.url + "/v1/pair", json={"code": json.loads(out.stdout)["code"]}, headers={"Origin": origin},
+                      timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()["token"]
+
+
+def test_the_helper_process_refuses_a_revoked_browser_on_its_very_next_request(spawn):
+    # The helper keeps the paired browsers in memory: a revoke made by another process, between two
+    # requests on one kept-alive connection, must still be the next request's answer.
+    hp = spawn()
+    session = requests.Session()
+
+    def check(token, origin):
+        return session.post(hp.url + "/v1/check", json=DRAFT, timeout=10,
+                            headers={"Origin": origin, "Authorization": f"Bearer {token}"}).status_code
+
+    chrome = _pair_with(hp, CHROME)
+    for _ in range(3):  # answered from memory after the first
+        assert check(chrome, CHROME) == 200
+    # A browser paired while the first is remembered works at once, and does not disturb the first.
+    firefox = _pair_with(hp, FIREFOX)
+    assert check(firefox, FIREFOX) == 200 and check(chrome, CHROME) == 200
+    ids = {c.origin: c.id for c in clients.list_clients(home=hp.home)}
+    out = subprocess.run(onrecord_cmd("clients", "revoke", str(ids[CHROME])), env=onrecord_env(hp.home),
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert check(chrome, CHROME) == 401
+    assert check(firefox, FIREFOX) == 200  # only the revoked one
+    # A third browser paired after the revoke works at once too.
+    again = _pair_with(hp, CHROME)
+    assert check(again, CHROME) == 200 and check(chrome, CHROME) == 401
+
+
+def test_a_clients_database_deleted_while_the_helper_runs_takes_every_pairing_with_it(helper):
+    assert helper.call("POST", "/v1/settings", json={}).status_code == 200
+    for path in helper.home.glob("clients.sqlite3*"):
+        path.unlink()
+    assert helper.call("POST", "/v1/settings", json={}).status_code == 401
+    helper.token = helper.pair()  # and pairing again, into the new file, works at once
+    assert helper.call("POST", "/v1/settings", json={}).status_code == 200

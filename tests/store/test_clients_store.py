@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
@@ -83,3 +85,24 @@ def test_each_data_folder_has_its_own_key(keyring_home, tmp_path):
     clients.redeem_pairing_code(clients.new_pairing_code(home=other).code, ORIGIN, home=other)
     assert clients.authenticate(token, home=other) is None
     assert secrets.get_or_create_key("token-key") != secrets.get_or_create_key("token-key", home=other)
+
+
+def test_a_revoke_by_another_process_is_seen_by_the_next_authenticate(keyring_home):
+    _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
+    assert clients.authenticate(token) is not None
+    assert clients.authenticate(token) is not None  # from memory now
+    code = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('UPDATE clients SET revoked_at = ?', (time.time(),)); c.commit(); c.close()")
+    subprocess.run([sys.executable, "-c", code, str(keyring_home / "clients.sqlite3")], check=True, timeout=30)
+    assert clients.authenticate(token) is None
+
+
+def test_memory_keeps_keyed_hashes_never_tokens(keyring_home):
+    _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
+    client = clients.authenticate(token)
+    assert client is not None
+    assert token not in repr(client) and not hasattr(client, "token")
+    # Everything the kept view holds of the paired browsers: their hashes and who they are.
+    held = [value for view in clients._live.values() for value in vars(view).values()]
+    assert token not in repr(held)
+    assert clients._digest(token, None) in repr(held)

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets as _random
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from onrecord.errors import NotFound, OnRecordError
 from onrecord.store import secrets
-from onrecord.store.database import connect, data_folder, iso_time, transaction
+from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, transaction
 
 PAIRING_TTL_SECONDS = 120
 MAX_WRONG_CODES = 5
@@ -177,29 +179,83 @@ def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tup
 
 # Paired clients --------------------------------------------------------------------------------------
 
+class _LiveClients:
+    """The live clients of one database, kept in memory: each one's keyed token hash (never a token) and
+    who it is, with the key that makes the hashes.
+
+    Rebuilt whenever the database changes in any process (``ChangeWatch``), so a browser paired a moment
+    ago works at once and one revoked by ``onrecord clients revoke`` is refused on its next request,
+    while a request in between costs no query.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.watch = ChangeWatch(path)
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._keyed: hmac.HMAC | None = None  # made with the hashes, on the first look
+        self._hashes: tuple[tuple[str, Client], ...] = ()
+
+    def current(self, home: Path | None) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...]]:
+        """The keyed hash, ready keyed (a copy of it hashes a token), and the live clients' hashes."""
+        with self._lock:
+            stamp = self.watch.stamp()
+            if stamp is None or stamp != self._stamp:
+                # The stamp is taken before reading, so a change made during the read shows next time.
+                with connect(self.path, _SCHEMA) as conn:
+                    rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
+                self._keyed = hmac.new(secrets.get_or_create_key(_KEY_NAME, home), digestmod=hashlib.sha256)
+                self._hashes = tuple((row["token_hash"], _client(row)) for row in rows)
+                self._stamp = stamp
+            return self._keyed, self._hashes
+
+
+# One view per data folder; a process serves one, so only a few are ever kept (each holds a connection
+# open), the oldest dropped first. They are found by what decides the folder, which costs no system call.
+_LIVE_KEPT = 4
+_live: dict[tuple, _LiveClients] = {}
+_live_lock = threading.Lock()
+
+
+def _live_clients(home: Path | None) -> _LiveClients:
+    key = (home, os.environ.get("ONRECORD_HOME"))
+    found = _live.get(key)
+    if found is None:
+        with _live_lock:
+            found = _live.get(key)
+            if found is None:
+                while len(_live) >= _LIVE_KEPT:
+                    _live.pop(next(iter(_live))).watch.close()
+                found = _live[key] = _LiveClients(db_path(home))
+    return found
+
+
 def authenticate(token: str, home: Path | None = None) -> Client | None:
     """The live (not revoked) client whose token this is, or None.
 
-    Every stored hash is compared in constant time, so timing says nothing about which one came near.
+    Every live hash is compared in constant time, so timing says nothing about which one came near.
     """
     if not token:
         return None
-    wanted = _digest(token, home)
-    with connect(db_path(home), _SCHEMA) as conn:
-        rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
-        found = None
-        for row in rows:
-            if hmac.compare_digest(wanted, row["token_hash"]):
-                found = row
-        if found is None:
-            return None
-        now = time.time()
-        if found["last_seen"] is None or now - found["last_seen"] >= LAST_SEEN_EVERY:
-            try:
-                conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found["id"]))
-            except Exception:  # a busy database must not refuse a good token: last_seen can wait
-                pass
-    return _client(found)
+    live = _live_clients(home)
+    keyed, hashes = live.current(home)
+    mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
+    mac.update(token.encode("utf-8"))
+    wanted = mac.hexdigest()
+    found = None
+    for token_hash, client in hashes:
+        if hmac.compare_digest(wanted, token_hash):
+            found = client
+    if found is None:
+        return None
+    now = time.time()
+    if found.last_seen is None or now - found.last_seen >= LAST_SEEN_EVERY:
+        try:  # the change it makes rebuilds the live view, so the next request sees the new time
+            with connect(live.path, _SCHEMA) as conn:
+                conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
+        except Exception:  # a busy database must not refuse a good token: last_seen can wait
+            pass
+    return found
 
 
 def list_clients(home: Path | None = None, include_revoked: bool = True) -> list[Client]:
