@@ -290,3 +290,17 @@ def test_declarations_at_the_same_time_are_all_kept(helper):
     saved = yaml.safe_load((helper.home / "profile.yaml").read_text())
     assert sorted(a["handle"] for a in saved["accounts"] if a["site"] == "blog") == \
         sorted(["amyclarke.blog"] + [f"blog{i}.example" for i in range(8)])
+
+
+def test_a_changed_reminder_frequency_applies_to_the_next_check(helper):
+    def reminded():
+        r = helper.call("POST", "/v1/check", json=DRAFT)
+        assert r.status_code == 200, r.text
+        return "permanence" in [p["category"] for p in r.json()["prompts"]]
+
+    helper.call("POST", "/v1/decisions", json={"site": "x", "account": "@amyclarke", "decision": "posted"})
+    assert not reminded()  # first_post_of_day, and today's first post is done
+    settings_store.update({"reminder_frequency": "every_post"})  # as the settings window saves it
+    assert reminded()
+    settings_store.update({"reminder_frequency": "first_post_of_day"})
+    assert not reminded()

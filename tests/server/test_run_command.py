@@ -273,3 +273,21 @@ def test_without_no_window_the_helper_keeps_serving_after_the_window(onrecord_ho
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0
+
+
+def test_a_restarted_helper_remembers_who_was_reminded_today(spawn):
+    hp = spawn()
+    token = _pair_like_the_extension(hp)
+
+    def reminded(helper):
+        r = _call(helper, token, "POST", "/v1/check", json=DRAFT)
+        assert r.status_code == 200, r.text
+        return "permanence" in [p["category"] for p in r.json()["prompts"]]
+
+    assert reminded(hp)
+    decision = {"site": "x", "account": "@amyclarke", "decision": "posted"}
+    assert _call(hp, token, "POST", "/v1/decisions", json=decision).json()["recorded"] is True
+    assert not reminded(hp)
+    assert hp.stop() == 0
+    again = spawn(home=hp.home, profile=None)
+    assert not reminded(again)  # still today, still the same account: not reminded again

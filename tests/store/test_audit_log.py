@@ -166,3 +166,24 @@ def test_audit_show_prints_events_without_text(log, onrecord_home):
     out = subprocess.run([sys.executable, "-m", "onrecord", "audit", "show", "--category", "conduct"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout == ""
+
+
+def test_reminders_outlive_the_helper_and_failed_marks_do_not_count(onrecord_home):
+    before_restart = AuditLog()
+    assert not before_restart.reminded_today("x", "amyclarke", "2026-11-20")  # read once, then from memory
+    before_restart.mark_reminded("x", "amyclarke", "2026-11-20")
+    assert before_restart.reminded_today("x", "amyclarke", "2026-11-20")
+    after_restart = AuditLog()  # a new helper reads what the last one marked
+    assert after_restart.reminded_today("x", "amyclarke", "2026-11-20")
+    assert not after_restart.reminded_today("x", "amyatdh", "2026-11-20")
+
+    # A mark that could not be written is not remembered either: the reminder comes again.
+    blocker = sqlite3.connect(onrecord_home / "audit.sqlite3", timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(AuditUnavailable):
+            after_restart.mark_reminded("x", "amyatdh", "2026-11-20")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert not after_restart.reminded_today("x", "amyatdh", "2026-11-20")

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
@@ -108,6 +109,10 @@ class AuditLog:
         self._retention = retention_days
         self.timeout = timeout
         self._last_purge = 0.0
+        # The day each account was last reminded, read from the file once and then kept in step with
+        # it by ``mark_reminded`` (see ``reminded_today``).
+        self._reminders_lock = threading.Lock()
+        self._reminders: dict[tuple[str, str], str] | None = None
 
     def _connect(self):
         return connect(self.path, _SCHEMA, timeout=self.timeout)
@@ -190,10 +195,19 @@ class AuditLog:
     # The permanence reminder's memory ------------------------------------------------------------
 
     def reminded_today(self, site: str, account: str, today: str | None = None) -> bool:
+        """Whether the account was reminded on ``today``.
+
+        Asked on every check from a personal account, so it answers from memory: the table is read once
+        (what an earlier run of the helper marked still counts) and ``mark_reminded`` writes to the file
+        first and to memory after, so memory never says more than the file. Only the helper's own
+        ``AuditLog`` marks reminders (one helper per data folder), so nothing else changes the table.
+        """
         day = today or date.today().isoformat()
-        row = self._run(lambda conn: conn.execute("SELECT day FROM reminders WHERE site = ? AND account = ?",
-                                                  (site, account)).fetchone())
-        return row is not None and row["day"] == day
+        with self._reminders_lock:
+            if self._reminders is None:
+                rows = self._run(lambda conn: conn.execute("SELECT site, account, day FROM reminders").fetchall())
+                self._reminders = {(r["site"], r["account"]): r["day"] for r in rows}
+            return self._reminders.get((site, account)) == day
 
     def mark_reminded(self, site: str, account: str, today: str | None = None) -> None:
         day = today or date.today().isoformat()
@@ -202,7 +216,10 @@ class AuditLog:
             with transaction(conn):
                 conn.execute("INSERT INTO reminders (site, account, day) VALUES (?, ?, ?) "
                              "ON CONFLICT (site, account) DO UPDATE SET day = excluded.day", (site, account, day))
-        self._run(work)
+        self._run(work)  # outside the lock: a busy file must not hold up the checks that read memory
+        with self._reminders_lock:
+            if self._reminders is not None:
+                self._reminders[(site, account)] = day
 
 
 def _write_csv(fh: TextIO, events: Iterable[AuditEvent]) -> None:
