@@ -43,7 +43,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings_store.load()["audit_retention_days"])
     app.extensions["onrecord_audit"] = audit
-    app.extensions["onrecord_service"] = HelperService(audit, today=app.config.get("TODAY"))
+    # Settings are read on checks from personal accounts: the file's path is found once, here, as the
+    # activity log's is, since finding it creates the data folder (a system call) each time.
+    settings_file = settings_store.settings_file()
+    app.extensions["onrecord_service"] = HelperService(audit, load_settings=lambda: settings_store.load(settings_file),
+                                                       today=app.config.get("TODAY"))
 
     # Order matters: the clock starts before the guard can refuse, so refusals are logged with a time.
     install_access_log(app)

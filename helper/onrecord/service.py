@@ -8,7 +8,6 @@ nowhere else.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -20,7 +19,6 @@ from onrecord.policy import engine
 from onrecord.policy.model import CATEGORIES, CheckResult
 from onrecord.profile import CHANNELS, SITES, Account, Profile, normalise_handle
 from onrecord.store import clients, profile_store, settings_store
-from onrecord.store.database import data_folder
 from onrecord.store.audit import DECISIONS, AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
@@ -83,18 +81,15 @@ def list_field(body: dict, name: str, choices: tuple[str, ...] | None = None) ->
     return tuple(value)
 
 
-@functools.lru_cache(maxsize=8)
-def _saved_profile_path(folder: Path) -> Path:
-    # Asked once per data folder: profile_store.saved_path() creates the folder on every call.
-    return profile_store.saved_path()
-
-
 class HelperService:
     """The helper's domain operations, over the saved profile, settings, activity log and clients."""
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], dict] = settings_store.load,
-                 today: Callable[[], str] | None = None):
+                 today: Callable[[], str] | None = None, profile_path: Path | None = None):
         self.audit = audit
+        # Found once, as the activity log's path is: finding it creates the data folder each time, and
+        # the profile is looked at on every check.
+        self.profile_path = Path(profile_path) if profile_path else profile_store.saved_path()
         self.load_settings = load_settings
         self.today = today
         self._profile_lock = threading.Lock()
@@ -106,9 +101,8 @@ class HelperService:
 
     def profile(self) -> Profile:
         """The saved profile (re-read only when the file changed); ``NoProfile`` when there is none."""
-        path = _saved_profile_path(data_folder())
         try:
-            st = os.stat(path)
+            st = os.stat(self.profile_path)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         except FileNotFoundError:
             stamp = None
@@ -116,7 +110,7 @@ class HelperService:
             if stamp is not None and self._profile_cache and self._profile_cache[0] == stamp:
                 return self._profile_cache[1]
             try:
-                profile = profile_store.load_saved()
+                profile = profile_store.load_saved(self.profile_path)
             except ProfileError as exc:
                 # The file was kept aside (never deleted); say where, so the user can recover it.
                 log.error("%s", exc.message)
@@ -230,7 +224,7 @@ class HelperService:
         with self._declare_lock:
             with self._profile_lock:
                 self._profile_cache = None
-            profile_store.save(self.profile().with_account(account))
+            profile_store.save(self.profile().with_account(account), self.profile_path)
         return {"account": account.to_dict()}
 
     # Decisions -----------------------------------------------------------------------------------
