@@ -203,11 +203,14 @@ class AuditLog:
         ``AuditLog`` marks reminders (one helper per data folder), so nothing else changes the table.
         """
         day = today or date.today().isoformat()
-        with self._reminders_lock:
-            if self._reminders is None:
-                rows = self._run(lambda conn: conn.execute("SELECT site, account, day FROM reminders").fetchall())
-                self._reminders = {(r["site"], r["account"]): r["day"] for r in rows}
-            return self._reminders.get((site, account)) == day
+        reminders = self._reminders
+        if reminders is None:
+            with self._reminders_lock:
+                if self._reminders is None:
+                    rows = self._run(lambda conn: conn.execute("SELECT site, account, day FROM reminders").fetchall())
+                    self._reminders = {(r["site"], r["account"]): r["day"] for r in rows}
+                reminders = self._reminders
+        return reminders.get((site, account)) == day  # one dict read: no lock needed once loaded
 
     def mark_reminded(self, site: str, account: str, today: str | None = None) -> None:
         day = today or date.today().isoformat()
