@@ -110,7 +110,11 @@ def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_h
             while again.poll() is None and time.monotonic() < deadline:
                 second = the_window(env)
                 if second is not None:
-                    subprocess.run(["xdotool", "windowfocus", "--sync", str(second)], env=env, timeout=10,
+                    # Focus the window, then click an empty spot of the page (its lower right corner) so
+                    # that the page, not only the window, has the keyboard: with no window manager on
+                    # the virtual screen nothing else gives it focus.
+                    subprocess.run(["xdotool", "windowfocus", "--sync", str(second), "mousemove", "--window",
+                                    str(second), "780", "580", "click", "1"], env=env, timeout=10,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 subprocess.run(["xdotool", "key", "ctrl+w"], env=env, check=True, timeout=10)
                 try:
