@@ -424,3 +424,22 @@ def test_the_skip_link_moves_to_the_page_without_leaving_it(page, helper):
     pg.keyboard.press("Enter")
     expect(pg.locator("#main")).to_be_focused()
     expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_visible()
+
+
+def test_ctrl_w_closes_the_window_through_its_own_bridge(browser, helper):
+    # In the real window, pywebview gives the page `window.pywebview.api`; here a stand-in bridge records
+    # the call, since headless Chromium has no pywebview. What is tested is the page's keyboard handling.
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.add_init_script("window.pywebview = {api: {close: () => { window.closedBy = 'bridge'; }}};")
+        pg.goto(helper.window_url)
+        pg.wait_for_selector("body[data-ready=true]")
+        pg.keyboard.press("Control+KeyW")
+        pg.wait_for_function("window.closedBy === 'bridge'", timeout=5000)
+        # Without Ctrl, W is only a letter: typing it in a field closes nothing.
+        pg.evaluate("window.closedBy = null")
+        pg.get_by_label("Your name").press("w")
+        assert pg.evaluate("window.closedBy") is None
+    finally:
+        context.close()
