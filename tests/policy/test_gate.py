@@ -24,7 +24,7 @@ def _drafts() -> list[str]:
     # The same drafts as people also type them: other scripts' digits and letters, unusual spaces and
     # dashes, all capitals, no capitals, typographic apostrophes, words run together.
     swaps = [("0", "\u0660"), ("4", "\u0664"), (" ", "\u00a0"), (" ", "\u2009"), (" ", "\u3000"), ("-", "\u2013"),
-             ("e", "\u00e9"), ("a", "\u00e4"), ("'", "\u2019"), (" ", "\n"), (", ", ","), (" ", "")]
+             ("e", "\u00e9"), ("a", "\u00e4"), ("'", "\u2019"), (" ", "\n"), (" ", "\x0b"), (", ", ","), (" ", "")]
     rnd = random.Random(7)
     variants = []
     for text in texts:
@@ -66,6 +66,8 @@ def test_the_set_rules_out_drafts_no_expression_matches():
     # Python's \d, \w and \s are Unicode; so are their RE2 stand-ins.
     (r"ward\s+\d+", re.I, ["WARD\u00a0\u0667"], ["ward seven"]),
     (r"\b\w+ Ltd\b", 0, ["Caf\u00e9 Ltd"], ["Cafe ltd"]),
+    (r"ward\s+7", 0, ["ward\x0b7", "ward\u20097"], ["ward7"]),
+    (r"[^\w\s]{2}", 0, ["e\u0301\u0301", "!!"], []),
     # An inline flag changes case only where it applies.
     (r"(?i:vote)\s+Labour", 0, ["VOTE Labour"], ["vote labour"]),
 ])

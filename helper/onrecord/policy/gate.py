@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 GATE_PREFIX = "\x04"
 
 _WORD = r"\p{L}\p{N}\p{M}_"
-_SPACE = r"\s\p{Z}\x{1c}-\x{1f}\x{85}"
+_SPACE = r"\s\x{b}\p{Z}\x{1c}-\x{1f}\x{85}"  # RE2's \s lacks the vertical tab that Python's has
 _DIGIT = r"\p{Nd}"
 _CATEGORY = {_c.CATEGORY_DIGIT: _DIGIT, _c.CATEGORY_WORD: _WORD, _c.CATEGORY_SPACE: _SPACE}
 _ANY = r"[\x{0}-\x{10FFFF}]"
@@ -52,7 +52,7 @@ def _char(code: int) -> str:
 
 
 def _class(items) -> str:
-    members, negate = [], False
+    members, negate, categories = [], False, False
     for op, arg in items:
         if op is _c.NEGATE:
             negate = True
@@ -62,8 +62,13 @@ def _class(items) -> str:
             members.append(f"{_char(arg[0])}-{_char(arg[1])}")
         elif op is _c.CATEGORY and arg in _CATEGORY:
             members.append(_CATEGORY[arg])
+            categories = True
         else:  # a negated category inside a class: any character will do
             return _ANY
+    if negate and categories:
+        # The Unicode stand-ins are a little wider than Python's classes (\w takes in combining marks),
+        # so their complement would be narrower: any character will do.
+        return _ANY
     return ("[^" if negate else "[") + "".join(members) + "]"
 
 
