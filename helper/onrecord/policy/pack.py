@@ -311,11 +311,14 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
         return None, comp.problems
     # Stronger prompts first where two rules of one category fire; the pack's order breaks ties.
     rules.sort(key=lambda r: -SEVERITY_RANK[r.severity])
+    gate = comp.gate.build()
+    # Every atom, for drafts no literal test is safe on: the set's too, since an expression inside a
+    # proximity side has its own atom without being a trigger's need.
+    atoms = frozenset(comp.atoms) | (gate.every if gate is not None else frozenset())
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")), atoms=frozenset(comp.atoms),
-                gate=comp.gate.build())
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate)
     return pack, []
 
 
