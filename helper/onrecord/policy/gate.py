@@ -8,8 +8,11 @@ expression goes into the set in a looser form that matches wherever the original
 - look-aheads and look-behinds, ``^``, ``$`` and ``\\A``/``\\Z`` are left out;
 - ``\\b`` is kept only beside a plain ASCII letter or digit of the pattern, where RE2's ASCII rule
   and Python's Unicode rule can only differ by RE2 allowing more;
-- ``\\d``, ``\\w`` and ``\\s`` become their Unicode classes, with the marks and separators Python also
-  counts; a negated class (``\\D``, ``\\W``, ``\\S``) becomes any character.
+- ``\\d``, ``\\w`` and ``\\s`` become Unicode classes at least as wide as Python's (``\\s`` with the
+  vertical tab, which RE2's lacks); a negated class (``\\D``, ``\\W``, ``\\S``, or ``[^...]`` holding one)
+  becomes any character;
+- a draft RE2 cannot read (a lone surrogate) or holding a letter Python folds by its own tables (long s,
+  Kelvin sign, dotted and dotless i) runs every expression.
 
 An expression then runs in Python only on drafts its looser form matches, and decides as before. An
 expression that cannot be translated (a back-reference, say) is simply not in the set: the engine falls
