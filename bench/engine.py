@@ -95,9 +95,14 @@ def time_one(draft: Draft, profile, pack, repeats: int) -> float:
 def blog_text(size: int) -> str:
     source = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "002_e58ec208be825fd6.txt"
     base = source.read_text("utf-8") if source.exists() else " ".join(TWEETS) * 20
+    return repeated(base, size, "\n")
+
+
+def repeated(base: str, size: int, between: str) -> str:
+    """``base`` over and over, ``between`` each time, cut to ``size`` bytes of UTF-8."""
     text = base
     while len(text.encode("utf-8")) < size:
-        text += "\n" + base
+        text += between + base
     return text.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
@@ -108,11 +113,7 @@ def mixed_text(size: int) -> str:
     unit = "\n\n".join(TWEETS)
     while len(unit.encode("utf-8")) < 1024:
         unit += "\n\n" + TWEETS[len(unit) % len(TWEETS)]
-    unit = unit.encode("utf-8")[:1024].decode("utf-8", "ignore")
-    text = unit
-    while len(text.encode("utf-8")) < size:
-        text += "\n\n" + unit
-    return text.encode("utf-8")[:size].decode("utf-8", "ignore")
+    return repeated(unit.encode("utf-8")[:1024].decode("utf-8", "ignore"), size, "\n\n")
 
 
 def lexicon_pack(folder: Path, terms: int) -> str:
