@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 
 from onrecord.store.atomic import keep_aside
 from onrecord.store.database import ChangeWatch, connect
@@ -34,6 +35,44 @@ def test_a_commit_from_this_process_or_another_changes_the_stamp(tmp_path):
             "c.execute(\"UPDATE items SET name = 'changed'\"); c.commit(); c.close()")
     subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=30)
     assert watch.stamp() not in (before, after_own)
+
+
+def _commit_elsewhere(path, name: str) -> None:
+    """A commit from another process, as `onrecord clients revoke` makes one."""
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('INSERT INTO items (name) VALUES (?)', (sys.argv[2],)); c.commit(); c.close()")
+    subprocess.run([sys.executable, "-c", code, str(path), name], check=True, timeout=30)
+
+
+def test_settled_files_are_watched_by_their_look_and_a_commit_still_shows(tmp_path):
+    path = tmp_path / "items.sqlite3"
+    _add(path, "first")
+    watch = ChangeWatch(path, clock=lambda: time.time() + 60)  # every write is a minute old by this clock
+    first = watch.stamp()
+    assert watch.queries == 1
+    for _ in range(5):  # nothing changed: the files' look says so, and SQLite is not asked
+        assert watch.stamp() == first
+    assert watch.queries == 1
+    _commit_elsewhere(path, "second")
+    second = watch.stamp()
+    assert second != first and watch.queries == 2  # the look changed, so SQLite was asked
+    assert watch.stamp() == second and watch.queries == 2
+
+
+def test_files_written_lately_are_not_trusted_by_their_look(tmp_path):
+    path = tmp_path / "items.sqlite3"
+    _add(path, "first")
+    written = max(p.stat().st_mtime_ns for p in tmp_path.glob("items.sqlite3*")) / 1e9
+    # By this clock the last write was a moment ago, so a second commit in the same tick of a coarse
+    # file clock could leave the same look: every stamp asks SQLite until the files have settled.
+    now = [written + 0.5]
+    watch = ChangeWatch(path, settle=2.0, clock=lambda: now[0])
+    first = watch.stamp()
+    assert watch.stamp() == first and watch.stamp() == first
+    assert watch.queries == 3
+    now[0] = written + 2.5  # settled: the look is trusted from the next stamp on
+    assert watch.stamp() == first and watch.queries == 4
+    assert watch.stamp() == first and watch.queries == 4
 
 
 def test_a_file_kept_aside_or_removed_is_noticed(tmp_path):

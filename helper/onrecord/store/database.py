@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -136,38 +137,64 @@ def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.C
 
 
 class ChangeWatch:
-    """Says, cheaply, whether a database may have changed since it was last asked: an os.stat and one
-    ``PRAGMA data_version`` on a connection of its own, instead of a query.
+    """Says, cheaply, whether a database may have changed since it was last asked, instead of a query.
 
-    ``data_version`` changes whenever any other connection, in this process or another, commits to the
-    file, so a view kept in memory and rebuilt when ``stamp()`` changes sees a revoke made by the command
-    line on the very next request. The watching connection is read-only (its own commits would not
-    count) and holds no transaction between looks. A file kept aside or replaced is a new inode, and the
-    watch reopens on it. ``None`` means "cannot tell": rebuild, through ``connect``, which reports or
-    mends what is wrong with the file.
+    ``PRAGMA data_version``, on a connection of its own, changes whenever any other connection, in this
+    process or another, commits to the file, so a view kept in memory and rebuilt when ``stamp()``
+    changes sees a revoke made by the command line on the very next request. The watching connection is
+    read-only (its own commits would not count) and holds no transaction between looks.
+
+    Asking SQLite takes file locks, which costs more than the rest of a request's look-up, so the watch
+    first looks at the database and its write-ahead log with ``os.stat``. A commit writes to one of them,
+    which gives it a new size or modification time. File systems keep those times coarsely (to a few
+    milliseconds, on some to seconds), so a second commit soon after the first may leave the same time
+    and size. The files' look is therefore trusted only once their newest time is ``settle`` seconds old
+    by the clock when they were looked at: any later write then carries a later time. Until then, and
+    whenever the look differs, SQLite is asked.
+
+    A file kept aside or replaced is a new inode, and the watch reopens on it. ``None`` means "cannot
+    tell": rebuild, through ``connect``, which reports or mends what is wrong with the file.
     """
 
-    def __init__(self, path: Path, timeout: float = 2.0):
+    def __init__(self, path: Path, timeout: float = 2.0, settle: float = 2.0, clock=time.time):
         self.path = Path(path)
         self._where = str(self.path)
+        self._log = self._where + "-wal"
         self.timeout = timeout
+        self._settle_ns = int(settle * 1e9)
+        self._clock = clock
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._inode: int | None = None
         self._opened = 0  # data_version starts afresh on each connection, so the stamp carries this too
+        self._settled: tuple | None = None  # how the files looked when last trusted
+        self._answer: tuple[int, int] | None = None  # the stamp given then
+        self.queries = 0  # how many times SQLite was asked
+
+    def _look(self, db: os.stat_result) -> tuple:
+        try:
+            wal = os.stat(self._log)
+            log = (wal.st_ino, wal.st_size, wal.st_mtime_ns)
+        except OSError:
+            log = None
+        return db.st_ino, db.st_size, db.st_mtime_ns, log
 
     def stamp(self) -> tuple[int, int] | None:
         """A value that differs from the last one after any commit by another connection or a change of
         file; ``None`` when there is no readable database at the path."""
         with self._lock:
             try:
-                inode = os.stat(self._where).st_ino
+                db = os.stat(self._where)
             except OSError:
-                inode = None
+                self._close()
+                return None
+            look = self._look(db)
+            if look == self._settled:
+                return self._answer
+            self._settled = None
+            inode = db.st_ino
             if self._conn is not None and inode != self._inode:
                 self._close()
-            if inode is None:
-                return None
             try:
                 if self._conn is None:
                     # Read-only, so a file removed since the stat is not made again here, empty and
@@ -177,16 +204,23 @@ class ChangeWatch:
                                                  check_same_thread=False)
                     self._inode = inode
                     self._opened += 1
-                return (self._opened, self._conn.execute("PRAGMA data_version").fetchone()[0])
+                self.queries += 1
+                answer = (self._opened, self._conn.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 self._close()
                 return None
+            # The look was taken before asking, so a commit in between shows as a different look next time.
+            newest = max(look[2], look[3][2] if look[3] else 0)
+            if int(self._clock() * 1e9) - newest > self._settle_ns:
+                self._settled, self._answer = look, answer
+            return answer
 
     def _close(self) -> None:
         if self._conn is not None:
             self._conn.close()
         self._conn = None
         self._inode = None
+        self._settled = None
 
     def close(self) -> None:
         with self._lock:
