@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Settings are read on checks from personal accounts: the file's path is found once, here, as the
     # activity log's is, since finding it creates the data folder (a system call) each time.
     settings_file = settings_store.settings_file()
-    app.extensions["onrecord_service"] = HelperService(audit, load_settings=lambda: settings_store.load(settings_file),
+    app.extensions["onrecord_service"] = HelperService(audit, load_settings=lambda: settings_store.view(settings_file),
                                                        today=app.config.get("TODAY"))
 
     # Order matters: the clock starts before the guard can refuse, so refusals are logged with a time.

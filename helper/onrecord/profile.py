@@ -105,6 +105,7 @@ _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.|mobile\.|m\.)?", re.I)
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=2048)  # asked on every check, of the same few accounts
 def normalise_handle(site: str, handle: str) -> str:
     """One spelling per account: case folded, no leading ``@``, no profile URL around it.
 

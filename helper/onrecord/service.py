@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from onrecord.errors import BadInput, OnRecordError, ProfileError
 from onrecord.policy import engine
@@ -84,7 +84,7 @@ def list_field(body: dict, name: str, choices: tuple[str, ...] | None = None) ->
 class HelperService:
     """The helper's domain operations, over the saved profile, settings, activity log and clients."""
 
-    def __init__(self, audit: AuditLog, load_settings: Callable[[], dict] = settings_store.load,
+    def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] = settings_store.view,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None):
         self.audit = audit
         # Found once, as the activity log's path is: finding it creates the data folder each time, and

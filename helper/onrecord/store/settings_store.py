@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from onrecord import paths, settings
@@ -23,7 +24,8 @@ _lock = threading.Lock()
 _problem: str | None = None
 
 
-_read_cache: dict[Path, tuple[tuple, dict]] = {}
+_DEFAULTS = MappingProxyType(settings.defaults())
+_read_cache: dict[str, tuple[tuple, MappingProxyType]] = {}
 
 
 def settings_file(path: Path | None = None) -> Path:
@@ -37,36 +39,42 @@ def problem() -> str | None:
 
 def load(path: Path | None = None) -> dict[str, Any]:
     """Every setting: the saved values over the defaults. A corrupt file is kept aside and reported."""
+    return dict(view(path))
+
+
+def view(path: Path | None = None) -> MappingProxyType:
+    """``load()`` read-only and shared, for what reads a setting on every check: no copy is made, and the
+    file is parsed again only when it changed (saved by the window or another process)."""
     global _problem
-    p = settings_file(path)
+    p = path if isinstance(path, Path) else settings_file(path)
+    where = str(p)
+    try:
+        st = os.stat(where)
+    except FileNotFoundError:
+        return _DEFAULTS
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    cached = _read_cache.get(where)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     with _lock:
-        try:
-            st = os.stat(p)
-        except FileNotFoundError:
-            return settings.defaults()
-        # Read on every check: re-parsed only when the file changed (by the window or another process).
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        cached = _read_cache.get(p)
-        if cached and cached[0] == stamp:
-            return dict(cached[1])
         try:
             raw = p.read_text("utf-8")
         except FileNotFoundError:
-            return settings.defaults()
+            return _DEFAULTS
         try:
             data = json.loads(raw)
             if not isinstance(data, dict):
                 raise BadInput(f"expected an object of settings, got {type(data).__name__}")
-            values = settings.validate(data, source=p.name)
-            _read_cache[p] = (stamp, values)
-            return dict(values)
+            values = MappingProxyType(settings.validate(data, source=p.name))
+            _read_cache[where] = (stamp, values)
+            return values
         except (ValueError, BadInput) as exc:
             aside = keep_aside(p)
             reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
             _problem = (f"the saved settings could not be read ({reason}) and were kept aside as {aside}; "
                         "the defaults are in use until you save")
             log.error("settings.json could not be read and was kept aside as %s", aside)
-            return settings.defaults()
+            return _DEFAULTS
 
 
 def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
