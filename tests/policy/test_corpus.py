@@ -71,6 +71,17 @@ def test_heldout_recall_and_false_positives(profiles):
     assert recall >= 0.95 and avoided >= 0.95, misses
 
 
+def test_answers_put_together_from_each_prompts_text_are_the_json_of_the_answer(profiles):
+    # The helper answers checks with to_json_text(), built from the JSON text each prompt keeps.
+    for case in PUBLIC + HELDOUT:
+        for context in (case["context"], "reply"):
+            result = check_text(profiles[case["profile"]], case["site"], case["account"], case["text"],
+                                context, case["reply_to"] or "@BBCNews")
+            text = result.to_json_text()
+            assert text == json.dumps(result.to_json(), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+            assert json.loads(text) == result.to_json()
+
+
 SAMPLE = HELDOUT[::max(1, len(HELDOUT) // 30)]  # a spread of about 30 through the real command line
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import yaml
@@ -41,7 +42,10 @@ def test_check_answers_the_contract_json(helper):
     assert isinstance(body["prompts"], list)
     for prompt in body["prompts"]:
         assert {"id", "category", "severity", "message", "source"} <= set(prompt)
+    assert body["prompts"], "a personal post is reminded that it is public and permanent"
     assert r.headers["Access-Control-Allow-Origin"] == CHROME
+    assert r.headers["Content-Type"] == "application/json"
+    assert r.text == json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"  # as every answer is
 
 
 def test_check_of_an_undeclared_account_says_unknown(helper):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 CATEGORIES = (
     "permanence", "disclaimer", "identity", "patient_data", "classified", "confidential",
@@ -49,6 +51,11 @@ class Prompt:
             d["fix"] = self.fix.to_json()
         return d
 
+    @cached_property
+    def json_text(self) -> str:
+        """``to_json()`` as compact JSON with sorted keys, made once: the engine reuses each rule's prompts."""
+        return dumps(self.to_json())
+
 
 @dataclass(frozen=True)
 class AccountInfo:
@@ -67,3 +74,13 @@ class CheckResult:
 
     def to_json(self) -> dict:
         return {"account": self.account.to_json(), "prompts": [p.to_json() for p in self.prompts]}
+
+    def to_json_text(self) -> str:
+        """``dumps(self.to_json())``, put together from the text each prompt keeps."""
+        return ('{"account":' + dumps(self.account.to_json()) + ',"prompts":['
+                + ",".join(p.json_text for p in self.prompts) + "]}")
+
+
+def dumps(value) -> str:
+    """Compact JSON with sorted keys and only ASCII, as the helper answers."""
+    return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
