@@ -106,3 +106,11 @@ def test_memory_keeps_keyed_hashes_never_tokens(keyring_home):
     held = [value for view in clients._live.values() for value in vars(view).values()]
     assert token not in repr(held)
     assert clients._digest(token, None) in repr(held)
+
+
+def test_a_token_matched_before_vouches_for_no_other(keyring_home):
+    _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
+    assert clients.authenticate(token) is not None  # matched: remembered by its hash
+    for wrong in (token[:-1], token + "A", token.upper(), token[1:] + token[0]):
+        assert clients.authenticate(wrong) is None
+    assert clients.authenticate(token) is not None

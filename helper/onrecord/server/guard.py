@@ -194,7 +194,7 @@ class Guard:
         if wait:
             return refuse(429, "too_many_requests", "too many failed tokens: wait and try again",
                           {"Retry-After": str(wait)})
-        header = request.headers.get("Authorization")
+        header = request.environ.get("HTTP_AUTHORIZATION")
         if not header:
             return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
                           {"WWW-Authenticate": "Bearer"})

@@ -195,9 +195,16 @@ class _LiveClients:
         self._stamp: tuple | None = None
         self._keyed: hmac.HMAC | None = None  # made with the hashes, on the first look
         self._hashes: tuple[tuple[str, Client], ...] = ()
+        # Tokens already matched to a live client, by Python's hash of the token (SipHash, keyed at
+        # random for each process), so a browser's next request costs a look-up rather than a keyed
+        # hash, and memory still holds no token. Only a token that matched goes in, so a wrong token
+        # passes only by giving a 64-bit value it cannot see, past the limit on failed tokens.
+        # Emptied with the view, so a revoke still counts on the next request.
+        self._verified: dict[int, Client] = {}
 
-    def current(self, home: Path | None) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...]]:
-        """The keyed hash, ready keyed (a copy of it hashes a token), and the live clients' hashes."""
+    def current(self, home: Path | None) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
+        """The keyed hash, ready keyed (a copy of it hashes a token), the live clients' hashes, and the
+        tokens already found among them since the database last changed."""
         with self._lock:
             stamp = self.watch.stamp()
             if stamp is None or stamp != self._stamp:
@@ -206,8 +213,9 @@ class _LiveClients:
                     rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
                 self._keyed = hmac.new(secrets.get_or_create_key(_KEY_NAME, home), digestmod=hashlib.sha256)
                 self._hashes = tuple((row["token_hash"], _client(row)) for row in rows)
+                self._verified = {}
                 self._stamp = stamp
-            return self._keyed, self._hashes
+            return self._keyed, self._hashes, self._verified
 
 
 # One view per data folder; a process serves one, so only a few are ever kept (each holds a connection
@@ -233,19 +241,24 @@ def _live_clients(home: Path | None) -> _LiveClients:
 def authenticate(token: str, home: Path | None = None) -> Client | None:
     """The live (not revoked) client whose token this is, or None.
 
-    Every live hash is compared in constant time, so timing says nothing about which one came near.
+    Every live hash is compared in constant time, so timing says nothing about which one came near. A
+    token matched since the paired browsers last changed is found by its ``hash()`` instead.
     """
     if not token:
         return None
     live = _live_clients(home)
-    keyed, hashes = live.current(home)
-    mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
-    mac.update(token.encode("utf-8"))
-    wanted = mac.hexdigest()
-    found = None
-    for token_hash, client in hashes:
-        if hmac.compare_digest(wanted, token_hash):
-            found = client
+    keyed, hashes, verified = live.current(home)
+    seen = hash(token)
+    found = verified.get(seen)
+    if found is None:
+        mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
+        mac.update(token.encode("utf-8"))
+        wanted = mac.hexdigest()
+        for token_hash, client in hashes:
+            if hmac.compare_digest(wanted, token_hash):
+                found = client
+        if found is not None:
+            verified[seen] = found
     if found is None:
         return None
     now = time.time()
