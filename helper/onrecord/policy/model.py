@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 CATEGORIES = (
     "permanence", "disclaimer", "identity", "patient_data", "classified", "confidential",
@@ -77,8 +77,14 @@ class CheckResult:
 
     def to_json_text(self) -> str:
         """``dumps(self.to_json())``, put together from the text each prompt keeps."""
-        return ('{"account":' + dumps(self.account.to_json()) + ',"prompts":['
+        account = self.account
+        return ('{"account":' + _account_json(account.site, account.handle, account.channel) + ',"prompts":['
                 + ",".join(p.json_text for p in self.prompts) + "]}")
+
+
+@lru_cache(maxsize=256)  # the same few accounts, check after check
+def _account_json(site: str, handle: str, channel: str) -> str:
+    return dumps(AccountInfo(site, handle, channel).to_json())
 
 
 def dumps(value) -> str:

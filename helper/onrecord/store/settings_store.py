@@ -48,9 +48,12 @@ def view(path: Path | None = None) -> MappingProxyType:
     global _problem
     p = path if isinstance(path, Path) else settings_file(path)
     where = str(p)
+    if where not in _read_cache and not os.access(where, os.F_OK):
+        return _DEFAULTS  # nothing saved yet, as for most users: asked without raising an error each time
     try:
         st = os.stat(where)
     except FileNotFoundError:
+        _read_cache.pop(where, None)
         return _DEFAULTS
     stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
     cached = _read_cache.get(where)
