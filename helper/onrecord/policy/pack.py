@@ -179,14 +179,14 @@ class Pack:
         )
         result = (self.index.merged(own), facts)
         with self._lock:
-            if len(self._checkers) > 64:
+            if len(self._checkers) > 16:  # each holds its own copy of the first-word table
                 self._checkers.clear()
             self._checkers[key] = result
         self._remember(profile, result)
         return result
 
     def _remember(self, profile, result) -> None:
-        if len(self._by_id) > 64:
+        if len(self._by_id) > 16:
             self._by_id.clear()
         self._by_id[id(profile)] = (profile, result)
 

@@ -38,6 +38,22 @@ def test_merged_index_holds_both():
     assert hits == {"x": [(1, 3)], "y": [(1, 4)]}
 
 
+def test_a_merge_shares_what_it_does_not_add_to_and_changes_neither_index():
+    pack, profile = PhraseIndex(), PhraseIndex()
+    pack.add("work", ["primary care", "care home", "ward round", "policy"], exceptions=["insurance policy"])
+    profile.add("mine", ["primary care network", "ward", "sam patel"])
+    merged = pack.merged(profile)
+    text = tokenize("sam patel on the ward round, primary care network and care home policy, insurance policy")
+    work = [(4, 6), (6, 8), (10, 12), (12, 13)]  # not the policy of "insurance policy"
+    assert merged.scan(text) == {"mine": [(0, 2), (4, 5), (6, 9)], "work": work, "work!except": [(13, 15)]}
+    # Each index still finds only its own phrases.
+    assert pack.scan(text) == {"work": work, "work!except": [(13, 15)]}
+    assert profile.scan(text) == {"mine": [(0, 2), (4, 5), (6, 9)]}
+    # A profile merged into a large pack costs the entries it adds to, not a copy of the pack.
+    assert merged._first["care"] is pack._first["care"] and merged._first["policy"] is pack._first["policy"]
+    assert merged._first["primary"] is not pack._first["primary"]
+
+
 def test_through_a_pack(one_rule):
     fires = one_rule("{phrases: [board meeting, =ward]}")
     assert fires("Long board meetings today")

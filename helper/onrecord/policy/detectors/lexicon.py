@@ -165,17 +165,31 @@ class PhraseIndex:
             self.add(ex, exceptions)
 
     def merged(self, other: "PhraseIndex") -> "PhraseIndex":
+        """This index with ``other``'s phrases added, leaving both as they were.
+
+        A profile adds a few dozen phrases to a pack's many thousand, and each profile the helper
+        sees gets its own merge: the new index shares every first word's entry that ``other`` does
+        not touch, and copies only those it adds to.
+        """
         new = PhraseIndex()
-        for src in (self, other):
-            for word, (singles, seconds) in src._first.items():
+        new._first = dict(self._first)
+        for word, (singles, seconds) in other._first.items():
+            mine = self._first.get(word)
+            if mine is None:
                 my_singles, my_seconds = new._slot(word)
-                my_singles.extend(x for x in singles if x not in my_singles)
-                for second, by_length in seconds.items():
-                    for _, rests in by_length:
-                        for rest, lexicons in rests.items():
-                            self._add_rest(my_seconds, second, rest, lexicons)
-            new._except.update(src._except)
-            new.terms += src.terms
+            else:
+                my_singles = list(mine[0])
+                my_seconds = {second: [(length, {rest: list(lexicons) for rest, lexicons in rests.items()})
+                                       for length, rests in by_length]
+                              for second, by_length in mine[1].items()}
+                new._first[word] = (my_singles, my_seconds)
+            my_singles.extend(x for x in singles if x not in my_singles)
+            for second, by_length in seconds.items():
+                for _, rests in by_length:
+                    for rest, lexicons in rests.items():
+                        self._add_rest(my_seconds, second, rest, lexicons)
+        new._except = {**self._except, **other._except}
+        new.terms = self.terms + other.terms
         return new
 
     def scan(self, tokens: list[str]) -> dict[str, list[tuple[int, int]]]:
