@@ -70,6 +70,9 @@ def test_the_set_rules_out_drafts_no_expression_matches():
     (r"[^\w\s]{2}", 0, ["e\u0301\u0301", "!!"], []),
     # An inline flag changes case only where it applies.
     (r"(?i:vote)\s+Labour", 0, ["VOTE Labour"], ["vote labour"]),
+    # A wide count loses its upper bound (looser still); a narrow one keeps it.
+    (r"send\b[^.]{0,5}\byour", 0, ["send me all of your", "send your"], ["send. your"]),
+    (r"\bward\s\d{1,3}\b", 0, ["ward 7", "ward 123"], ["ward seven"]),
 ])
 def test_looser_forms_in_re2(pattern, flags, matches, misses):
     loose = re2.compile(loosen(pattern, flags))
@@ -77,6 +80,23 @@ def test_looser_forms_in_re2(pattern, flags, matches, misses):
         assert loose.search(text), text
     for text in misses:
         assert not loose.search(text), text
+
+
+def test_wide_counts_lose_their_upper_bound_and_narrow_ones_keep_it():
+    assert "{0,}" in loosen(r"send\b[^.]{0,25}\byour", 0) and "25" not in loosen(r"send\b[^.]{0,25}\byour", 0)
+    assert "{1,3}" in loosen(r"\d{1,3}", 0) and "{10,10}" in loosen(r"\d{10}", 0)
+
+
+def test_the_expressions_are_split_over_a_few_sets_and_answer_as_one(amy):
+    pack = load_pack("dh")
+    assert len(pack.gate._sets) > 1
+    assert sum(len(atoms) for _, atoms in pack.gate._sets) == len(pack.gate.every)
+    # A draft that several expressions in different sets match has all of their atoms.
+    text = "Mr Patel on ward 7, NHS number 943 476 5919: DM me your address. Vote Labour! #ad"
+    found = set(pack.gate.atoms(text))
+    for rset, atoms in pack.gate._sets:
+        assert {atoms[i] for i in rset.Match(text) or ()} <= found
+    assert len({a for rset, atoms in pack.gate._sets for a in (atoms[i] for i in rset.Match(text) or ())}) >= 4
 
 
 def test_a_draft_re2_cannot_read_is_still_checked_by_every_expression(amy):

@@ -1,11 +1,13 @@
-"""Every regular expression of a pack tried at once, in one pass over the draft (RE2's set matching).
+"""Every regular expression of a pack tried at once, in a few passes over the draft (RE2's set matching).
 
 Most drafts match none of a pack's fifty-odd expressions, and Python's ``re`` has to try each of them
 at every position to find that out. RE2 (a linear-time engine) matches a whole set of expressions in
-one pass and says which of them matched. RE2 lacks look-arounds and Python's Unicode rules, so each
-expression goes into the set in a looser form that matches wherever the original can:
+one pass and says which of them matched; the expressions are shared among a few sets (see ``Gate``).
+RE2 lacks look-arounds and Python's Unicode rules, so each expression goes into the set in a looser
+form that matches wherever the original can:
 
 - look-aheads and look-behinds, ``^``, ``$`` and ``\\A``/``\\Z`` are left out;
+- a count with bounds far apart (``{0,25}``) loses its upper bound;
 - ``\\b`` is kept only beside a plain ASCII letter or digit of the pattern, where RE2's ASCII rule
   and Python's Unicode rule can only differ by RE2 allowing more;
 - ``\\d``, ``\\w`` and ``\\s`` become Unicode classes at least as wide as Python's (``\\s`` with the
@@ -40,9 +42,11 @@ _DIGIT = r"\p{Nd}"
 _CATEGORY = {_c.CATEGORY_DIGIT: _DIGIT, _c.CATEGORY_WORD: _WORD, _c.CATEGORY_SPACE: _SPACE}
 _ANY = r"[\x{0}-\x{10FFFF}]"
 _RE2_MAX_REPEAT = 1000
+_SPREAD_KEPT = 3  # a repeat whose bounds differ by more loses its upper bound (see _sequence)
 # Room for RE2's compiled set and its cache of DFA states; a full cache is emptied and refilled, never
 # a failure, since set matching does not give up when its cache churns.
-_MAX_MEM = 16 << 20
+_MAX_MEM = 4 << 20  # for each of the sets
+_GROUPS = 4
 
 
 class Untranslatable(ValueError):
@@ -109,7 +113,11 @@ def _sequence(items) -> str:
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
             low, high, sub = arg
             low = min(low, _RE2_MAX_REPEAT)
-            bounds = f"{{{low},}}" if high is _c.MAXREPEAT or high > _RE2_MAX_REPEAT else f"{{{low},{high}}}"
+            # A count between two bounds ({0,25}) makes a set's automaton follow every count at once, in
+            # step with every other expression: its states multiply, and a new draft builds new ones.
+            # Only a small spread keeps its upper bound; a wider one has none, which is looser.
+            wide = high is _c.MAXREPEAT or high > _RE2_MAX_REPEAT or high - low > _SPREAD_KEPT
+            bounds = f"{{{low},}}" if wide else f"{{{low},{high}}}"
             out.append(f"(?:{_sequence(list(sub))}){bounds}")
         else:
             raise Untranslatable(f"no RE2 form for {op}")
@@ -148,27 +156,38 @@ class GateBuilder:
 
 
 class Gate:
-    """A pack's expressions in one RE2 set. ``expressions`` lists ``(pattern, flags, atom)`` for each
-    expression it stands for (so the pack's tests can hold every one to the promise above)."""
+    """A pack's expressions in a few RE2 sets. ``expressions`` lists ``(pattern, flags, atom)`` for each
+    expression it stands for (so the pack's tests can hold every one to the promise above).
 
-    def __init__(self, atoms: dict[str, str], expressions=()):
+    One set of all of them is the fastest on a draft it has seen, but a set's automaton is built as
+    drafts come, one state for each mix of partial matches, and across fifty-odd expressions the mixes
+    are too many to keep: every new draft built new states, several times the cost of matching. A few
+    smaller sets, each with its own room for states, keep what new drafts need.
+    """
+
+    def __init__(self, atoms: dict[str, str], expressions=(), groups: int = _GROUPS):
         self.expressions = tuple(expressions)
         options = re2.Options()
         options.max_mem = _MAX_MEM
         options.log_errors = False
-        self._set = re2.Set.SearchSet(options)
-        by_index = {self._set.Add(loose): atom for loose, atom in atoms.items()}
-        self._set.Compile()
-        self._atoms = [by_index[i] for i in range(len(by_index))]
-        self.every = frozenset(self._atoms)
+        items = list(atoms.items())
+        self._sets = []
+        for g in range(min(groups, len(items))):
+            rset = re2.Set.SearchSet(options)
+            by_index = {rset.Add(loose): atom for loose, atom in items[g::groups]}
+            rset.Compile()
+            self._sets.append((rset, [by_index[i] for i in range(len(by_index))]))
+        self.every = frozenset(atom for _, atom in items)
 
     def atoms(self, text: str):
         """The atoms of the expressions that may match ``text``."""
         try:
-            found = self._set.Match(text)
+            encoded = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: RE2 reads UTF-8 only, so every expression runs
             return self.every
-        if not found:
-            return ()
-        atoms = self._atoms
-        return [atoms[i] for i in found]
+        out = []
+        for rset, atoms in self._sets:
+            found = rset.Match(encoded)
+            if found:
+                out += [atoms[i] for i in found]
+        return out
