@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -61,6 +62,24 @@ TWEETS = [
     ("@AmyatDH", "Our take on the new fighter jet procurement: the defence budget needs a rethink, and the "
                  "draft spending review we saw internally agrees."),
 ]
+
+
+def varied_drafts(seed: int = 7):
+    """Drafts no two alike, as a day of typing gives: pieces of the held-out drafts and the tweets put
+    together at random, from the personal and the official account in turn, without end."""
+    texts = [text for _, text in TWEETS]
+    heldout = ROOT / "tests" / "policy" / "heldout.jsonl"
+    if heldout.exists():
+        texts += [json.loads(line)["text"] for line in heldout.read_text("utf-8").splitlines() if line.strip()]
+    words = [text.split() for text in texts]
+    rng = random.Random(seed)
+    accounts = [account for account, _ in TWEETS]
+    n = 0
+    while True:
+        first, second = rng.choice(words), rng.choice(words)
+        text = " ".join(first[:rng.randint(3, 40)] + second[:rng.randint(0, 20)])[:280]
+        yield accounts[n % len(accounts)], f"{text} {n}"
+        n += 1
 
 
 # ---------------------------------------------------------------------------------------------- figures

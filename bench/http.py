@@ -23,11 +23,10 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import random
 import time
 
-from bench.common import (BENCH_ORIGIN, ROOT, TWEETS, Helper, cpu_seconds, figure, percentile, print_figures,
-                          reexec_in_keyring_session, write_result)
+from bench.common import (BENCH_ORIGIN, TWEETS, Helper, cpu_seconds, figure, percentile, print_figures,
+                          reexec_in_keyring_session, varied_drafts, write_result)
 
 
 class Client:
@@ -71,24 +70,6 @@ class Client:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def varied_drafts(seed: int = 7):
-    """Drafts no two alike, as a day of typing gives: pieces of the held-out drafts and the tweets put
-    together at random, from the personal and the official account in turn, without end."""
-    texts = [text for _, text in TWEETS]
-    heldout = ROOT / "tests" / "policy" / "heldout.jsonl"
-    if heldout.exists():
-        texts += [json.loads(line)["text"] for line in heldout.read_text("utf-8").splitlines() if line.strip()]
-    words = [text.split() for text in texts]
-    rng = random.Random(seed)
-    accounts = [account for account, _ in TWEETS]
-    n = 0
-    while True:
-        first, second = rng.choice(words), rng.choice(words)
-        text = " ".join(first[:rng.randint(3, 40)] + second[:rng.randint(0, 20)])[:280]
-        yield accounts[n % len(accounts)], f"{text} {n}"
-        n += 1
 
 
 def _throughput_worker(port: int, token: str, count: int, start, done) -> None:

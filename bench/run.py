@@ -41,7 +41,9 @@ NEEDS_KEYRING = {"http", "startup", "browser"}  # they start the helper, which k
 # The figures each part must give (the smoke test holds every part to this list).
 EXPECTED = {
     "engine": ["engine.tweet_checks_per_s", "engine.tweet_checks_per_s.civil-service", "engine.tweet_checks_per_s.dh",
-               "engine.tweet_checks_per_s.nhs-england", "engine.blog_50kb_ms", "engine.draft_1kb_ms",
+               "engine.tweet_checks_per_s.nhs-england", "engine.new_tweet_checks_per_s",
+               "engine.new_tweet_checks_per_s.civil-service", "engine.new_tweet_checks_per_s.dh",
+               "engine.new_tweet_checks_per_s.nhs-england", "engine.blog_50kb_ms", "engine.draft_1kb_ms",
                "engine.draft_10kb_ms", "engine.draft_100kb_ms", "engine.document_1kb_ms", "engine.document_10kb_ms",
                "engine.document_100kb_ms", "engine.lexicon_100_checks_per_s",
                "engine.lexicon_1000_checks_per_s", "engine.lexicon_10000_checks_per_s",
