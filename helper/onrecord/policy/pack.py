@@ -11,8 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from onrecord.policy.detectors import (DIGIT, any_guarded, folded_literal, guarded, need_of, registry, text_literal,
-                                      union_need)
+from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, need_of, registry, text_literal
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
@@ -42,14 +41,16 @@ class Rule:
     triggers: tuple = ()
     unless: tuple = ()
     line: int = 0
-    _guarded: tuple = field(default=(), repr=False)
+    _trigger: object = field(default=None, repr=False)
     # What a draft needs for any trigger to hold (None: no such test), and the prompts made so far.
     need: frozenset | None = field(default=None, repr=False)
     prompts: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._guarded = guarded(self.triggers)
-        self.need = union_need(self.triggers)
+        # Any trigger will do, and one whose needs (lexicon hits, literal text, a digit) the draft
+        # lacks is not called.
+        self._trigger = any_guarded(self.triggers)
+        self.need = self._trigger.need
 
     def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
         if self.channels is not None and channel not in self.channels:
@@ -65,17 +66,12 @@ class Rule:
         return True
 
     def fires(self, scan) -> bool:
-        # A trigger whose needs (lexicon hits, literal text, a digit) the draft lacks cannot hold.
-        present = scan.present
-        for need, trigger in self._guarded:
-            if need is not None and need.isdisjoint(present):
-                continue
-            if trigger(scan):
-                for block in self.unless:
-                    if block(scan):
-                        return False
-                return True
-        return False
+        if not self._trigger(scan):
+            return False
+        for block in self.unless:
+            if block(scan):
+                return False
+        return True
 
     def summary(self) -> dict:
         return {"id": self.id, "category": self.category, "severity": self.severity,
@@ -97,7 +93,7 @@ class Pack:
     folded_literals: tuple = ()
     text_literals: tuple = ()
     atoms: frozenset = frozenset()
-    gate: object = None  # a policy.gate.Gate: the pack's expressions matched in one pass
+    gate: object = None  # a policy.gate.Gate: the pack's expressions matched in a few passes
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
