@@ -37,6 +37,9 @@ class NoProfile(OnRecordError):
     status = 409
 
 
+MAX_REPLY_TO_BIO = 500  # a bio on X is at most 160 characters; LinkedIn's headline 220
+
+
 def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     """The body's fields, refusing unknown or missing ones by name."""
     unknown = sorted(set(body) - set(required) - set(optional))
@@ -142,8 +145,8 @@ class HelperService:
     # Checks --------------------------------------------------------------------------------------
 
     def check(self, body: dict) -> CheckResult:
-        """Check a draft: ``{"site", "account", "text", "context"?, "reply_to"?}``."""
-        fields(body, ("site", "account", "text"), ("context", "reply_to"))
+        """Check a draft: ``{"site", "account", "text", "context"?, "reply_to"?, "reply_to_bio"?}``."""
+        fields(body, ("site", "account", "text"), ("context", "reply_to", "reply_to_bio"))
         site = choice_field(body, "site", SITES)
         account = text_field(body, "account", MAX_HANDLE)
         text = body.get("text")
@@ -151,7 +154,8 @@ class HelperService:
             raise BadInput(f"text: expected text, got {type(text).__name__}")
         context = text_field(body, "context", 20, required=False) or "post"
         reply_to = text_field(body, "reply_to", MAX_HANDLE, required=False)
-        result = engine.check_text(self._profile_for_checks(), site, account, text, context, reply_to)
+        reply_to_bio = text_field(body, "reply_to_bio", MAX_REPLY_TO_BIO, required=False)
+        result = engine.check_text(self._profile_for_checks(), site, account, text, context, reply_to, reply_to_bio)
         return self._apply_reminder_frequency(result)
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:

@@ -17,7 +17,8 @@ def categories(result) -> set[str]:
 
 def test_signatures_the_helper_calls_are_kept():
     assert list(inspect.signature(check).parameters) == ["draft", "profile", "pack"]
-    assert list(inspect.signature(check_text).parameters) == ["profile", "site", "account", "text", "context", "reply_to"]
+    assert list(inspect.signature(check_text).parameters) == ["profile", "site", "account", "text", "context", "reply_to",
+                                                              "reply_to_bio"]
 
 
 def test_personal_work_post_gets_disclaimer_with_a_short_fix_on_x(amy):
@@ -121,7 +122,7 @@ def test_json_shape_matches_the_contract(amy):
     assert set(data) == {"account", "prompts"}
     assert set(data["account"]) == {"site", "handle", "channel"}
     for p in data["prompts"]:
-        assert {"id", "category", "severity", "message", "source"} <= set(p) <= {"id", "category", "severity", "message", "source", "fix"}
+        assert {"id", "category", "severity", "message", "source"} <= set(p) <= {"id", "category", "severity", "message", "source", "fix", "matches", "link"}
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--account", metavar="HANDLE", help="the account the draft is posted from (required)")
     p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
     p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
+    p.add_argument("--reply-to-bio", metavar="TEXT",
+                   help="what the page shows of the account replied to (its bio or title), e.g. \"Health correspondent\"")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("text", nargs="?", default="-", metavar="TEXT", help="the draft; - or nothing reads standard input")
     p.set_defaults(func=run)
@@ -62,6 +64,8 @@ def format_result(result) -> str:
         lines.append("No prompts: nothing in this draft needs a reminder.")
     for p in result.prompts:
         lines.append(f"- {p.category} [{p.severity}]: {p.message}")
+        if p.matches:
+            lines.append("    Words: " + ", ".join(f"{a}-{b}" for a, b in p.matches))
         lines.append(f"    Source: {p.source}")
         if p.fix is not None:
             lines.append(f"    Fix: add \"{p.fix.text}\"")
@@ -74,7 +78,7 @@ def run(args) -> int:
         raise BadInput(f"check: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     profile = _profile(args.profile)
     text = read_draft(args.text)
-    result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
+    result = check_text(profile, args.site, args.account, text, args.context, args.reply_to, args.reply_to_bio)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

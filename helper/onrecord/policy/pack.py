@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, need_of, registry, text_literal
+from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, need_of, registry, spans_of, text_literal
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
@@ -41,6 +41,7 @@ class Rule:
     triggers: tuple = ()
     unless: tuple = ()
     line: int = 0
+    link: str | None = None
     _trigger: object = field(default=None, repr=False)
     # What a draft needs for any trigger to hold (None: no such test), and the prompts made so far.
     need: frozenset | None = field(default=None, repr=False)
@@ -51,6 +52,12 @@ class Rule:
         # lacks is not called.
         self._trigger = any_guarded(self.triggers)
         self.need = self._trigger.need
+        # Whether a trigger can say which words set it off (the situation's rules cannot).
+        self.words = any(getattr(t, "spans", None) is not None for t in self.triggers)
+
+    def evidence(self, scan) -> list:
+        """The spans of the draft that set the rule off (for a rule that fired)."""
+        return spans_of(self._trigger, scan)
 
     def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
         if self.channels is not None and channel not in self.channels:
@@ -172,6 +179,7 @@ class Pack:
             declared_expertise=bool(expertise),
             has_line_manager=bool(profile.line_manager),
             roles=frozenset(profile.roles),
+            organisation=current_name(profile.organisation, self.data.get("renamed") or {}),
         )
         result = (self.index.merged(own), facts)
         with self._lock:
@@ -277,6 +285,13 @@ class _Compiler:
                 self.problems.append(Problem(line_of(items, i), f"rule {rule.get('id')}: {key}: {exc}"))
         return tuple(out)
 
+    def _document_link(self, raw):
+        """A rule citing one of the pack's documents links to it when the document has a ``link``."""
+        for doc in (self.data.get("documents") or {}).values():
+            if isinstance(doc, dict) and doc.get("link") and doc.get("title") and doc["title"] in str(raw.get("source")):
+                return doc["link"]
+        return None
+
     def rule(self, raw) -> Rule:
         def opt(key):
             value = raw.get(key)
@@ -292,8 +307,17 @@ class _Compiler:
             message=" ".join(raw["message"].split()), source=" ".join(raw["source"].split()),
             fix=dict(fix) if fix else None, examples=raw.get("examples") or {},
             triggers=self.compile_list(raw, "triggers"), unless=self.compile_list(raw, "unless"),
-            line=getattr(raw, "line", 0),
+            line=getattr(raw, "line", 0), link=raw.get("link") or self._document_link(raw),
         )
+
+
+def current_name(organisation: str, renamed: dict) -> str:
+    """The organisation by today's name when the pack records that it was renamed, else as declared."""
+    name = " ".join((organisation or "").split())
+    for old, new in renamed.items():
+        if name.lower() == old.lower():
+            return new
+    return name
 
 
 def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:

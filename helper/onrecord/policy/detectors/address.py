@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options
+from onrecord.policy.detectors import DIGIT, gated, options, with_spans
 
 KEYS = ("street_address",)
 
@@ -30,4 +30,9 @@ def find(text: str, public=()) -> list[str]:
 def compile(key, value, ctx):
     options(value, {})
     public = frozenset(a.lower() for a in ctx.pack_value("public_addresses", ()))
-    return gated(ctx, _ADDRESS, lambda scan: scan.has_digit and bool(find(scan.text, public)), [DIGIT])
+
+    def spans(scan):
+        return [m.span() for m in _ADDRESS.finditer(scan.text) if m.group(1).lower() not in public]
+
+    return with_spans(gated(ctx, _ADDRESS, lambda scan: scan.has_digit and bool(find(scan.text, public)), [DIGIT]),
+                      spans)

@@ -1,6 +1,6 @@
 """Combining triggers: ``all`` of them, ``any`` of them, ``not`` one, or ``use`` a named trigger set."""
 
-from onrecord.policy.detectors import any_guarded, need_of, needing
+from onrecord.policy.detectors import any_guarded, need_of, needing, spans_of, with_spans
 
 KEYS = ("all", "any", "not", "use")
 
@@ -24,5 +24,6 @@ def compile(key, value, ctx):
             return True
         # Every part must hold, so what one part needs is needed: the most selective (fewest atoms).
         needs = [n for n in map(need_of, parts) if n is not None]
-        return needing(every, min(needs, key=len) if needs else None)
+        return with_spans(needing(every, min(needs, key=len) if needs else None),
+                          lambda scan: [s for part in parts for s in spans_of(part, scan)])
     return any_guarded(parts)

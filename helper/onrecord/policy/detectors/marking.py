@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import folded_literal, needing, options
+from onrecord.policy.detectors import folded_literal, needing, options, with_spans
 
 KEYS = ("marking",)
 
@@ -62,6 +62,23 @@ def find(text: str) -> bool:
     return any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
 
 
+def spans(scan) -> list[tuple[int, int]]:
+    """Where the markings are (the evidence of a rule that fired)."""
+    text = scan.text
+    out = [m.span() for rx in (_ALWAYS, _SAID_MARKED) for m in rx.finditer(text)]
+    out += [_trim(text, m) for m in _CAPS.finditer(text) if not _shouted(text, m.start(), m.end())]
+    return out
+
+
+def _trim(text: str, m) -> tuple[int, int]:
+    a, b = m.span()
+    while a < b and not text[a].isalpha():
+        a += 1
+    while b > a and not text[b - 1].isalpha():
+        b -= 1
+    return a, b
+
+
 def present(folded: str, text: str) -> bool:
     """``find`` after a cheap look for the words every marking contains."""
     return any(k in folded for k in _KEYWORDS) and find(text)
@@ -72,7 +89,7 @@ def compile(key, value, ctx):
     gate = getattr(ctx, "gate", None)
     atoms = [gate.atom_for(rx.pattern, rx.flags) for rx in (_ALWAYS, _SAID_MARKED, _CAPS)] if gate else [None]
     if None in atoms:
-        return needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS))
+        return with_spans(needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS)), spans)
     always, said, caps = atoms
 
     # The pack's RE2 set (``policy.gate``) says which of the three expressions may match: only those
@@ -85,4 +102,4 @@ def compile(key, value, ctx):
             return True
         return caps in there and any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
 
-    return needing(check, atoms)
+    return with_spans(needing(check, atoms), spans)
