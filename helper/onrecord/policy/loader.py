@@ -218,7 +218,10 @@ def _phrases(value):
 
 
 def _add(old, new):
-    """``new`` added to ``old``: lists joined without repeats; lexicons' exceptions too."""
+    """``new`` added to ``old``: lists joined without repeats; lexicons' exceptions too; mappings of
+    lists (``media.sites``) name by name."""
+    if isinstance(old, dict) and isinstance(new, dict) and "phrases" not in old and "phrases" not in new:
+        return {**old, **{k: (_add(old[k], v) if k in old else v) for k, v in new.items()}}
     if isinstance(old, dict) or isinstance(new, dict):
         (p1, e1), (p2, e2) = _phrases(old), _phrases(new)
         return {"phrases": p1 + [x for x in p2 if x not in p1], "except": e1 + [x for x in e2 if x not in e1]}

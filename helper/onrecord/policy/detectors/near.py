@@ -11,7 +11,7 @@ import re
 
 from onrecord.policy.detectors import as_list, need_of, needing, options, union_need, with_spans
 from onrecord.policy.detectors.lexicon import TOKEN_RE
-from onrecord.policy.detectors.pattern import finder
+from onrecord.policy.detectors.pattern import finder, named
 
 KEYS = ("near",)
 
@@ -25,9 +25,12 @@ def _token_starts(scan) -> list[int]:
 
 def _side(value, ctx):
     """A function scan -> [(start, end)] word spans for one side of the proximity."""
+    if isinstance(value, dict) and set(value) == {"pattern"}:
+        spec = named(value["pattern"], ctx)
+        value = {"regex": spec["pattern"], **({"case": spec["case"]} if "case" in spec else {})}
     if isinstance(value, dict):
         if set(value) - {"regex", "case"} or not isinstance(value.get("regex"), str):
-            raise ValueError("near: a side is a lexicon name, a list of them, or {regex: ..., case: sensitive}")
+            raise ValueError("near: a side is a lexicon name, a list of them, {pattern: NAME}, or {regex: ..., case: sensitive}")
         flags = 0 if value.get("case") == "sensitive" else re.IGNORECASE
         try:
             matches = finder(value["regex"], flags, ctx.gate)

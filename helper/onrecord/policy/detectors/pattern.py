@@ -18,7 +18,16 @@ except ImportError:  # pragma: no cover - Python 3.10
 from onrecord.policy.detectors import DIGIT, folded_literal, need_of, needing, options, text_literal, with_spans
 from onrecord.policy.detectors.lexicon import fold
 
-KEYS = ("regex",)
+KEYS = ("regex", "pattern")
+
+
+def named(name, ctx) -> dict:
+    """The pack's pattern ``name`` (from ``patterns:``) as ``{pattern, case}``: defined once, named where used."""
+    patterns = ctx.pack_value("patterns", {}) or {}
+    if not isinstance(name, str) or name not in patterns:
+        raise ValueError(f"pattern: no pattern named {name!r} in the pack's `patterns:`")
+    value = patterns[name]
+    return {"pattern": value} if isinstance(value, str) else dict(value)
 _SKIP = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
 _MIN_LITERAL = 3
 
@@ -265,6 +274,8 @@ def finder(pattern: str, flags: int, gate=None):
 
 
 def compile(key, value, ctx):
+    if key == "pattern":
+        value = named(value, ctx)
     if isinstance(value, str):
         value = {"pattern": value}
     opts = options(value, {"pattern": None, "case": "insensitive"})
