@@ -7,6 +7,8 @@ Tests pass ``config`` in rather than patching. Keys (all optional):
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
 - ``AUTH_FAILURE_LIMIT``, ``PAIR_FAILURE_LIMIT``: ``(failures, seconds)`` before 429 (default 10 per 60 s).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
+- ``MANAGED``: a ``ManagedReader`` (default: the platform's managed settings, or ``ONRECORD_MANAGED_DIR``).
+- ``PACKS_DIR``: where fetched policy packs are kept (default ``packs/`` in the data folder).
 
 ``base_url(app)`` (or ``app.config["BASE_URL"]``) is the helper's address once it is served; the
 settings window opens ``settings_url(app)``.
@@ -24,7 +26,11 @@ from onrecord.server.guard import Guard
 from onrecord.server.routes import api
 from onrecord.service import HelperService
 from onrecord.store import settings_store
+from onrecord.managed import default_reader
+from onrecord.managed.packs import PackSource
 from onrecord.store.audit import AuditLog
+from onrecord.store.audit_json import JsonAudit
+from onrecord.store.database import data_folder
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -41,13 +47,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.debug = False
 
-    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings_store.load()["audit_retention_days"])
-    app.extensions["onrecord_audit"] = audit
+    # Managed settings: the platform's places, or the reader a test hands in (MANAGED).
+    managed = app.config.get("MANAGED") or default_reader()
+    json_audit = JsonAudit(managed.current)
+    packs = PackSource(app.config.get("PACKS_DIR") or data_folder() / "packs", managed.current,
+                       events=json_audit.write)
+    app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit)
     # Settings are read on checks from personal accounts: the file's path is found once, here, as the
     # activity log's is, since finding it creates the data folder (a system call) each time.
     settings_file = settings_store.settings_file()
-    app.extensions["onrecord_service"] = HelperService(audit, load_settings=lambda: settings_store.view(settings_file),
-                                                       today=app.config.get("TODAY"))
+    service = HelperService(None, load_settings=lambda: settings_store.view(settings_file),
+                            today=app.config.get("TODAY"), managed=managed, packs=packs, json_audit=json_audit,
+                            saved_settings=lambda: settings_store.saved_names(settings_file))
+    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: service._setting("audit_retention_days"))
+    service.audit = audit
+    app.extensions["onrecord_audit"] = audit
+    app.extensions["onrecord_service"] = service
 
     # Order matters: the clock starts before the guard can refuse, so refusals are logged with a time.
     install_access_log(app)

@@ -74,7 +74,8 @@ def run(args) -> int:
         from onrecord.store import clients
         clients.ensure_token_key()  # made here, once, so no two processes race to create it
         app = create_app()
-        server = HelperServer(app, candidate_ports(args.port, settings["port"]))
+        service = app.extensions["onrecord_service"]
+        server = HelperServer(app, candidate_ports(args.port, service._setting("port")))
         lock.publish(server.port, server.url)
         if settings_store.problem():
             log.warning(settings_store.problem())
@@ -84,6 +85,10 @@ def run(args) -> int:
             log.warning("could not purge the activity log: %s", type(exc).__name__)
 
 
+        from onrecord.managed.packs import Refresher
+        refresher = Refresher(app.extensions["onrecord_packs"])
+        refresher.start()  # a pack named by URL: fetched now and every packRefreshHours
+        service.managed()  # the managed settings in force at start go into the JSON audit
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
         print(f"OnRecord is listening on {server.url}", flush=True)

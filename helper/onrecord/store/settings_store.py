@@ -94,3 +94,14 @@ def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
 def update(changes: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
     """Save ``changes`` over the current settings; returns all of them."""
     return save({**load(path), **changes}, path)
+
+
+def saved_names(path: Path | None = None) -> frozenset:
+    """The names the user has saved (as opposed to defaults), for managed ``Recommended`` defaults: an
+    organisation's recommended value applies only to a setting the user never chose."""
+    p = path if isinstance(path, Path) else settings_file(path)
+    try:
+        data = json.loads(p.read_text("utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(data) if isinstance(data, dict) else frozenset()
