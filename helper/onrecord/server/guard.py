@@ -33,7 +33,6 @@ import time
 from flask import Flask, Response, current_app, g, request
 
 from onrecord.server.errors import error_response
-from onrecord.store import clients
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -136,6 +135,7 @@ class Guard:
     """Installs the checks above on ``app``; limits come from ``AUTH_FAILURE_LIMIT`` and ``PAIR_FAILURE_LIMIT``."""
 
     def __init__(self, app: Flask):
+        self.clients = app.extensions["onrecord_clients"]
         self.auth_failures = RateLimiter(*app.config.get("AUTH_FAILURE_LIMIT", (10, 60)))
         self.pair_failures = RateLimiter(*app.config.get("PAIR_FAILURE_LIMIT", (10, 60)))
         app.extensions["onrecord_guard"] = self
@@ -196,7 +196,7 @@ class Guard:
             return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
                           {"WWW-Authenticate": "Bearer"})
         match = _BEARER.match(header.strip())
-        client = clients.authenticate(match.group(1)) if match else None
+        client = self.clients.authenticate(match.group(1)) if match else None
         if client is None:
             self.auth_failures.fail(origin)
             return refuse(401, "unauthorized", "this browser is not paired, or its pairing was revoked",
