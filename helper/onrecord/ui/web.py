@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from onrecord import __version__
 from onrecord.errors import BadInput, NotFound, OnRecordError
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
+from onrecord.sites import LABELS as SITE_LABELS
 from onrecord.ui import access, forms, sources
 
 blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
@@ -113,7 +114,7 @@ def state():
         "first_run": profile is None,
         "notice": notice,
         "version": __version__,
-        "choices": {"sites": SITES, "channels": CHANNELS, "roles": ROLES},
+        "choices": {"sites": SITES, "site_labels": SITE_LABELS, "channels": CHANNELS, "roles": ROLES},
     })
 
 
