@@ -9,6 +9,7 @@ import yaml
 
 from onrecord import __version__
 from onrecord.policy.model import AccountInfo, CheckResult, Prompt
+from onrecord.service import DecisionRequest
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
@@ -239,7 +240,7 @@ def test_first_post_of_day_reminds_a_personal_account_once_a_day(served):
     h = served({"TODAY": lambda: day[0]})
     service = h.app.extensions["onrecord_service"]
     assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["permanence", "political"]
-    service.record_decision({"site": "x", "account": "@AmyClarke", "decision": "posted"})
+    service.record_decision(DecisionRequest("x", "@AmyClarke", "posted"))
     assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["political"]
     # Official and corporate accounts are reminded on every post.
     assert "permanence" in _categories(service._apply_reminder_frequency(_result("official")))
@@ -250,7 +251,7 @@ def test_first_post_of_day_reminds_a_personal_account_once_a_day(served):
 def test_every_post_and_never(served):
     h = served()
     service = h.app.extensions["onrecord_service"]
-    service.record_decision({"site": "x", "account": "@amyclarke", "decision": "posted"})
+    service.record_decision(DecisionRequest("x", "@amyclarke", "posted"))
     settings_store.update({"reminder_frequency": "every_post"})
     assert "permanence" in _categories(service._apply_reminder_frequency(_result("personal")))
     settings_store.update({"reminder_frequency": "never"})

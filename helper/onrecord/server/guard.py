@@ -30,8 +30,9 @@ import re
 import threading
 import time
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, request
 
+from onrecord.server.errors import error_response
 from onrecord.store import clients
 
 MAX_BODY_BYTES = 256 * 1024
@@ -85,11 +86,7 @@ class RateLimiter:
 
 
 def refuse(status: int, code: str, message: str, headers: dict | None = None) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    for k, v in (headers or {}).items():
-        response.headers[k] = v
-    return response
+    return error_response(status, code, message, headers)
 
 
 def json_depth(value) -> int:

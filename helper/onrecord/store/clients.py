@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import NotFound, OnRecordError
+from onrecord.errors import NotFound, Refused
 from onrecord.store import secrets
 from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, transaction
 
@@ -54,11 +54,10 @@ CREATE TABLE IF NOT EXISTS pairing_code (
 """
 
 
-class PairingRefused(OnRecordError):
+class PairingRefused(Refused):
     """A code that is wrong, expired, spent or voided: the message says which, never what the code was."""
 
     code = "pairing_refused"
-    status = 403
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""The one place the settings pages reach the helper's stores and the policy packs.
+"""The one place the settings pages reach the helper's state and the policy packs.
 
-Each function calls a store and shapes what it returns into plain JSON-ready values for the pages.
+The state is the app's own, as ``create_app`` made it (the service, the settings, the activity log with
+its retention): the pages never make a store of their own. Each function calls one and shapes what it
+returns into plain JSON-ready values for the pages.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+from typing import Callable
+
+from flask import current_app
+
 from onrecord import __version__, paths
 from onrecord.errors import BadInput, OnRecordError
 from onrecord.profile import Profile
-from onrecord.store import profile_store
 
 HELP = ("Questions about the policy itself go to your organisation's digital communications team. "
         "For OnRecord: run onrecord --help in a terminal, read the settings reference (docs/settings.md) and "
@@ -22,25 +27,35 @@ HELP = ("Questions about the policy itself go to your organisation's digital com
         "the text of a post.")
 
 
+def part(name: str):
+    """One of the helper's parts (``service``, ``settings``, ``audit``, ``window``), made by ``create_app``."""
+    return current_app.extensions[f"onrecord_{name}"]
+
+
 # The profile -------------------------------------------------------------------------------------
 
 def saved_profile() -> tuple[Profile | None, str | None]:
-    """The saved profile and nothing to say, or None and why (a corrupt file has been kept aside)."""
+    """The saved profile and nothing to say, or None and why when it could not be read (kept aside)."""
+    service = part("service")
     try:
-        return profile_store.load_saved(), None
-    except OnRecordError as exc:
-        return None, exc.message
+        return service.profile(), None
+    except OnRecordError:
+        return None, service.profile_problem()
 
 
 def settings_problem() -> str | None:
     """What went wrong reading the saved settings (a corrupt file kept aside), or None."""
-    from onrecord.store import settings_store
-    settings_store.load()
-    return settings_store.problem()
+    settings = part("settings")
+    settings.view()
+    return settings.problem
 
 
 def save_profile(profile: Profile) -> None:
-    profile_store.save(profile)
+    part("service").save_profile(profile)
+
+
+def change_profile(change: Callable[[Profile], Profile]) -> Profile:
+    return part("service").change_profile(change)
 
 
 # Policy packs ------------------------------------------------------------------------------------
@@ -103,13 +118,11 @@ def categories() -> list[str]:
 # Settings ----------------------------------------------------------------------------------------
 
 def load_settings() -> dict:
-    from onrecord.store import settings_store
-    return settings_store.load()
+    return part("settings").load()
 
 
 def save_settings(values: dict) -> dict:
-    from onrecord.store import settings_store
-    return settings_store.update(values)
+    return part("settings").update(values)
 
 
 # Browsers ----------------------------------------------------------------------------------------
@@ -147,8 +160,7 @@ def revoke_browser(client_id: str) -> None:
 # Activity ----------------------------------------------------------------------------------------
 
 def _audit():
-    from onrecord.store.audit import AuditLog
-    return AuditLog()
+    return part("audit")  # the helper's own, with the retention the user chose
 
 
 def _filters(kw: dict) -> dict:
