@@ -1,13 +1,14 @@
 """The composition root: ``create_app(config)`` makes the helper's state (the settings, the activity log,
-the service, the settings window's key) and wires it to the guard, the ``/v1`` routes and the settings
+the paired browsers, the service, the settings window's key) and wires it to the guard, the ``/v1`` routes and the settings
 window's pages (``onrecord.ui.web.blueprint`` under ``/settings/``). Nothing else makes them: the routes and
-the pages reach them through ``app.extensions`` (``settings``, ``audit``, ``service``, ``window_access``).
+the pages reach them through ``app.extensions`` (``settings``, ``audit``, ``clients``, ``service``, ``window``).
 
 Tests pass ``config`` in rather than patching. Keys (all optional):
 
 - ``ONRECORD_PORT``: the port the guard accepts in ``Host``; set by ``HelperServer`` once it has bound.
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
 - ``AUTH_FAILURE_LIMIT``, ``PAIR_FAILURE_LIMIT``: ``(failures, seconds)`` before 429 (default 10 per 60 s).
+- ``FAILURE_ORIGINS_KEPT``: how many origins' failures the guard remembers at most (default 1000).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
 - ``ONRECORD_WINDOW_KEY``, ``ONRECORD_WINDOW_KEY_FILE``: the settings window's key, and whether to write it
   to ``window.key`` for ``onrecord settings`` (default: a new random key, written).
@@ -28,6 +29,7 @@ from onrecord.server.guard import Guard
 from onrecord.server.routes import api
 from onrecord.service import HelperService
 from onrecord.store.audit import AuditLog
+from onrecord.store.clients import ClientStore
 from onrecord.store.settings_store import SettingsStore
 from onrecord.ui.access import WindowAccess
 
@@ -50,10 +52,12 @@ def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | N
 
     settings = settings or SettingsStore()
     audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings.view()["audit_retention_days"])
+    clients = ClientStore()
     app.extensions["onrecord_settings"] = settings
     app.extensions["onrecord_audit"] = audit
+    app.extensions["onrecord_clients"] = clients
     app.extensions["onrecord_service"] = HelperService(audit, load_settings=settings.view,
-                                                       today=app.config.get("TODAY"))
+                                                       today=app.config.get("TODAY"), clients=clients)
     app.extensions["onrecord_window"] = WindowAccess(key=app.config.get("ONRECORD_WINDOW_KEY"),
                                                      write_file=app.config.get("ONRECORD_WINDOW_KEY_FILE", True))
 

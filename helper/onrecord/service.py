@@ -19,7 +19,8 @@ from onrecord.errors import Conflict, DiskFull, ProfileError
 from onrecord.policy import engine
 from onrecord.policy.model import CheckResult
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
-from onrecord.store import clients, profile_store, settings_store
+from onrecord.store import profile_store, settings_store
+from onrecord.store.clients import ClientStore
 from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ class HelperService:
     """The helper's domain operations, over the saved profile, settings, activity log and clients."""
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
-                 today: Callable[[], str] | None = None, profile_path: Path | None = None):
+                 today: Callable[[], str] | None = None, profile_path: Path | None = None,
+                 clients: ClientStore | None = None):
         self.audit = audit
+        self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
         # the profile is looked at on every check.
@@ -264,6 +267,6 @@ class HelperService:
         return {"reminder_frequency": self._setting("reminder_frequency")}
 
     def pair(self, code: str, origin: str) -> dict:
-        client, token = clients.redeem_pairing_code(code, origin)
+        client, token = self.clients.redeem_pairing_code(code, origin)
         log.info("paired client %s (%s)", client.id, origin)
         return {"token": token, "client_id": client.id}

@@ -181,6 +181,19 @@ def test_decisions_go_to_the_audit_log_without_draft_text(helper):
     assert e.reason == "quoting the minister's public statement"
 
 
+def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):
+    # Valid JSON ("\\ud800" escaped), but not encodable as UTF-8: kept with U+FFFD in its place.
+    body = '{"site": "x", "account": "@amyclarke\\udc00", "decision": "overridden", "categories": ["conduct"], ' \
+           '"reason": "cleared \\ud800 by Sam"}'
+    r = helper.call("POST", "/v1/decisions", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json() == {"ok": True, "recorded": True}, r.text
+    (event,) = AuditLog().query()
+    assert event.reason == "cleared \ufffd by Sam" and event.account == "@amyclarke\ufffd"
+    r = helper.call("POST", "/v1/decisions", data=body.replace("overridden", "posted"),
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json()["recorded"] is True, r.text
+
+
 def test_an_override_needs_a_reason_and_decisions_are_named(helper):
     base = {"site": "x", "account": "@amyclarke", "categories": ["conduct"]}
     r = helper.call("POST", "/v1/decisions", json={**base, "decision": "overridden"})

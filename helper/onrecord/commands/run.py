@@ -83,9 +83,8 @@ def run(args) -> int:
         secrets.require_secure_backend()
         from onrecord.app import create_app, settings_url
         from onrecord.server.serve import HelperServer, candidate_ports
-        from onrecord.store import clients
-        clients.ensure_token_key()  # made here, once, so no two processes race to create it
         app = create_app(settings=store)
+        app.extensions["onrecord_clients"].ensure_token_key()  # made here, once, before any request needs it
         server = HelperServer(app, candidate_ports(args.port, settings["port"]))
         lock.publish(server.port, server.url)
         if store.problem:

@@ -128,7 +128,7 @@ def save_settings(values: dict) -> dict:
 # Browsers ----------------------------------------------------------------------------------------
 
 def pairing_code(new: bool) -> dict:
-    from onrecord.store import clients
+    clients = part("clients")
     code = clients.new_pairing_code() if new else clients.current_pairing_code()
     if code is None:
         return {"code": None, "seconds_left": 0}
@@ -136,7 +136,7 @@ def pairing_code(new: bool) -> dict:
 
 
 def list_browsers() -> list[dict]:
-    from onrecord.store import clients
+    clients = part("clients")
     return [c.to_json() | {"browser": _browser_of(c.origin)} for c in clients.list_clients()]
 
 
@@ -149,7 +149,7 @@ def _browser_of(origin: str) -> str:
 
 
 def revoke_browser(client_id: str) -> None:
-    from onrecord.store import clients
+    clients = part("clients")
     try:
         ident = int(client_id)
     except ValueError:
@@ -183,7 +183,8 @@ _STARTED = time.time()
 
 
 def about() -> dict:
-    from onrecord.store import clients, instance, secrets
+    from onrecord.store import instance, secrets
+    clients = part("clients")
     try:
         secrets.require_secure_backend()
         keyring = {"backend": secrets.backend_name(), "secure": True, "message": None}
