@@ -17,8 +17,8 @@ import jsonschema
 import yaml
 
 from onrecord.errors import ProfileError
+from onrecord.sites import SITES  # noqa: F401  (the site ids come from the one site table)
 
-SITES = ("x", "linkedin", "facebook", "mastodon", "bluesky", "threads", "blog", "comments", "other")
 CHANNELS = ("personal", "official", "corporate")
 ROLES = ("civil_servant", "minister", "special_adviser", "nhs_staff", "contractor")
 

@@ -15,6 +15,7 @@ from onrecord import __version__
 from onrecord.errors import BadInput, NotFound
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
 from onrecord.server.errors import error_response
+from onrecord.sites import LABELS as SITE_LABELS
 from onrecord.ui import access, forms, sources
 
 blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
@@ -96,7 +97,7 @@ def state():
         "first_run": profile is None,
         "notice": notice,
         "version": __version__,
-        "choices": {"sites": SITES, "channels": CHANNELS, "roles": ROLES},
+        "choices": {"sites": SITES, "site_labels": SITE_LABELS, "channels": CHANNELS, "roles": ROLES},
     })
 
 
