@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
-from onrecord import minisign
 from onrecord.errors import OnRecordError, PackError
+from onrecord.policy import signing
 from onrecord.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -165,28 +163,24 @@ class PackSource:
         keys_text = m.get("packSigningKeys") or []
         if not keys_text:
             raise PackRefused(f"{url}: no packSigningKeys are managed, so no fetched pack can be trusted")
-        keys = [minisign.parse_public_key(k, "packSigningKeys") for k in keys_text]
+        keys = [signing.public_key(k) for k in keys_text]
         data = self.fetch(url)
-        signature = self.fetch(url + ".minisig")
+        signature = self.fetch(url + signing.SIGNATURE_SUFFIX)
         try:
-            key, sig = minisign.verify(data, signature.decode("utf-8", "replace"), keys)
-        except minisign.SignatureError as exc:
+            verified = signing.verify(data, signature, keys)
+            header = signing.pack_header(data)
+            # What minisign -V prints (the signed version and expiry) is what is enforced.
+            signing.check_comment_agrees(header, verified.trusted_comment)
+        except signing.SignatureProblem as exc:
             raise PackRefused(f"{url}: refused: {exc.message}") from None
+        key = verified.key
         digest = hashlib.sha256(data).hexdigest()
         current = state.get("current") or {}
         if current.get("url") == url and current.get("sha256") == digest and (self.folder / current.get("file", "-")).is_file():
             current["confirmed"] = self.now()  # the same pack again: in force, and confirmed now
             state["current"] = current
             return Outcome(True, f"{url}: version {current.get('version')} confirmed", current.get("version"))
-        try:
-            meta = yaml.safe_load(data.decode("utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise PackRefused(f"{url}: refused: not a YAML pack ({type(exc).__name__})") from None
-        if not isinstance(meta, dict):
-            raise PackRefused(f"{url}: refused: not a pack (expected a mapping at the top)")
-        version = meta.get("version")
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise PackRefused(f"{url}: refused: the pack states no whole-number version: at its top level")
+        version = header.version
         highest = int(state.get("highest_version") or 0)
         if version < highest:
             raise PackRefused(f"{url}: refused: version {version} is older than version {highest} already accepted "
@@ -194,12 +188,8 @@ class PackSource:
         minimum = m.get("minimumPackVersion")
         if minimum is not None and version < minimum:
             raise PackRefused(f"{url}: refused: version {version} is below the managed minimumPackVersion {minimum}")
-        try:
-            expires = _expiry(meta.get("expires"))
-        except ValueError:
-            raise PackRefused(f"{url}: refused: expires: {meta.get('expires')!r} is not a date") from None
-        if expires is not None and expires < dt.datetime.fromtimestamp(self.now(), dt.timezone.utc):
-            raise PackRefused(f"{url}: refused: version {version} expired on {meta.get('expires')}")
+        if signing.expired(header, dt.datetime.fromtimestamp(self.now(), dt.timezone.utc).date()):
+            raise PackRefused(f"{url}: refused: version {version} expired on {header.expires.isoformat()}")
         name = f"pack-{digest[:16]}.yaml"
         write_atomic(self.folder / name, data, mode=0o644)
         try:
@@ -210,15 +200,15 @@ class PackSource:
             raise PackRefused(f"{url}: refused: version {version} does not load: {exc.message}") from None
         old = current.get("file")
         state["current"] = {"url": url, "file": name, "id": pack.id, "version": version, "sha256": digest,
-                            "key_id": key.id_hex, "expires": str(meta["expires"]) if meta.get("expires") else None,
-                            "fetched": self.now(), "confirmed": self.now(), "trusted_comment": sig.trusted_comment}
+                            "key_id": key.key_id, "expires": header.expires.isoformat() if header.expires else None,
+                            "fetched": self.now(), "confirmed": self.now(), "trusted_comment": verified.trusted_comment}
         state["highest_version"] = max(highest, version)
         if old and old != name:
             (self.folder / old).unlink(missing_ok=True)
-        log.info("policy pack %s version %s accepted from %s (key %s)", pack.id, version, url, key.id_hex)
+        log.info("policy pack %s version %s accepted from %s (key %s)", pack.id, version, url, key.key_id)
         self._emit("pack_loaded", {"outcome": "success", "pack_id": pack.id, "pack_version": version,
-                                   "pack_sha256": digest, "pack_url": url, "signing_key": key.id_hex})
-        return Outcome(True, f"{url}: version {version} of {pack.id} accepted (signed by key {key.id_hex})", version)
+                                   "pack_sha256": digest, "pack_url": url, "signing_key": key.key_id})
+        return Outcome(True, f"{url}: version {version} of {pack.id} accepted (signed by key {key.key_id})", version)
 
     def _emit(self, kind: str, fields: dict) -> None:
         if self.events:

@@ -16,6 +16,7 @@ from onrecord.errors import BadInput, NotFound
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
 from onrecord.managed.effective import LOCKED_MESSAGE
 from onrecord.server.errors import error_response
+from onrecord.sites import LABELS as SITE_LABELS
 from onrecord.ui import access, forms, sources
 
 blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
@@ -97,7 +98,7 @@ def state():
         "first_run": profile is None,
         "notice": notice,
         "version": __version__,
-        "choices": {"sites": SITES, "channels": CHANNELS, "roles": ROLES},
+        "choices": {"sites": SITES, "site_labels": SITE_LABELS, "channels": CHANNELS, "roles": ROLES},
         "managed": _managed_view(),
     })
 
