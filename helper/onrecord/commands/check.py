@@ -23,7 +23,9 @@ def register(sub) -> None:
     p.add_argument("--reply-to-bio", metavar="TEXT",
                    help="what the page shows of the account replied to (its bio or title), e.g. \"Health correspondent\"")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("text", nargs="?", default="-", metavar="TEXT", help="the draft; - or nothing reads standard input")
+    p.add_argument("text", nargs="?", default="-", metavar="TEXT",
+                   help="the draft; - or nothing reads standard input, which is better: other users of the "
+                        "computer can read a program's arguments in the process list, never its input")
     p.set_defaults(func=run)
 
 

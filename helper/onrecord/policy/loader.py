@@ -146,6 +146,17 @@ def _describe(error) -> str:
     return f"{error.message[:160]}" + (f" ({description})" if description else "")
 
 
+def _is_date(value) -> bool:
+    import datetime
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2027-03-31 as a date
+        return True
+    try:
+        datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
 def check_structure(data) -> list[Problem]:
     """Problems with the shape of one pack file (before ``extends:`` is merged): the JSON Schema's,
     each at its line, then what a schema cannot say (an id used twice)."""
@@ -164,6 +175,8 @@ def check_structure(data) -> list[Problem]:
         prefix = f"rule {rule_id}: " if rule_id else ""
         where = f"{where}: " if where else ""
         problems.append(Problem(line, f"{prefix}{where}{_describe(error)}"))
+    if isinstance(data.get("expires"), str) and not _is_date(data["expires"]):  # 2027-02-30 has the shape
+        problems.append(Problem(line_of(data, "expires"), f"expires: {data['expires']!r} is not a date like 2027-03-31"))
     seen: dict[str, int] = {}
     for rule in data.get("rules") or []:
         if isinstance(rule, dict) and isinstance(rule.get("id"), str):
