@@ -24,6 +24,8 @@ from onrecord import sites  # noqa: E402
 REGISTRY = ROOT / "extension" / "content" / "core" / "registry.js"
 PROFILE_SCHEMA = ROOT / "helper" / "onrecord" / "schemas" / "profile.schema.json"
 MANAGED_SCHEMA = ROOT / "extension" / "managed-schema.json"
+# The one managed-settings schema; scripts/generate_managed.py makes the extension's copy and templates from it.
+MANAGED_SOURCE = ROOT / "helper" / "onrecord" / "schemas" / "managed.schema.json"
 
 BEGIN = "  // <site-table> generated from helper/onrecord/sites.json by scripts/sync_sites.py: edit the table, not these lines.\n"
 END = "  // </site-table>\n"
@@ -60,7 +62,8 @@ def with_managed_sites(text: str) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-COPIES = ((REGISTRY, with_registry_table), (PROFILE_SCHEMA, with_profile_sites), (MANAGED_SCHEMA, with_managed_sites))
+COPIES = ((REGISTRY, with_registry_table), (PROFILE_SCHEMA, with_profile_sites), (MANAGED_SOURCE, with_managed_sites),
+          (MANAGED_SCHEMA, with_managed_sites))
 
 
 def out_of_step() -> list[Path]:

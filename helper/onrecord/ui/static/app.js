@@ -524,7 +524,9 @@ async function renderSettings(form) {
     const data = await api("GET", "settings");
     state.settings = data.settings;
     state.table = data.table;
+    state.managed = data.managed || { locked: {} };
   }
+  const locked = (state.managed && state.managed.locked) || {};
   const names = form.dataset.settings.split(" ");
   const rows = state.table.filter((s) => names.includes(s.name));
   form.replaceChildren(...rows.map((s) => {
@@ -534,12 +536,20 @@ async function renderSettings(form) {
       ? el("select", { id, name: s.name, "aria-describedby": hintId }, s.choices.map((c) => el("option", { value: c, text: CHOICE_LABELS[c] || c })))
       : el("input", { id, name: s.name, inputmode: "numeric", "aria-describedby": hintId });
     input.value = String(state.settings[s.name]);
+    // A setting the organisation enforces is shown, marked as theirs, and cannot be changed here.
+    if (Object.prototype.hasOwnProperty.call(locked, s.name)) {
+      input.disabled = true;
+      input.setAttribute("aria-describedby", `${hintId} ${id}-locked`);
+      return el("div", { class: "field", "data-onrecord-locked": s.name }, el("label", { for: id, text: settingLabel(s.name) }),
+        el("p", { class: "hint", id: hintId, text: s.help }), input,
+        el("p", { class: "locked", id: `${id}-locked`, text: state.managed.message || "Set by your organisation" }));
+    }
     return el("div", { class: "field" }, el("label", { for: id, text: settingLabel(s.name) }), el("p", { class: "hint", id: hintId, text: s.help }), input);
   }), el("div", { class: "actions" }, el("button", { type: "submit", text: "Save settings" })));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const values = {};
-    rows.forEach((s) => { values[s.name] = form.elements[s.name].value; });
+    rows.forEach((s) => { if (!Object.prototype.hasOwnProperty.call(locked, s.name)) values[s.name] = form.elements[s.name].value; });
     try {
       state.settings = (await api("PUT", "settings", values)).settings;
       clearErrors(form);
