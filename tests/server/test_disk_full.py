@@ -37,7 +37,7 @@ def small_disk(tmp_path):
 
 
 def fill(disk: Path) -> None:
-    with open(disk / "filler", "wb") as fh:
+    with open(disk / "filler", "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
@@ -123,3 +123,37 @@ def test_on_a_full_disk_the_helper_starts_checks_and_says_disk_full_for_every_wr
         stop(proc)
     events = json.loads(cli(home, "audit", "show", "--json").stdout)
     assert [e["decision"] for e in events] == ["fixed"]
+
+
+WINDOW_KEY = "k" * 43
+
+
+@pytest.fixture
+def full_home(onrecord_home):
+    """The data folder itself on a small tmpfs (filled by the test once the helper is up)."""
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(onrecord_home)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.fail(f"this test mounts a small tmpfs and needs root (as CI runs it): {mounted.stderr.strip()}")
+    try:
+        yield onrecord_home
+    finally:
+        subprocess.run(["umount", "-l", str(onrecord_home)], check=False)
+
+
+def test_the_settings_window_says_disk_full_for_each_change_it_cannot_save(full_home, served):
+    h = served({"ONRECORD_WINDOW_KEY": WINDOW_KEY, "ONRECORD_WINDOW_KEY_FILE": False})
+    window = requests.Session()
+    assert window.get(f"{h.url}/settings/?key={WINDOW_KEY}", timeout=10).ok
+    window.headers["Origin"] = h.url
+    profile = window.get(f"{h.url}/settings/api/state", timeout=10).json()["profile"]
+    fill(full_home)
+    changes = (("PUT", "/settings/api/settings", {"reminder_frequency": "every_post"}),
+               ("POST", "/settings/api/pairing", None),
+               ("PUT", "/settings/api/profile", {**profile, "job_title": "Head of policy"}),
+               ("POST", "/settings/api/accounts", {"account": {"site": "x", "handle": "@amynew", "channel": "personal"}}))
+    for method, path, body in changes:
+        r = window.request(method, h.url + path, json=body, timeout=10)
+        assert r.status_code == 507 and r.json()["error"]["code"] == "disk_full", (path, r.status_code, r.text)
+    state = window.get(f"{h.url}/settings/api/state", timeout=10).json()
+    assert state["profile"] == profile  # nothing half-saved
