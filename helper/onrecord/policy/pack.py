@@ -24,6 +24,7 @@ from onrecord.sites import MENTION_SITES
 MEDIA_LEXICON = "@media.handles"
 _CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
 ORG_LEXICON = "org_names"
+NAME_LEXICON = "@profile.name"  # the user's own name, full and first: a draft that introduces its author
 
 
 @dataclass
@@ -171,6 +172,9 @@ class Pack:
         own.add(PROFILE_LEXICON, [n for n in names + expertise + job_parts if tokenize(fold(n))])
         if expertise:
             own.add(DECLARED_LEXICON, expertise)
+        full_name = " ".join((profile.name or "").split())
+        if full_name:
+            own.add(NAME_LEXICON, ["=" + w for w in {full_name, full_name.split()[0]} if tokenize(fold(w))])
         covered: set[str] = set()
         for phrase in expertise + job_parts:
             covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
@@ -202,7 +206,7 @@ class _Compiler:
     def __init__(self, data: dict):
         self.data = data
         self.index = PhraseIndex()
-        self.lexicons: set[str] = {PROFILE_LEXICON, DECLARED_LEXICON, MEDIA_LEXICON}
+        self.lexicons: set[str] = {PROFILE_LEXICON, DECLARED_LEXICON, MEDIA_LEXICON, NAME_LEXICON}
         self.registry = registry()
         self.named_cache: dict[str, object] = {}
         self.named_stack: list[str] = []

@@ -27,6 +27,8 @@ _ALWAYS = re.compile(
 )
 _SAID_MARKED = re.compile(
     r"\b(?:top[ -]secret|secret|confidential|restricted|official[ -]sensitive|protect)[- ]marked\b|"
+    r"\b(?:TOP[ -]SECRET|SECRET|CONFIDENTIAL|RESTRICTED|OFFICIAL[ -]SENSITIVE)\s+(?:stamp|stamps|stamped|marking|label|"
+    r"sticker|watermark|header|cover\s+sheet)\b|"
     r"\b(?:marked|classified|stamped|labelled|labeled|graded|protectively marked|classification(?: of)?|"
     r"marking(?: of)?|security marking)\s+(?:(?:this|it|them|that|these|those|the\s+\w+)\s+)?(?:as\s+|at\s+)?[\"'\u2018\u201c(]?"
     r"(?:official[\s\-]sensitive|top secret|secret|confidential|restricted|protect)\b",

@@ -1,7 +1,8 @@
 """Media and journalists (002 section 3.5): the draft answers a news outlet or someone who writes for one.
 
 - ``media_target``: the account replied to is an outlet or a journalist. Recognised from the pack's
-  data (``media.handles`` on any site, ``media.sites`` per site, ``media.journalists``), from what the
+  data (``media.handles`` on any site, ``media.sites`` per site, ``media.journalists``, and
+  ``media.handle_prefixes`` for an outlet's programmes and correspondents: @BBCHughPym), from what the
   page shows of that account (``reply_to_bio``: "Health correspondent, The Times"), by the outlet's
   domain when the draft answers an article's address, or by an outlet named in the draft
   (``mentions``). A comment under an article is *not* a reply to the media by itself: see
@@ -82,6 +83,7 @@ def compile(key, value, ctx):
     anywhere |= frozenset(_bare(h) for h in media.get("journalists", ()))
     per_site = {site: frozenset(_bare(h) for h in handles) for site, handles in (media.get("sites") or {}).items()}
     outlet_names = tuple(n.lower() for n in media.get("outlet_names", ()))
+    prefixes = tuple(p.lower().lstrip("@") for p in media.get("handle_prefixes", ()))
     mention_lexicon = ctx.pack_value("media_lexicon", None) if opts["mentions"] else None
 
     def addressed(scan) -> bool:
@@ -89,6 +91,8 @@ def compile(key, value, ctx):
         if handle:
             bare = _bare(handle)
             if bare in anywhere or bare in per_site.get(scan.site, ()):
+                return True
+            if prefixes and handle.startswith("@") and bare.startswith(prefixes):
                 return True
             # An article's address answered from anywhere but a comment box (a quote post of it).
             if scan.site != "comments" and scan.context != "comment" and is_news_domain(handle, domains):

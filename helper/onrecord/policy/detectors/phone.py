@@ -23,7 +23,8 @@ _PUBLIC_CUE = re.compile(
     r"\b(?:switchboard|press\s+office|press\s+desk|media\s+(?:team|desk|enquiries|line)|news\s*desk|helpline|"
     r"help\s+line|reception|enquiries|enquiry\s+line|customer\s+services|main\s+(?:line|number)|"
     r"office\s+number|general\s+enquiries|out\s+of\s+hours|duty\s+desk|contact\s+centre|call\s+centre|"
-    r"(?:the|our)\s+(?:surgery|practice|council|hospital|trust|department|office|team|ward|clinic|school))\b"
+    r"(?:the|our)\s+(?:surgery|practice|council|hospital|trust|department|office|team|ward|clinic|school)|"
+    r"(?:office|team|desk|unit|service|centre|line|surgery|practice)\s+(?:is\s+)?(?:on|at))\b"
     r"[^.!?\n\d]{0,30}$",
     re.IGNORECASE,
 )
