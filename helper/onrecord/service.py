@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from onrecord.errors import Conflict, DiskFull, ProfileError
+from onrecord.pack_source import PackSource
 from onrecord.policy import engine
-from onrecord.policy.model import CheckResult
+from onrecord.policy.packs import Pack, load_pack
+from onrecord.policy.model import CheckResult, Draft
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
@@ -63,8 +65,11 @@ class HelperService:
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None,
-                 clients: ClientStore | None = None):
+                 clients: ClientStore | None = None, packs: PackSource | None = None):
         self.audit = audit
+        # Signed packs fetched from the organisation's web server (a pack named by an https:// URL).
+        self.packs = packs
+        self._said_no_fetched_pack: str | None = None
         self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
@@ -143,9 +148,52 @@ class HelperService:
 
     def check(self, request: CheckRequest) -> CheckResult:
         """Check a draft (its text goes to the engine and nowhere else)."""
-        result = engine.check_text(self._profile_for_checks(), request.site, request.account, request.text,
-                                   request.context, request.reply_to)
+        profile = self._profile_for_checks()
+        pack = self._fetched_pack(profile)
+        if pack is None:
+            result = engine.check_text(profile, request.site, request.account, request.text, request.context,
+                                       request.reply_to)
+        else:
+            draft = Draft(request.text, request.site, request.account, request.context or "post",
+                          (request.reply_to or "").strip() or None)
+            result = engine.check(draft, profile, pack)
         return self._apply_reminder_frequency(result)
+
+    # The signed pack from the organisation's web server -------------------------------------------
+
+    def pack_url(self, profile: Profile | None = None) -> str | None:
+        """The URL of the signed pack in effect (managed ``policyPack``, else the profile's), or None."""
+        if self.packs is None:
+            return None
+        if profile is None:
+            profile = self._profile_for_checks()
+        return self.packs.wanted(profile.policy_pack)
+
+    def _fetched_pack(self, profile: Profile) -> Pack | None:
+        """The last good signed pack when one is named by URL; until there is one (or once it has expired),
+        the provisional built-in pack: a pack that cannot be fetched never turns the reminders off."""
+        url = self.pack_url(profile)
+        if url is None:
+            return None
+        pack = self.packs.pack(url)
+        if pack is not None:
+            self._said_no_fetched_pack = None
+            return pack
+        if self._said_no_fetched_pack != url:  # once, not on every keystroke's check
+            log.warning("no good policy pack from %s yet: checking with the built-in %s pack", url, PROVISIONAL_PACK)
+            self._said_no_fetched_pack = url
+        return load_pack(PROVISIONAL_PACK)
+
+    def refresh_pack(self):
+        """Fetch the signed pack in effect again (at start and periodically); None when none is named."""
+        url = self.pack_url()
+        return self.packs.refresh(url) if url else None
+
+    def pack_report(self) -> dict | None:
+        """Which signed pack is in force (id, version, signature state, last confirmed), or None when the
+        pack is not named by URL. For the check answer, ``onrecord status`` and ``policy show``."""
+        url = self.pack_url()
+        return self.packs.summary(url) if url else None
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""

@@ -90,6 +90,11 @@ def run(args) -> int:
         if store.problem:
             log.warning(store.problem)
         _purge(app)
+        from onrecord.pack_source import Refresher, refresh_interval
+        packs = app.extensions["onrecord_packs"]
+        # A pack named by URL: fetched now and every packRefreshHours; the last good one is used meanwhile.
+        refresher = Refresher(app.extensions["onrecord_service"].refresh_pack, refresh_interval(packs.managed))
+        refresher.start()
 
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)

@@ -36,6 +36,8 @@ TOP_KEYS = {
     "example_profile": "the profile that rule examples are checked with",
     "rules": "the rules",
     "drop": "ids of the extended pack's rules to leave out",
+    "version": "a whole number that only grows, for a pack published at a URL",
+    "expires": "the date (YYYY-MM-DD) after which a published pack is no longer used",
 }
 RULE_KEYS = ("id", "category", "severity", "channels", "roles", "sites", "contexts", "triggers", "unless",
              "message", "source", "fix", "examples")
