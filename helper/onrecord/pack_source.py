@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import posixpath
 import ssl
 import threading
@@ -93,11 +94,12 @@ class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def https_fetcher(cafile: str | None = None, timeout: float = TIMEOUT_SECONDS) -> Callable[[str, int], bytes]:
-    """GET over HTTPS with the system's trust store (or ``cafile``), a timeout and a size limit."""
-    context = ssl.create_default_context(cafile=cafile)
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _HttpsOnlyRedirects())
-
+    """GET over HTTPS with the system's trust store (``SSL_CERT_FILE`` names another; ``cafile`` wins), a
+    timeout and a size limit."""
     def fetch(url: str, limit: int) -> bytes:
+        # Made for each fetch (a few times a day): a trust store updated meanwhile is used.
+        context = ssl.create_default_context(cafile=cafile)
+        opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _HttpsOnlyRedirects())
         request = urllib.request.Request(url, headers={"User-Agent": "OnRecord", "Cache-Control": "no-cache"})
         try:
             with opener.open(request, timeout=timeout) as answer:
@@ -159,9 +161,10 @@ class PackSource:
         self.now = now
         self.events = events
         self._lock = threading.RLock()
-        # The helper is the one writer of its data folder: the state is read once and kept, so a check
-        # costs no file system work. (A command that reads the status makes its own PackSource.)
+        # The state as last read, and the file's look then: a check costs one stat, and a pack fetched by
+        # `onrecord policy refresh` (another process) is seen at once.
         self._state_cache: dict | None = None
+        self._state_stamp: tuple | None = None
         # (url, pack file, keys) -> the compiled pack, once its signature is checked again
         self._verified: tuple[tuple, Pack] | None = None
 
@@ -176,9 +179,17 @@ class PackSource:
 
     # State ---------------------------------------------------------------------------------------
 
-    def _state(self) -> dict:
-        """A copy of the state (refresh changes its copy, and keeps it only once it is saved)."""
-        if self._state_cache is None:
+    def _stamp(self) -> tuple | None:
+        try:
+            st = os.stat(self.folder / STATE_FILE)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _read_state(self) -> dict:
+        """The state as saved (kept while the file is unchanged); do not change what it returns."""
+        stamp = self._stamp()
+        if self._state_cache is None or stamp != self._state_stamp:
             try:
                 data = json.loads((self.folder / STATE_FILE).read_text("utf-8"))
             except FileNotFoundError:
@@ -187,13 +198,17 @@ class PackSource:
                 log.error("%s cannot be read (%s); no fetched pack is in force until the next good one",
                           self.folder / STATE_FILE, type(exc).__name__)
                 data = {}
-            self._state_cache = data if isinstance(data, dict) else {}
-        return json.loads(json.dumps(self._state_cache))
+            self._state_cache, self._state_stamp = (data if isinstance(data, dict) else {}), stamp
+        return self._state_cache
+
+    def _state(self) -> dict:
+        """A copy of the state (refresh changes its copy, and keeps it only once it is saved)."""
+        return json.loads(json.dumps(self._read_state()))
 
     def _save(self, state: dict) -> None:
         write_atomic(self.folder / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n",
                      what="the fetched policy pack's state")
-        self._state_cache = state
+        self._state_cache, self._state_stamp = state, self._stamp()
 
     def _entry(self, state: dict, url: str) -> dict:
         return state.setdefault("sources", {}).setdefault(url, {})
@@ -205,9 +220,7 @@ class PackSource:
 
     def _current(self, url: str) -> tuple[dict | None, str | None]:
         """The last good pack's record for ``url`` and, when it cannot be used now, why."""
-        if self._state_cache is None:
-            self._state()
-        current = (self._state_cache.get("sources") or {}).get(url, {}).get("current")
+        current = (self._read_state().get("sources") or {}).get(url, {}).get("current")
         if not current:
             return None, "none"
         expires = current.get("expires")
@@ -340,7 +353,7 @@ class PackSource:
                                                             f"minimumPackVersion {minimum}")
         highest = int(entry.get("highest_version") or 0)
         if version < highest:
-            raise signing.SignatureProblem("rollback", f"version {version} is older than version {highest}, "
+            raise signing.SignatureProblem("rollback", f"version {version} is older than version {highest} "
                                                        "already accepted (an old release served again)")
         if signing.expired(header, self._today()):
             raise signing.SignatureProblem("expired", f"version {version} expired on {header.expires.isoformat()}")

@@ -3,16 +3,23 @@ answer (and the popup's status) says which pack and version is in force and when
 
 from __future__ import annotations
 
+import json
+
 from signed_packs import pack_text, publish
 from server.support import CHROME
+
+from onrecord.managed import ManagedReader
 
 DRAFT = {"site": "x", "account": "@amyclarke", "text": "Excited that Project Lighthouse opens next month!"}
 
 
-def test_checks_over_http_use_the_fetched_pack_and_say_which(served, tls, keys, web):
+def test_checks_over_http_use_the_fetched_pack_and_say_which(served, tls, keys, web, tmp_path):
     url = publish(web, keys["current"], pack_text(4))
-    managed = {"policyPack": url, "packSigningKeys": [keys["current"].public_line]}
-    helper = served({"MANAGED_SETTINGS": managed, "PACK_CAFILE": str(tls["ca"])})
+    managed = tmp_path / "managed"  # as /etc/onrecord/managed.json would say it
+    managed.mkdir()
+    (managed / "managed.json").write_text(json.dumps({"policyPack": url,
+                                                      "packSigningKeys": [keys["current"].public_line]}))
+    helper = served({"MANAGED": ManagedReader(managed), "PACK_CAFILE": str(tls["ca"])})
     helper.token = helper.pair(CHROME)
     before = helper.call("POST", "/v1/check", json=DRAFT).json()
     assert before["pack"]["signature"] == "none" and before["pack"]["url"] == url

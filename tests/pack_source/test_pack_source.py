@@ -8,12 +8,14 @@ still uses the last good pack (its rule's message names its version), and the st
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 
 import pytest
 from signed_packs import pack_text, publish
 
+from onrecord.managed import ManagedReader
 from onrecord.pack_source import PackSource
 from onrecord.service import CheckRequest, HelperService
 from onrecord.store.audit import AuditLog
@@ -21,21 +23,43 @@ from onrecord.store.audit import AuditLog
 DRAFT = CheckRequest("x", "@someone", "Excited that Project Lighthouse opens next month!")
 
 
+class Managed(dict):
+    """Managed settings as the organisation writes them: each change is written to ``managed.json``, which the
+    helper's real reader reads (the pack source is handed the same values as they are, so a value the schema
+    would drop, such as an http:// URL, still reaches it)."""
+
+    def __init__(self, folder, values: dict):
+        super().__init__(values)
+        self.folder = folder
+        folder.mkdir(exist_ok=True)
+        self._write()
+
+    def _write(self):
+        (self.folder / "managed.json").write_text(json.dumps(dict(self)))
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self._write()
+
+
 class Machine:
     """One user's helper: its data folder, managed settings, fetched packs and service."""
 
     def __init__(self, home, tls, managed: dict, now=None):
-        self.home, self.tls, self.managed = home, tls, managed
+        self.home, self.tls = home, tls
+        self.managed = managed if isinstance(managed, Managed) else Managed(home / "managed", managed)
         self.events: list[tuple[str, dict]] = []
         self.now = now
         self.restart()
 
     def restart(self):
         kwargs = {"now": self.now} if self.now else {}
+        ticks = itertools.count(step=3600)  # the reader looks at the file again on every call
+        reader = ManagedReader(self.managed.folder, clock=lambda: next(ticks))
         self.packs = PackSource(self.home / "packs", lambda: self.managed, cafile=str(self.tls["ca"]),
                                 events=lambda kind, fields: self.events.append((kind, fields)), **kwargs)
         self.service = HelperService(AuditLog(self.home / "audit.sqlite3"), profile_path=self.home / "profile.yaml",
-                                     packs=self.packs)
+                                     packs=self.packs, managed=reader)
 
     def refresh(self):
         return self.service.refresh_pack()
@@ -125,7 +149,7 @@ def test_a_version_below_the_managed_minimum_is_refused(machine, web, keys):
     # A machine with no history (the rollback guard has nothing to go on) refuses it just the same.
     fresh = machine.home / "fresh"
     fresh.mkdir()
-    other = Machine(fresh, machine.tls, machine.managed)
+    other = Machine(fresh, machine.tls, dict(machine.managed))
     outcome = other.refresh()
     assert not outcome.accepted and outcome.reason == "below_minimum", outcome
     assert other.acme_message() is None
