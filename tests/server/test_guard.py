@@ -274,3 +274,16 @@ def test_every_abuse_case_against_a_real_onrecord_run(spawn):
     r = h.call("POST", "/v1/check", json=DRAFT)
     assert r.status_code == 200 and r.json()["account"]["channel"] == "personal"
     assert hp.stop() == 0
+
+
+def test_failures_from_made_up_origins_do_not_grow_the_table_without_end(served):
+    h = served({"AUTH_FAILURE_LIMIT": (3, 60), "FAILURE_ORIGINS_KEPT": 20})
+    h.token = h.pair()
+    guard = h.app.extensions["onrecord_guard"]
+    for i in range(60):
+        origin = f"chrome-extension://{'a' * 31}{chr(ord('a') + i % 26)}{i}"
+        assert h.call("POST", "/v1/check", token="B" * 43, origin=origin, json=DRAFT).status_code == 401
+    assert len(guard.auth_failures._events) <= 20  # each kept origin costs memory
+    # The origin failing now is still held to its limit.
+    statuses = [h.call("POST", "/v1/check", token="B" * 43, json=DRAFT).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]

@@ -30,9 +30,9 @@ import re
 import threading
 import time
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, request
 
-from onrecord.store import clients
+from onrecord.server.errors import error_response
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -51,16 +51,25 @@ SETTINGS_PREFIX = "/settings"
 
 
 class RateLimiter:
-    """At most ``limit`` failures per key in any ``window`` seconds; past that the key is refused."""
+    """At most ``limit`` failures per key in any ``window`` seconds; past that the key is refused.
 
-    def __init__(self, limit: int, window: float):
+    Keys are origins, which a local program can make up by the thousand, so the table is bounded: at most
+    ``max_keys`` are kept, keys with no failure in the window are dropped as new ones come, and when it is
+    still full the key whose last failure is oldest goes first.
+    """
+
+    def __init__(self, limit: int, window: float, max_keys: int = 1000):
         self.limit = limit
         self.window = window
+        self.max_keys = max_keys
         self._events: dict[str, collections.deque] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._events)
+
     def _recent(self, key: str, now: float) -> collections.deque:
-        events = self._events.setdefault(key, collections.deque())
+        events = self._events.setdefault(key, collections.deque(maxlen=self.limit))
         while events and events[0] <= now - self.window:
             events.popleft()
         return events
@@ -80,16 +89,23 @@ class RateLimiter:
             return max(1, int(events[0] + self.window - now) + 1)
 
     def fail(self, key: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
+            if key not in self._events and len(self._events) >= self.max_keys:
+                self._make_room(now)
+            self._recent(key, now).append(now)
+
+    def _make_room(self, now: float) -> None:
+        quiet = [k for k, events in self._events.items() if not events or events[-1] <= now - self.window]
+        for k in quiet:
+            del self._events[k]
+        while len(self._events) >= self.max_keys:  # all busy: the one quiet longest goes
+            oldest = min(self._events, key=lambda k: self._events[k][-1] if self._events[k] else 0.0)
+            del self._events[oldest]
 
 
 def refuse(status: int, code: str, message: str, headers: dict | None = None) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    for k, v in (headers or {}).items():
-        response.headers[k] = v
-    return response
+    return error_response(status, code, message, headers)
 
 
 def json_depth(value) -> int:
@@ -139,8 +155,10 @@ class Guard:
     """Installs the checks above on ``app``; limits come from ``AUTH_FAILURE_LIMIT`` and ``PAIR_FAILURE_LIMIT``."""
 
     def __init__(self, app: Flask):
-        self.auth_failures = RateLimiter(*app.config.get("AUTH_FAILURE_LIMIT", (10, 60)))
-        self.pair_failures = RateLimiter(*app.config.get("PAIR_FAILURE_LIMIT", (10, 60)))
+        self.clients = app.extensions["onrecord_clients"]
+        kept = app.config.get("FAILURE_ORIGINS_KEPT", 1000)
+        self.auth_failures = RateLimiter(*app.config.get("AUTH_FAILURE_LIMIT", (10, 60)), max_keys=kept)
+        self.pair_failures = RateLimiter(*app.config.get("PAIR_FAILURE_LIMIT", (10, 60)), max_keys=kept)
         app.extensions["onrecord_guard"] = self
         app.before_request(self.before)
         app.after_request(self.after)
@@ -199,7 +217,7 @@ class Guard:
             return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
                           {"WWW-Authenticate": "Bearer"})
         match = _BEARER.match(header.strip())
-        client = clients.authenticate(match.group(1)) if match else None
+        client = self.clients.authenticate(match.group(1)) if match else None
         if client is None:
             self.auth_failures.fail(origin)
             return refuse(401, "unauthorized", "this browser is not paired, or its pairing was revoked",

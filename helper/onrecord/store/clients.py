@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import logging
 import secrets as _random
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import NotFound, OnRecordError
+from onrecord.errors import NotFound, Refused
 from onrecord.store import secrets
 from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, transaction
+
+log = logging.getLogger(__name__)
 
 PAIRING_TTL_SECONDS = 120
 MAX_WRONG_CODES = 5
@@ -54,11 +57,10 @@ CREATE TABLE IF NOT EXISTS pairing_code (
 """
 
 
-class PairingRefused(OnRecordError):
+class PairingRefused(Refused):
     """A code that is wrong, expired, spent or voided: the message says which, never what the code was."""
 
     code = "pairing_refused"
-    status = 403
 
 
 @dataclass(frozen=True)
@@ -94,90 +96,9 @@ def db_path(home: Path | None = None) -> Path:
     return (Path(home) if home else data_folder()) / "clients.sqlite3"
 
 
-def _digest(value: str, home: Path | None) -> str:
-    key = secrets.get_or_create_key(_KEY_NAME, home)
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def ensure_token_key(home: Path | None = None) -> None:
-    """Make the token key if there is none yet (the helper does this once at start)."""
-    secrets.get_or_create_key(_KEY_NAME, home)
-
-
 def _client(row) -> Client:
     return Client(row["id"], row["origin"], row["paired_at"], row["last_seen"], row["revoked_at"])
 
-
-# Pairing codes ---------------------------------------------------------------------------------------
-
-def new_pairing_code(ttl_seconds: int = PAIRING_TTL_SECONDS, home: Path | None = None) -> PairingCode:
-    """Make a new 6-digit code valid for ``ttl_seconds`` (replacing any earlier one) and return it."""
-    code = f"{_random.randbelow(1_000_000):06d}"
-    now = time.time()
-    code_hash = _digest(code, home)
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        conn.execute("DELETE FROM pairing_code")
-        conn.execute("INSERT INTO pairing_code (id, code_hash, created_at, expires_at) VALUES (1, ?, ?, ?)",
-                     (code_hash, now, now + ttl_seconds))
-    secrets.set_secret(_CODE_NAME, code, home)
-    return PairingCode(code, now + ttl_seconds)
-
-
-def current_pairing_code(home: Path | None = None) -> PairingCode | None:
-    """The code the user should type now, or None when there is no live one (expired, spent or voided)."""
-    with connect(db_path(home), _SCHEMA) as conn:
-        row = conn.execute("SELECT code_hash, expires_at FROM pairing_code WHERE id = 1").fetchone()
-    if row is None or row["expires_at"] <= time.time():
-        return None
-    code = secrets.get_secret(_CODE_NAME, home)
-    if not code or not hmac.compare_digest(_digest(code, home), row["code_hash"]):
-        return None
-    return PairingCode(code, row["expires_at"])
-
-
-def _void_code(conn, home: Path | None) -> None:
-    conn.execute("DELETE FROM pairing_code")
-    secrets.delete_secret(_CODE_NAME, home)
-
-
-def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tuple[Client, str]:
-    """Pair ``origin`` if ``code`` is the live code: returns the new client and its token (the only copy).
-
-    A wrong code counts against the code; the fifth wrong one voids it. Raises ``PairingRefused``.
-    """
-    offered = _digest(str(code), home)
-    token = _random.token_urlsafe(TOKEN_BYTES)
-    token_hash = _digest(token, home)
-    now = time.time()
-    refusal = None
-    # The outcome is decided inside the transaction but raised after it, so a wrong try is counted.
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        row = conn.execute("SELECT code_hash, expires_at, wrong_tries FROM pairing_code WHERE id = 1").fetchone()
-        if row is None:
-            refusal = "no pairing code is active: run `onrecord pair` or open the settings window for a new one"
-        elif row["expires_at"] <= now:
-            _void_code(conn, home)
-            refusal = "the pairing code has expired: ask for a new one"
-        elif not hmac.compare_digest(offered, row["code_hash"]):
-            tries = row["wrong_tries"] + 1
-            if tries >= MAX_WRONG_CODES:
-                _void_code(conn, home)
-                refusal = (f"wrong pairing code; after {MAX_WRONG_CODES} wrong codes this one no longer works: "
-                           "ask for a new one")
-            else:
-                conn.execute("UPDATE pairing_code SET wrong_tries = ? WHERE id = 1", (tries,))
-                refusal = "wrong pairing code"
-        else:
-            _void_code(conn, home)
-            cur = conn.execute("INSERT INTO clients (origin, token_hash, paired_at, last_seen) VALUES (?, ?, ?, ?)",
-                               (origin, token_hash, now, now))
-            client_id = cur.lastrowid
-    if refusal:
-        raise PairingRefused(refusal)
-    return Client(client_id, origin, now, now, None), token
-
-
-# Paired clients --------------------------------------------------------------------------------------
 
 class _LiveClients:
     """The live clients of one database, kept in memory: each one's keyed token hash (never a token) and
@@ -188,8 +109,9 @@ class _LiveClients:
     while a request in between costs no query.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, secrets_: secrets.Secrets):
         self.path = path
+        self.secrets = secrets_
         self.watch = ChangeWatch(path)
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
@@ -202,7 +124,7 @@ class _LiveClients:
         # Emptied with the view, so a revoke still counts on the next request.
         self._verified: dict[int, Client] = {}
 
-    def current(self, home: Path | None) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
+    def current(self) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
         """The keyed hash, ready keyed (a copy of it hashes a token), the live clients' hashes, and the
         tokens already found among them since the database last changed."""
         with self._lock:
@@ -211,80 +133,204 @@ class _LiveClients:
                 # The stamp is taken before reading, so a change made during the read shows next time.
                 with connect(self.path, _SCHEMA) as conn:
                     rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
-                self._keyed = hmac.new(secrets.get_or_create_key(_KEY_NAME, home), digestmod=hashlib.sha256)
+                self._keyed = hmac.new(self.secrets.get_or_create_key(_KEY_NAME), digestmod=hashlib.sha256)
                 self._hashes = tuple((row["token_hash"], _client(row)) for row in rows)
                 self._verified = {}
                 self._stamp = stamp
             return self._keyed, self._hashes, self._verified
 
-
-# One view per data folder; a process serves one, so only a few are ever kept (each holds a connection
-# open), the oldest dropped first. They are found by what decides the folder, which costs no system call.
-_LIVE_KEPT = 4
-_live: dict[tuple, _LiveClients] = {}
-_live_lock = threading.Lock()
+    def close(self) -> None:
+        self.watch.close()
 
 
-def _live_clients(home: Path | None) -> _LiveClients:
-    key = (home, os.environ.get("ONRECORD_HOME"))
-    found = _live.get(key)
-    if found is None:
-        with _live_lock:
-            found = _live.get(key)
-            if found is None:
-                while len(_live) >= _LIVE_KEPT:
-                    _live.pop(next(iter(_live))).watch.close()
-                found = _live[key] = _LiveClients(db_path(home))
-    return found
+class ClientStore:
+    """Pairing codes and paired browsers of one data folder (``home``, else the current one).
+
+    The helper's is made once by the app factory and keeps the live clients in memory; a command makes
+    its own for the one thing it does.
+    """
+
+    def __init__(self, home: Path | None = None):
+        self.home = Path(home) if home else None
+        self.path = db_path(home)
+        self.secrets = secrets.Secrets(home)
+        self._live: _LiveClients | None = None
+        self._live_lock = threading.Lock()
+
+    def _digest(self, value: str) -> str:
+        key = self.secrets.get_or_create_key(_KEY_NAME)
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def ensure_token_key(self) -> None:
+        """Make the token key if there is none yet (the helper does this once at start)."""
+        self.secrets.get_or_create_key(_KEY_NAME)
+
+    def _connect(self):
+        return connect(self.path, _SCHEMA)
+
+    # Pairing codes -----------------------------------------------------------------------------------
+
+    def new_pairing_code(self, ttl_seconds: int = PAIRING_TTL_SECONDS) -> PairingCode:
+        """Make a new 6-digit code valid for ``ttl_seconds`` (replacing any earlier one) and return it."""
+        code = f"{_random.randbelow(1_000_000):06d}"
+        now = time.time()
+        code_hash = self._digest(code)
+        with self._connect() as conn, transaction(conn):
+            conn.execute("DELETE FROM pairing_code")
+            conn.execute("INSERT INTO pairing_code (id, code_hash, created_at, expires_at) VALUES (1, ?, ?, ?)",
+                         (code_hash, now, now + ttl_seconds))
+        self.secrets.set(_CODE_NAME, code)
+        return PairingCode(code, now + ttl_seconds)
+
+    def current_pairing_code(self) -> PairingCode | None:
+        """The code the user should type now, or None when there is no live one (expired, spent or voided)."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT code_hash, expires_at FROM pairing_code WHERE id = 1").fetchone()
+        if row is None or row["expires_at"] <= time.time():
+            return None
+        code = self.secrets.get(_CODE_NAME)
+        if not code or not hmac.compare_digest(self._digest(code), row["code_hash"]):
+            return None
+        return PairingCode(code, row["expires_at"])
+
+    def _void_code(self, conn) -> None:
+        conn.execute("DELETE FROM pairing_code")
+        self.secrets.delete(_CODE_NAME)
+
+    def redeem_pairing_code(self, code: str, origin: str) -> tuple[Client, str]:
+        """Pair ``origin`` if ``code`` is the live code: returns the new client and its token (the only copy).
+
+        A wrong code counts against the code; the fifth wrong one voids it. Raises ``PairingRefused``.
+        """
+        offered = self._digest(str(code))
+        token = _random.token_urlsafe(TOKEN_BYTES)
+        token_hash = self._digest(token)
+        now = time.time()
+        refusal = None
+        # The outcome is decided inside the transaction but raised after it, so a wrong try is counted.
+        with self._connect() as conn, transaction(conn):
+            row = conn.execute("SELECT code_hash, expires_at, wrong_tries FROM pairing_code WHERE id = 1").fetchone()
+            if row is None:
+                refusal = "no pairing code is active: run `onrecord pair` or open the settings window for a new one"
+            elif row["expires_at"] <= now:
+                self._void_code(conn)
+                refusal = "the pairing code has expired: ask for a new one"
+            elif not hmac.compare_digest(offered, row["code_hash"]):
+                tries = row["wrong_tries"] + 1
+                if tries >= MAX_WRONG_CODES:
+                    self._void_code(conn)
+                    refusal = (f"wrong pairing code; after {MAX_WRONG_CODES} wrong codes this one no longer works: "
+                               "ask for a new one")
+                else:
+                    conn.execute("UPDATE pairing_code SET wrong_tries = ? WHERE id = 1", (tries,))
+                    refusal = "wrong pairing code"
+            else:
+                self._void_code(conn)
+                cur = conn.execute("INSERT INTO clients (origin, token_hash, paired_at, last_seen) VALUES (?, ?, ?, ?)",
+                                   (origin, token_hash, now, now))
+                client_id = cur.lastrowid
+        if refusal:
+            raise PairingRefused(refusal)
+        return Client(client_id, origin, now, now, None), token
+
+    # Paired clients ----------------------------------------------------------------------------------
+
+    def _live_clients(self) -> _LiveClients:
+        found = self._live
+        if found is None:
+            with self._live_lock:
+                if self._live is None:
+                    self._live = _LiveClients(self.path, self.secrets)
+                found = self._live
+        return found
+
+    def authenticate(self, token: str) -> Client | None:
+        """The live (not revoked) client whose token this is, or None.
+
+        Every live hash is compared in constant time, so timing says nothing about which one came near. A
+        token matched since the paired browsers last changed is found by its ``hash()`` instead.
+        """
+        if not token:
+            return None
+        live = self._live_clients()
+        keyed, hashes, verified = live.current()
+        seen = hash(token)
+        found = verified.get(seen)
+        if found is None:
+            mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
+            mac.update(token.encode("utf-8"))
+            wanted = mac.hexdigest()
+            for token_hash, client in hashes:
+                if hmac.compare_digest(wanted, token_hash):
+                    found = client
+            if found is not None:
+                verified[seen] = found
+        if found is None:
+            return None
+        now = time.time()
+        if found.last_seen is None or now - found.last_seen >= LAST_SEEN_EVERY:
+            try:  # the change it makes rebuilds the live view, so the next request sees the new time
+                with connect(live.path, _SCHEMA) as conn:
+                    conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
+            except (sqlite3.Error, OSError) as exc:  # a busy or full database must not refuse a good token
+                log.debug("last_seen not updated (%s)", type(exc).__name__)
+        return found
+
+    def list_clients(self, include_revoked: bool = True) -> list[Client]:
+        """Paired browsers, oldest first."""
+        query = "SELECT * FROM clients" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
+        with self._connect() as conn:
+            return [_client(r) for r in conn.execute(query).fetchall()]
+
+    def revoke(self, client_id: int) -> Client:
+        """Revoke a paired browser: its token stops working on its next request. Revoking twice is harmless."""
+        with self._connect() as conn, transaction(conn):
+            row = conn.execute("SELECT * FROM clients WHERE id = ?", (int(client_id),)).fetchone()
+            if row is None:
+                raise NotFound(f"no paired browser has id {client_id} (see `onrecord clients`)")
+            if row["revoked_at"] is None:
+                conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
+            row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
+        return _client(row)
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
+
+
+# For one-off use (the command line, tests): each call uses a ClientStore of its own.
+
+def _digest(value: str, home: Path | None = None) -> str:
+    return ClientStore(home)._digest(value)
+
+
+def ensure_token_key(home: Path | None = None) -> None:
+    ClientStore(home).ensure_token_key()
+
+
+def new_pairing_code(ttl_seconds: int = PAIRING_TTL_SECONDS, home: Path | None = None) -> PairingCode:
+    return ClientStore(home).new_pairing_code(ttl_seconds)
+
+
+def current_pairing_code(home: Path | None = None) -> PairingCode | None:
+    return ClientStore(home).current_pairing_code()
+
+
+def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tuple[Client, str]:
+    return ClientStore(home).redeem_pairing_code(code, origin)
 
 
 def authenticate(token: str, home: Path | None = None) -> Client | None:
-    """The live (not revoked) client whose token this is, or None.
-
-    Every live hash is compared in constant time, so timing says nothing about which one came near. A
-    token matched since the paired browsers last changed is found by its ``hash()`` instead.
-    """
-    if not token:
-        return None
-    live = _live_clients(home)
-    keyed, hashes, verified = live.current(home)
-    seen = hash(token)
-    found = verified.get(seen)
-    if found is None:
-        mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
-        mac.update(token.encode("utf-8"))
-        wanted = mac.hexdigest()
-        for token_hash, client in hashes:
-            if hmac.compare_digest(wanted, token_hash):
-                found = client
-        if found is not None:
-            verified[seen] = found
-    if found is None:
-        return None
-    now = time.time()
-    if found.last_seen is None or now - found.last_seen >= LAST_SEEN_EVERY:
-        try:  # the change it makes rebuilds the live view, so the next request sees the new time
-            with connect(live.path, _SCHEMA) as conn:
-                conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
-        except Exception:  # a busy database must not refuse a good token: last_seen can wait
-            pass
-    return found
+    store = ClientStore(home)
+    try:
+        return store.authenticate(token)
+    finally:
+        store.close()
 
 
 def list_clients(home: Path | None = None, include_revoked: bool = True) -> list[Client]:
-    """Paired browsers, oldest first."""
-    query = "SELECT * FROM clients" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
-    with connect(db_path(home), _SCHEMA) as conn:
-        return [_client(r) for r in conn.execute(query).fetchall()]
+    return ClientStore(home).list_clients(include_revoked)
 
 
 def revoke(client_id: int, home: Path | None = None) -> Client:
-    """Revoke a paired browser: its token stops working on its next request. Revoking twice is harmless."""
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        row = conn.execute("SELECT * FROM clients WHERE id = ?", (int(client_id),)).fetchone()
-        if row is None:
-            raise NotFound(f"no paired browser has id {client_id} (see `onrecord clients`)")
-        if row["revoked_at"] is None:
-            conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
-        row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
-    return _client(row)
+    return ClientStore(home).revoke(client_id)

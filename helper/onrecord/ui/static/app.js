@@ -6,10 +6,6 @@ const ROLE_LABELS = {
   civil_servant: "Civil servant", minister: "Minister", special_adviser: "Special adviser",
   nhs_staff: "NHS staff", contractor: "Contractor",
 };
-const SITE_LABELS = {
-  x: "X (Twitter)", linkedin: "LinkedIn", facebook: "Facebook", mastodon: "Mastodon", bluesky: "Bluesky",
-  threads: "Threads", blog: "Your blog", comments: "Comment boxes (news sites, blogs)", other: "Another site",
-};
 const CHANNEL_LABELS = { personal: "Personal", official: "Official", corporate: "Corporate" };
 const DECISION_LABELS = {
   acknowledged: "Acknowledged", fixed: "Changed the post", overridden: "Went ahead, with a reason",
@@ -68,6 +64,11 @@ function say(text) {
   box.textContent = "";
   // A fresh text node makes screen readers announce the same message twice in a row.
   window.setTimeout(() => { box.textContent = text; }, 50);
+}
+
+// Sites by the names people know them by, from the helper's site table.
+function siteLabel(id) {
+  return (state.choices && state.choices.site_labels && state.choices.site_labels[id]) || id;
 }
 
 function fmtTime(iso) {
@@ -324,7 +325,7 @@ function accountEditor(root, { list, save, remove }) {
   const form = el("form", { class: "account-form", novalidate: true, "aria-labelledby": `${prefix}-form-title` });
   const title = el("h2", { id: `${prefix}-form-title`, text: "Add an account" });
   const siteSel = el("select", { id: `${prefix}-site`, name: "site" },
-    state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+    state.choices.sites.map((s) => el("option", { value: s, text: siteLabel(s) })));
   const handle = el("input", { id: `${prefix}-handle`, name: "handle", autocomplete: "off", "aria-describedby": `${prefix}-handle-hint` });
   const channels = el("fieldset", { class: "field group", id: `${prefix}-channel` },
     el("legend", { text: "Kind of account" }),
@@ -372,15 +373,15 @@ function accountEditor(root, { list, save, remove }) {
     empty.hidden = accounts.length > 0;
     table.hidden = accounts.length === 0;
     table.tBodies[0].replaceChildren(...accounts.map((a) => el("tr", {},
-      el("td", { text: SITE_LABELS[a.site] || a.site }),
+      el("td", { text: siteLabel(a.site) }),
       el("td", { text: a.handle }),
       el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
       el("td", { text: a.bio_has_disclaimer ? "Yes" : "No" }),
       el("td", {},
-        el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Edit", onclick: () => startEdit(a) }),
+        el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${siteLabel(a.site)}`, text: "Edit", onclick: () => startEdit(a) }),
         " ",
         el("button", {
-          type: "button", class: "danger", "aria-label": `Remove ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Remove",
+          type: "button", class: "danger", "aria-label": `Remove ${a.handle} on ${siteLabel(a.site)}`, text: "Remove",
           onclick: async () => {
             try {
               await remove(a);
@@ -584,7 +585,7 @@ async function loadActivity() {
     if (cats.options.length === 1) cats.append(...data.categories.map((c) => el("option", { value: c, text: c.replace(/_/g, " ") })));
     $("#activity-count").textContent = data.entries.length === 1 ? "1 entry." : `${data.entries.length} entries.`;
     $("#activity tbody").replaceChildren(...data.entries.map((e) => el("tr", {},
-      el("td", { text: fmtTime(e.time) }), el("td", { text: SITE_LABELS[e.site] || e.site }), el("td", { text: e.account }),
+      el("td", { text: fmtTime(e.time) }), el("td", { text: siteLabel(e.site) }), el("td", { text: e.account }),
       el("td", { text: CHANNEL_LABELS[e.channel] || e.channel }), el("td", { text: e.categories.join(", ").replace(/_/g, " ") }),
       el("td", { text: DECISION_LABELS[e.decision] || e.decision }), el("td", { text: e.reason || "" }))));
   } catch (e) {
@@ -594,7 +595,7 @@ async function loadActivity() {
 
 function showActivity() {
   const sites = $("#activity-site");
-  if (sites.options.length === 1) sites.append(...state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+  if (sites.options.length === 1) sites.append(...state.choices.sites.map((s) => el("option", { value: s, text: siteLabel(s) })));
   return loadActivity();
 }
 
