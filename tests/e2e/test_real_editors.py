@@ -141,3 +141,30 @@ def test_ctrl_enter_is_held_until_answered_then_posts_once(staff_browser, spec, 
     page.wait_for_function("window.__posted.length === 1", timeout=10000)
     assert posted(page)[0]["text"] == model(page, spec), posted(page)
     assert DISCLAIMER_TEXT.search(posted(page)[0]["text"]), posted(page)
+
+
+def test_posting_as_a_facebook_page_the_post_settings_post_button_is_held(staff_browser, failure_shot):
+    """As a Page, Facebook's composer says "Next", and the Post button of the "Post settings" step that
+    follows is what posts: that is the send that must be held."""
+    page = staff_browser.open("facebook", "page-composer-lexical-2026-12-03.html")
+    failure_shot(page)
+    page.locator('[role="dialog"] [data-lexical-editor="true"]').click()
+    page.keyboard.type(WORK)
+    card = page.locator('[data-onrecord="card"]').first
+    expect(card.locator('[data-onrecord-category="unknown_account"]')).to_be_visible(timeout=15000)
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Undeclared account · NHS Example Trust")
+
+    page.locator('div[role="button"][aria-label="Next"]').click()
+    final_post = page.locator('#post-settings div[role="button"][aria-label="Post"]')
+    expect(final_post).to_be_visible()
+    final_post.click()
+    expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
+    page.wait_for_timeout(300)
+    assert posted(page) == [], "the Page's post went out although it was held"
+
+    card.locator('[data-onrecord-action="declare-corporate"]').click()
+    expect(card.locator('[data-onrecord="channel"]')).to_have_text("Corporate · NHS Example Trust", timeout=10000)
+    answer_what_holds(card)
+    final_post.click()
+    page.wait_for_function("window.__posted.length === 1", timeout=10000)
+    assert posted(page)[0]["text"] == WORK
