@@ -13,4 +13,6 @@ MODULES = (
     "audit",
     "settings",
     "autostart",
+    "policy",
+    "status",
 )
