@@ -28,6 +28,7 @@ FORBIDDEN = {
                     "webview", "keyring"},
     "ui": {"native", *ABOVE_THE_DOMAIN},
     "native": {"ui", *ABOVE_THE_DOMAIN, "webview"},
+    "managed": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
     "profile": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
     "sites": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask",
               "keyring"},
