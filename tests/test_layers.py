@@ -22,8 +22,6 @@ FORBIDDEN = {
               "webview"},
     "service": {"server", "ui", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
     "server": {"ui", "native", *ABOVE_THE_DOMAIN, "webview"},
-    "managed": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview",
-                "keyring"},
     "pack_source": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
                     "webview", "keyring"},
     "ui": {"native", *ABOVE_THE_DOMAIN},
