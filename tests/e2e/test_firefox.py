@@ -84,6 +84,7 @@ def test_held_then_the_disclaimer_goes_into_the_real_editor_in_firefox(firefox_r
     text = seen["withDisclaimer"]
     assert text.startswith(WORK + " "), text
     assert len(DISCLAIMER_TEXT.findall(text[len(WORK):])) == 1, f"the disclaimer is not in the model once: {text!r}"
+    assert seen["focusAfterInsert"] == {"focused": True, "atEnd": True}, seen["focusAfterInsert"]
 
     assert not seen["holdAfterAnswers"], "the hold dialog stayed after everything was answered"
     assert [p["text"] for p in seen["posted"]] == [text], seen["posted"]

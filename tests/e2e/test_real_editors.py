@@ -95,6 +95,9 @@ def test_the_disclaimer_goes_into_the_real_editor_once_and_one_undo_takes_it_out
     assert text.startswith(WORK + " "), text
     assert len(DISCLAIMER_TEXT.findall(text[len(WORK):])) == 1, f"the disclaimer is not in the model exactly once: {text!r}"
     disclaimer = text[len(WORK):]
+    page.wait_for_timeout(500)  # the card re-renders with the new check's answer
+    where = focus_in_editor(page, spec)
+    assert where == {"focused": True, "atEnd": True}, f"after adding the disclaimer to a held post: {where}"
 
     answer_what_holds(card)
     page.locator(spec.post).first.click()

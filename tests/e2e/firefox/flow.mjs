@@ -142,6 +142,8 @@ async function runPage(browser, spec, seen) {
       return !!(h && h.shadowRoot && !h.shadowRoot.querySelector(sel));
     }, '[data-onrecord-category="disclaimer"]', 10000);
     seen.withDisclaimer = await model(page);
+    await sleep(500); // the card re-renders with the new check's answer
+    seen.focusAfterInsert = await focusAndCaret(page, spec.editor);
 
     await answerWhatHolds(page);
     seen.holdAfterAnswers = await holdShown(page);
