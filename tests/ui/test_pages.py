@@ -210,6 +210,25 @@ def test_saving_the_first_run_steps_with_no_account_asks_first(page, helper):
     assert saved(helper.home)["accounts"] == []
 
 
+def test_enter_in_a_first_run_field_moves_on_as_next_does_and_saves_nothing(page, helper):
+    pg = page
+    pg.get_by_label("Your name").fill("Amy Clarke")
+    pg.get_by_label("Your name").press("Enter")
+    expect(pg.get_by_text("Step 2 of 3")).to_be_visible()
+    org = pg.get_by_label("Organisation")
+    expect(org).to_be_focused()
+    org.press("Enter")  # nothing filled in yet: the step says what is missing and stays
+    expect(org).to_have_attribute("aria-invalid", "true")
+    expect(org).to_be_focused()
+    org.fill("Department of Health")
+    pg.locator("#pack-dh").focus()
+    pg.keyboard.press("Space")
+    pg.keyboard.press("Enter")
+    expect(pg.get_by_text("Step 3 of 3")).to_be_visible()
+    expect(pg.get_by_role("dialog", name="Save without any accounts?")).to_be_hidden()
+    assert saved(helper.home) is None
+
+
 def test_a_handle_typed_but_not_added_is_saved_with_the_first_run_steps(page, helper):
     pg = page
     _wizard_to_accounts_step(pg)
