@@ -320,3 +320,22 @@ test('background: a refused token when listing accounts: the card asks to pair, 
     assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0);
   } finally { await helper.close(); }
 });
+
+test('client: with the organisation\'s holdWhenUnchecked a draft that cannot be checked is held until confirmed', async () => {
+  const managedArea = { holdWhenUnchecked: true };
+  const context = vm.createContext({
+    fetch, AbortController, setTimeout, clearTimeout, console, URL,
+    chrome: { storage: { local: memoryArea({ helperPort: 1 }), managed: { get: async () => ({ ...managedArea }) } } },
+  });
+  context.globalThis = context;
+  vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'helper-client.js'), 'utf8'), context);
+  const client = context.OnRecordHelper;
+  await client.readManaged();
+  const held = client.unreachable('not-running', { site: 'x', account: '@amyclarke' });
+  assert.equal(held.prompts.length, 1);
+  assert.equal(held.prompts[0].severity, 'confirm', 'the post is held until the user confirms');
+  assert.match(held.prompts[0].message, /could not check this draft/);
+  managedArea.holdWhenUnchecked = false;
+  await client.readManaged();
+  assert.equal(client.unreachable('not-running', { site: 'x', account: '@amyclarke' }).prompts[0].severity, 'info');
+});
