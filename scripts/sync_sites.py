@@ -4,8 +4,10 @@
     python scripts/sync_sites.py --check   # exit 1 and name the files that are out of step
 
 The copies: the table itself in the extension's registry (content scripts cannot read the helper's
-package), the site ids of the profile schema, and the sites of the extension's managed-storage schema.
-tests/test_sites.py runs the check, so a table edited without running this fails the tests.
+package), the site ids of the profile schema, and the sites of the managed-settings schema, from which
+scripts/generate_managed.py (run here after it) makes the extension's managed-storage schema and the
+administrators' templates. tests/test_sites.py runs the check, so a table edited without running this
+fails the tests.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from onrecord import sites  # noqa: E402
 
 REGISTRY = ROOT / "extension" / "content" / "core" / "registry.js"
 PROFILE_SCHEMA = ROOT / "helper" / "onrecord" / "schemas" / "profile.schema.json"
-MANAGED_SCHEMA = ROOT / "extension" / "managed-schema.json"
+MANAGED_SCHEMA = ROOT / "helper" / "onrecord" / "schemas" / "managed.schema.json"
 # The one managed-settings schema; scripts/generate_managed.py makes the extension's copy and templates from it.
 MANAGED_SOURCE = ROOT / "helper" / "onrecord" / "schemas" / "managed.schema.json"
 
@@ -52,7 +54,7 @@ def with_profile_sites(text: str) -> str:
 
 
 def managed_sites_properties() -> dict:
-    """The managed-storage schema's ``sites`` properties: one on/off switch per site with an adapter."""
+    """The managed ``sites`` key's properties: one on/off switch per site with an adapter."""
     return {s.id: {"type": "boolean", "title": s.label} for s in sites.TABLE if s.adapter}
 
 
@@ -89,7 +91,9 @@ def main(argv: list[str]) -> int:
             tmp.write_text(new, "utf-8")
             os.replace(tmp, path)
             print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_managed
+    return generate_managed.main([])
 
 
 if __name__ == "__main__":
