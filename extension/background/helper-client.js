@@ -229,7 +229,8 @@ globalThis.OnRecordHelper = (function () {
     if (!found) return { running: false, paired: false };
     const answer = await request('POST', '/v1/status', {});
     const paired = answer.status === 'ok' && !!(answer.body && answer.body.paired);
-    return { running: true, paired, port: found.port, version: found.health.version };
+    const pack = paired && answer.body.pack ? answer.body.pack : null;
+    return { running: true, paired, port: found.port, version: found.health.version, ...(pack ? { pack } : {}) };
   }
 
   async function simple(method, path, body) {

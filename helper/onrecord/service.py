@@ -178,6 +178,21 @@ class HelperService:
         except Exception as exc:  # the SIEM's copy never stops a check or a decision
             log.warning("JSON audit: %s not written (%s)", kind, type(exc).__name__)
 
+    def pack_in_force(self) -> dict:
+        """Which pack checks use: its id, and for a pack from the organisation's URL its version, signature
+        state and when it was last confirmed (for the popup, ``onrecord policy show`` says the same)."""
+        profile = self._profile_for_checks()
+        fields = self.pack_fields(profile)
+        out = {"id": fields.get("pack_id")}
+        m = self.managed()
+        url = m.get("policyPack") if str(m.get("policyPack", "")).startswith("https://") else None
+        if url and self.packs is not None:
+            info = self.packs.status().get("in_force")
+            out["url"] = url
+            if info and fields.get("pack_version") is not None:
+                out.update(version=info["version"], signature=info["signature"], last_confirmed=info["last_confirmed"])
+        return out
+
     def pack_fields(self, profile: Profile) -> dict:
         """Which pack a check used, for the JSON audit: id, and version and hash when it was fetched."""
         ref = profile.policy_pack

@@ -339,3 +339,15 @@ test('client: with the organisation\'s holdWhenUnchecked a draft that cannot be 
   await client.readManaged();
   assert.equal(client.unreachable('not-running', { site: 'x', account: '@amyclarke' }).prompts[0].severity, 'info');
 });
+
+test('background: the popup is told which policy pack is in force and when it was last confirmed', async () => {
+  const pack = { id: 'acme', url: 'https://intranet.example/acme.yaml', version: 12, signature: 'verified', last_confirmed: '2026-12-03T16:04:05Z' };
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/status': () => [200, { paired: true, client_id: 1, version: '0.1.0', api: 1, pack }],
+  });
+  try {
+    const status = await loadClient(memoryArea({ helperPort: helper.port, token: 'tok-1' })).status();
+    assert.deepEqual(plain(status.pack), pack);
+  } finally { await helper.close(); }
+});

@@ -63,7 +63,8 @@ def check():
 def status():
     """Whether this token is paired (the guard has said so by now) and which helper answers it."""
     parse.no_fields(g.body)
-    return jsonify({"paired": True, "client_id": g.client.id, "version": __version__, "api": API_VERSION})
+    return jsonify({"paired": True, "client_id": g.client.id, "version": __version__, "api": API_VERSION,
+                    "pack": _service().pack_in_force()})
 
 
 @api.post("/account")
