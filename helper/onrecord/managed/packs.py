@@ -87,12 +87,21 @@ class PackSource:
         self.now = now
         self.events = events  # (event_type, fields) for the JSON audit
         self._lock = threading.Lock()
+        self._cached_state: tuple | None = None
 
     # ---- state ------------------------------------------------------------------------------------
 
     def _state(self) -> dict:
+        """The saved state, parsed again only when the file changed (``ref`` is asked on every check)."""
+        path = self.folder / STATE_FILE
         try:
-            return json.loads((self.folder / STATE_FILE).read_text("utf-8"))
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if self._cached_state is not None and self._cached_state[0] == stamp:
+                return json.loads(json.dumps(self._cached_state[1]))  # a copy: callers change what they get
+            state = json.loads(path.read_text("utf-8"))
+            self._cached_state = (stamp, state)
+            return json.loads(json.dumps(state))
         except FileNotFoundError:
             return {}
         except ValueError:
