@@ -35,12 +35,13 @@
   function showPack(pack) {
     const el = document.querySelector('[data-onrecord="pack"]');
     if (!el) return;
-    el.hidden = !(pack && pack.id);
+    el.hidden = !(pack && (pack.id || pack.url));
     if (el.hidden) return;
     let text = `Policy pack: ${pack.id}`;
-    if (pack.version !== undefined) text += `, version ${pack.version}`;
+    if (pack.version !== undefined && pack.version !== null) text += `, version ${pack.version}`;
     if (pack.last_confirmed) text += `, last confirmed ${pack.last_confirmed.replace('T', ' ').replace('Z', ' UTC')}`;
-    if (pack.url && pack.version === undefined) text = 'Your organisation\'s policy pack has not been fetched yet.';
+    if (pack.signature && pack.signature !== 'verified' && pack.signature !== 'none') text += ` (not in force: ${pack.signature.replace('_', ' ')})`;
+    if (!pack.id) text = 'Your organisation\'s policy pack has not been fetched yet.';
     el.textContent = text;
   }
 

@@ -28,8 +28,7 @@ def test_health_says_it_is_onrecord_without_credentials(served):
 def test_status_tells_the_popup_it_is_paired(helper):
     r = helper.call("POST", "/v1/status", json={})
     assert r.status_code == 200
-    # and which policy pack checks use (the saved profile names dh)
-    assert r.json() == {"paired": True, "client_id": 1, "version": __version__, "api": 1, "pack": {"id": "dh"}}
+    assert r.json() == {"paired": True, "client_id": 1, "version": __version__, "api": 1}
     assert helper.call("POST", "/v1/status").json()["paired"] is True  # no body at all is {}
     assert helper.call("POST", "/v1/status", json={}, token=None).status_code == 401
     r = helper.call("POST", "/v1/status", json={"text": "anything"})
