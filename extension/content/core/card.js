@@ -35,7 +35,7 @@ globalThis.OnRecordCard = (function () {
     li.prompt { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; border-left: 4px solid var(--info);
                 padding: 1px 0 1px 8px; margin: 3px 0; }
     li[data-onrecord-severity="warn"] { border-color: var(--warn); }
-    li[data-onrecord-severity="confirm"] { border-color: var(--confirm); }
+    li[data-onrecord-severity="confirm"], li.declare { border-color: var(--confirm); }
     li.answered { border-left-style: dashed; border-color: var(--done); }
     /* The title never shrinks; the quoted words take the room left and end in "…" (all of them are in
        the text for screen readers, in the tooltip, and behind "Why?"). */
@@ -44,7 +44,7 @@ globalThis.OnRecordCard = (function () {
     .quotes { flex: 1 1 0; width: 0; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .sev { font-weight: 700; }
     li[data-onrecord-severity="warn"] .sev { color: var(--warn); }
-    li[data-onrecord-severity="confirm"] .sev { color: var(--confirm); }
+    li[data-onrecord-severity="confirm"] .sev, li.declare .sev { color: var(--confirm); }
     li[data-onrecord-severity="info"] .sev { color: var(--info); }
     li.answered .sev, .state { color: var(--done); }
     .state { font-weight: 700; }
@@ -353,7 +353,8 @@ globalThis.OnRecordCard = (function () {
     }
 
     function declareLine(account) {
-      const li = el(doc, 'li', { class: 'prompt open', 'data-onrecord-severity': 'confirm' },
+      // Not a prompt of the helper's, so it carries no data-onrecord-category or -severity of its own.
+      const li = el(doc, 'li', { class: 'prompt open declare' },
         el(doc, 'span', { class: 'head' },
           el(doc, 'h3', {}, el(doc, 'span', { class: 'sev', text: 'Confirm' }), ' Undeclared account')));
       const acts = el(doc, 'span', { class: 'acts' });
@@ -475,10 +476,12 @@ globalThis.OnRecordCard = (function () {
           if (first) first.focus();
         }
       },
-      // Keeps the text up to date while shown; never moves focus.
-      update(prompts, theme) {
+      // Keeps the text up to date while shown, and the dialog just before the card when the site moved the
+      // card; never moves focus.
+      update(prompts, theme, card) {
         say(prompts);
         if (theme) host.setAttribute('data-theme', theme);
+        if (card && card.isConnected && host.nextSibling !== card) card.before(host);
       },
       hide() { host.remove(); },
       hasFocus() { return !!root.activeElement; },
