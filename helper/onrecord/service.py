@@ -18,8 +18,10 @@ from typing import Any, Callable, Mapping
 from onrecord.errors import Conflict, DiskFull, ProfileError
 from onrecord.managed import ManagedReader, ManagedSettings, default_reader
 from onrecord.managed.effective import apply_to_profile
+from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
-from onrecord.policy.model import CheckResult
+from onrecord.policy.packs import Pack, load_pack
+from onrecord.policy.model import CheckResult, Draft
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
@@ -66,17 +68,18 @@ class HelperService:
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None,
-                 clients: ClientStore | None = None, managed: ManagedReader | None = None, packs=None,
+                 clients: ClientStore | None = None, managed: ManagedReader | None = None, packs: PackSource | None = None,
                  json_audit=None, saved_settings: Callable[[], frozenset] = lambda: frozenset()):
         self.audit = audit
         # Managed settings (re-read when the organisation changes them), the signed pack fetched from the
-        # organisation's URL (onrecord.managed.packs.PackSource) and the JSON audit for its SIEM.
+        # organisation's URL (onrecord.pack_source.PackSource) and the JSON audit for its SIEM.
         self.managed_reader = managed or default_reader()
         self.packs = packs
         self.json_audit = json_audit
         self.saved_settings = saved_settings
         self._managed_seen: ManagedSettings | None = None
         self._shown: dict[tuple[str, str], frozenset] = {}
+        self._said_no_fetched_pack: str | None = None
         self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
@@ -192,8 +195,15 @@ class HelperService:
     def check(self, request: CheckRequest) -> CheckResult:
         """Check a draft (its text goes to the engine and nowhere else)."""
         profile = self._profile_for_checks()
-        result = self._apply_reminder_frequency(engine.check_text(profile, request.site, request.account, request.text,
-                                                                  request.context, request.reply_to))
+        pack = self._fetched_pack(profile)
+        if pack is None:
+            result = engine.check_text(profile, request.site, request.account, request.text, request.context,
+                                       request.reply_to)
+        else:
+            draft = Draft(request.text, request.site, request.account, request.context or "post",
+                          (request.reply_to or "").strip() or None)
+            result = engine.check(draft, profile, pack)
+        result = self._apply_reminder_frequency(result)
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
         return result
@@ -213,6 +223,46 @@ class HelperService:
                                                   "category": p.category, "site": result.account.site,
                                                   "channel": result.account.channel, "account": result.account.handle,
                                                   **pack})
+
+    # The signed pack from the organisation's web server -------------------------------------------
+
+    def pack_url(self) -> str | None:
+        """The URL of the signed pack in effect (managed ``policyPack``, else the saved profile's), or None.
+        Cheap: asked on every check's answer."""
+        if self.packs is None:
+            return None
+        try:
+            own = self.profile().policy_pack
+        except NoProfile:
+            own = None
+        return self.packs.wanted(own)
+
+    def _fetched_pack(self, profile: Profile) -> Pack | None:
+        """For a profile whose own ``policy_pack`` is a URL: the last good signed pack from there; until there is
+        one (or once it has expired), the provisional built-in pack, so reminders never stop. (A managed
+        ``policyPack`` URL is applied by ``effective``: the kept pack's file, else the user's own pack.)"""
+        url = profile.policy_pack
+        if self.packs is None or not is_url(url):
+            return None
+        pack = self.packs.pack(url)
+        if pack is not None:
+            self._said_no_fetched_pack = None
+            return pack
+        if self._said_no_fetched_pack != url:  # once, not on every keystroke's check
+            log.warning("no good policy pack from %s yet: checking with the built-in %s pack", url, PROVISIONAL_PACK)
+            self._said_no_fetched_pack = url
+        return load_pack(PROVISIONAL_PACK)
+
+    def refresh_pack(self):
+        """Fetch the signed pack in effect again (at start and periodically); None when none is named."""
+        url = self.pack_url()
+        return self.packs.refresh(url) if url else None
+
+    def pack_report(self) -> dict | None:
+        """Which signed pack is in force (id, version, signature state, last confirmed), or None when the
+        pack is not named by URL. For the check answer, ``onrecord status`` and ``policy show``."""
+        url = self.pack_url()
+        return self.packs.summary(url) if url else None
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""
