@@ -436,12 +436,31 @@ def refresh_interval(managed: Callable[[], Mapping]) -> Callable[[], float]:
     return interval
 
 
+def kept_pack(managed: Mapping | Callable[[], Mapping], url: str, folder: Path | None = None) -> Pack:
+    """For a command: the last good pack the helper fetched from ``url``, verified again with the managed keys
+    (nothing is fetched); ``PackError`` saying why when there is none to use."""
+    source = PackSource(folder if folder is not None else _packs_folder(), managed)
+    pack = source.pack(url)
+    if pack is None:
+        status = source.status(url)
+        why = {"none": "no good pack has been fetched from it yet",
+               "expired": "the pack kept from it has expired",
+               "below_minimum": "the pack kept from it is below the managed minimumPackVersion",
+               "not_trusted": "the pack kept from it no longer verifies with the managed packSigningKeys"}
+        problem = f" (last problem: {status['last_error']})" if status["last_error"] else ""
+        raise PackError(f"{url}: {why.get(status['signature'], 'no pack kept')}{problem}; start the helper or run "
+                        "`onrecord policy refresh` to fetch it")
+    return pack
+
+
+def _packs_folder() -> Path:
+    from onrecord import paths
+    return paths.home() / "packs"
+
+
 def report(managed: Mapping, profile_ref: str | None = None, folder: Path | None = None) -> dict | None:
     """For a command (``onrecord status``, ``policy show``): which signed pack is in force on this machine,
     read from the data folder (nothing is fetched); None when no pack is named by URL."""
-    if folder is None:
-        from onrecord import paths
-        folder = paths.home() / "packs"
-    source = PackSource(folder, managed)
+    source = PackSource(folder if folder is not None else _packs_folder(), managed)
     url = source.wanted(profile_ref)
     return source.status(url) if url else None

@@ -293,3 +293,50 @@ def test_a_profile_may_name_a_pack_by_url(onrecord_home, tls, keys, web, tmp_pat
     machine = Machine(onrecord_home, tls, {"packSigningKeys": [keys["current"].public_line]})
     assert machine.refresh().accepted
     assert machine.acme_message().startswith("Acme pack version 1:")
+
+
+def test_the_command_line_checks_with_the_kept_pack(machine, web, keys, tmp_path):
+    import subprocess
+    import sys
+
+    profile = tmp_path / "amy.yaml"
+    profile.write_text(f"name: Amy\norganisation: Acme Council\npolicy_pack: {web.url()}\naccounts: []\n")
+    env = {**os.environ, "ONRECORD_HOME": str(machine.home), "ONRECORD_MANAGED_DIR": str(machine.managed.folder)}
+
+    def check():
+        return subprocess.run([sys.executable, "-m", "onrecord", "check", "--profile", str(profile), "--site", "x",
+                               "--account", "@someone", "--json", "-"], input=DRAFT.text.encode(),
+                              capture_output=True, env=env, timeout=60)
+
+    before = check()
+    assert before.returncode == 2 and before.stderr.decode().count("\n") == 1
+    assert "no good pack has been fetched from it yet" in before.stderr.decode()
+    accept(machine, web, keys["current"], 3)
+    web.stop()  # nothing is fetched: the kept copy is used
+    after = check()
+    assert after.returncode == 0, after.stderr
+    prompts = json.loads(after.stdout)["prompts"]
+    assert any(p["message"].startswith("Acme pack version 3:") for p in prompts)
+
+
+def test_policy_refresh_fetches_the_pack_now(onrecord_home, tls, keys, web, tmp_path):
+    import subprocess
+    import sys
+
+    url = publish(web, keys["current"], pack_text(5))
+    managed = Managed(tmp_path / "managed", {"packSigningKeys": [keys["current"].public_line]})
+    profile = tmp_path / "amy.yaml"
+    profile.write_text(f"name: Amy\norganisation: Acme Council\npolicy_pack: {url}\naccounts: []\n")
+    env = {**os.environ, "ONRECORD_HOME": str(onrecord_home), "ONRECORD_MANAGED_DIR": str(managed.folder),
+           "SSL_CERT_FILE": str(tls["ca"])}  # the machine's trust store, as an administrator would set it
+
+    def onrecord(*args):
+        return subprocess.run([sys.executable, "-m", "onrecord", *args], capture_output=True, env=env, timeout=60)
+
+    assert onrecord("profile", "import", str(profile)).returncode == 0
+    proc = onrecord("policy", "refresh")
+    assert proc.returncode == 0 and b"version 5 of acme accepted" in proc.stdout, proc
+    publish(web, keys["stranger"], pack_text(6))
+    proc = onrecord("policy", "refresh")
+    assert proc.returncode == 1 and b"not one of the trusted signing keys" in proc.stdout
+    assert b"version 5 of acme stays in force" in proc.stdout

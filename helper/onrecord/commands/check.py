@@ -6,6 +6,7 @@ import json
 import sys
 
 from onrecord.errors import BadInput, ProfileError
+from onrecord.pack_source import is_url, kept_pack
 from onrecord.policy.engine import check_text
 from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES
 from onrecord.profile import SITES, load_profile
@@ -76,7 +77,17 @@ def run(args) -> int:
         raise BadInput(f"check: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     profile = _profile(args.profile)
     text = read_draft(args.text)
-    result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
+    if is_url(profile.policy_pack):
+        # A signed pack from the organisation's server: the copy the helper fetched and kept, checked again.
+        from onrecord import managed
+        from onrecord.policy.engine import check
+        from onrecord.policy.model import Draft
+
+        pack = kept_pack(managed.current, profile.policy_pack)
+        draft = Draft(text, args.site, args.account, args.context or "post", (args.reply_to or "").strip() or None)
+        result = check(draft, profile, pack)
+    else:
+        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -74,9 +74,14 @@ def _show(args) -> int:
 
 
 def _refresh(args) -> int:
-    outcome = pack_source().refresh()
+    source = pack_source()
+    try:
+        profile = profile_store.load_saved()
+    except Exception:  # as in report(): a corrupt profile is reported elsewhere
+        profile = None
+    outcome = source.refresh(source.wanted(profile.policy_pack if profile else None))
     if outcome is None:
-        print("No policy pack URL is managed (policyPack is not an https:// URL): nothing to fetch.")
+        print("No policy pack is named by URL (managed policyPack or the profile's policy_pack): nothing to fetch.")
         return 0
     print(outcome.message)
     return 0 if outcome.accepted else 1
