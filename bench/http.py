@@ -29,6 +29,11 @@ from bench.common import (BENCH_ORIGIN, TWEETS, Helper, cpu_seconds, figure, per
                           reexec_in_keyring_session, varied_drafts, write_result)
 
 
+# A draft from the personal account that raises five prompts (confidential, personal details, disclaimer,
+# identity, permanence), four of them with the words that set them off: the answer is at its largest.
+FIVE_PROMPTS = ("@amyclarke", "Embargoed until Monday: the new NHS guidance. Text me on 07700 900123 about it.")
+
+
 class Client:
     """One keep-alive connection, as the extension's background holds one, sending what it sends."""
 
@@ -125,6 +130,16 @@ def measure(total_checks: int = 10_000, settle: float = 2.0) -> dict:
                 check.append(client.check())
                 health.append(client.health())
 
+        # The same on a draft that raises five prompts, each with its evidence.
+        health5, check5 = [], []
+        for i in range(pairs):
+            if i % 2:
+                health5.append(client.health())
+                check5.append(client.check(FIVE_PROMPTS))
+            else:
+                check5.append(client.check(FIVE_PROMPTS))
+                health5.append(client.health())
+
         # The helper's own CPU time for each kind of request (all its threads, from /proc): unlike the
         # timings, it does not stretch when other work shares the machine.
         cpu = {}
@@ -155,6 +170,8 @@ def measure(total_checks: int = 10_000, settle: float = 2.0) -> dict:
     ms = 1000
     h50, h99 = percentile(health, 50) * ms, percentile(health, 99) * ms
     c50, c99 = percentile(check, 50) * ms, percentile(check, 99) * ms
+    f50, f99 = percentile(check5, 50) * ms, percentile(check5, 99) * ms
+    g50 = percentile(health5, 50) * ms
     figures = [
         figure("http.check_p50_ms", "/v1/check p50", round(c50, 3), "ms"),
         figure("http.check_p99_ms", "/v1/check p99", round(c99, 3), "ms", "< 5"),
@@ -162,6 +179,11 @@ def measure(total_checks: int = 10_000, settle: float = 2.0) -> dict:
         figure("http.health_p99_ms", "/v1/health p99", round(h99, 3), "ms"),
         figure("http.check_health_p50_ratio", "/v1/check p50 / /v1/health p50", round(c50 / h50, 3), "x",
                "<= 1.5"),
+        figure("http.check_five_prompts_p50_ms", "/v1/check p50, a draft raising five prompts", round(f50, 3), "ms"),
+        figure("http.check_five_prompts_p99_ms", "/v1/check p99, a draft raising five prompts", round(f99, 3), "ms",
+               "< 5"),
+        figure("http.check_five_prompts_health_p50_ratio", "/v1/check p50 (five prompts) / /v1/health p50",
+               round(f50 / g50, 3), "x", "<= 1.5"),
         figure("http.first_check_ms", "the first /v1/check after start", round(first_check * ms, 1), "ms"),
         figure("http.throughput_2_clients", "checks/s over HTTP, 2 clients", round(tput, 1), "checks/s"),
         figure("http.rss_idle_mb", "helper RSS idle", round(rss_idle, 1), "MB", "< 60"),
