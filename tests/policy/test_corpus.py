@@ -90,3 +90,47 @@ def test_heldout_sample_through_the_command_line(case):
     proc = run_cli(*_cli_args(case), stdin=case["text"].encode("utf-8"))
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["account"]["site"] == case["site"]
+
+
+def _official(case, profiles) -> bool:
+    acc = profiles[case["profile"]].find_account(case["site"], case["account"])
+    return acc is not None and acc.channel == "official"
+
+
+def test_heldout_rates_per_category(profiles):
+    """At least 95% of expected prompts found and at most 2% of forbidden ones shown, in every category.
+
+    Older cases forbid clearance on official posts from a profile that names a line manager; 000 section 8
+    asks for the line management chain's permission whether or not a manager is named, so those labels are
+    left out of the clearance count (and only those)."""
+    from onrecord.policy.corpus import evaluate
+    cases = [dict(c, forbid=[f for f in c["forbid"] if not (f == "clearance" and _official(c, profiles))])
+             for c in HELDOUT]
+    report = evaluate(cases, [HERE / "profiles"])
+    worst = {cat: (t.found_rate, t.shown_rate) for cat, t in report.by_category.items()}
+    for category, (found, shown) in worst.items():
+        assert found is None or found >= 0.95, (category, found, report.misses)
+        assert shown is None or shown <= 0.02, (category, shown, report.misses)
+
+
+def test_corpus_report_through_the_command_line(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "amy.yaml").write_text((HERE / "profiles" / "dh-amy.yaml").read_text("utf-8"), "utf-8")
+    base = {"profile": "amy.yaml", "site": "x", "account": "@amyclarke", "context": "post", "reply_to": None}
+    lines = [dict(base, id="a", text="Vote Labour on Thursday!", expect=["political"], forbid=["conduct"]),
+             dict(base, id="b", text="Lovely walk by the canal.", expect=["conduct"], forbid=["political"]),
+             dict(base, id="c", text="Text me on 07700 900123", expect=[], forbid=["personal_details"])]
+    corpus.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    proc = run_cli("corpus", "report", str(corpus), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["by_category"]["political"]["found_rate"] == 1.0
+    assert report["by_category"]["conduct"]["found_rate"] == 0.0
+    assert report["by_category"]["personal_details"]["shown_rate"] == 1.0
+    assert report["by_site"]["x"]["expected"] == 2 and report["by_pack"]["dh"]["forbidden"] == 3
+    assert {(m["id"], m["kind"]) for m in report["misses"]} == {("b", "missed"), ("c", "shown")}
+    text = run_cli("corpus", "report", str(corpus), "--from", "b").stdout.decode()
+    assert "2 drafts" in text and "Text me" not in text  # counts and ids, never the drafts
+    bad = run_cli("corpus", "report", str(tmp_path / "none.jsonl"))
+    assert bad.returncode == 2 and b"no such corpus file" in bad.stderr

@@ -322,3 +322,20 @@ def test_a_changed_reminder_frequency_applies_to_the_next_check(helper):
     assert reminded()
     settings_store.update({"reminder_frequency": "first_post_of_day"})
     assert not reminded()
+
+
+def test_check_names_the_words_that_set_each_prompt_off(helper):
+    # CONTRACT section 3: spans in code points of the draft as sent; an emoji (two UTF-16 units, one code
+    # point) before the number must not shift them.
+    text = "\U0001F600 Her NHS number is 943 476 5919. Please don't share your address."
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "text": text})
+    assert r.status_code == 200, r.text
+    prompts = {p["category"]: p for p in r.json()["prompts"]}
+    [span] = prompts["patient_data"]["matches"]
+    assert text[span["start"]:span["end"]] == "943 476 5919"
+    assert "\u201c943 476 5919\u201d" in prompts["patient_data"]["message"]
+    assert "matches" not in prompts["permanence"]  # from the situation, not the words
+    assert "personal_details" not in prompts  # asking people not to share is asking for nothing
+    r = helper.call("POST", "/v1/check", json={**DRAFT, "context": "reply", "reply_to": "@sam_k",
+                                                "reply_to_bio": "Health correspondent, The Times"})
+    assert "media" in {p["category"] for p in r.json()["prompts"]}
