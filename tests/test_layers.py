@@ -22,6 +22,8 @@ FORBIDDEN = {
               "webview"},
     "service": {"server", "ui", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
     "server": {"ui", "native", *ABOVE_THE_DOMAIN, "webview"},
+    "pack_source": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
+                    "webview", "keyring"},
     "ui": {"native", *ABOVE_THE_DOMAIN},
     "native": {"ui", *ABOVE_THE_DOMAIN, "webview"},
     "managed": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},

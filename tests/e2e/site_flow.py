@@ -35,6 +35,7 @@ STAFF_PROFILE = {
     "expertise": ["commissioning", "primary care"],
     "line_manager": "Helen Ward",
     "accounts": [
+        {"site": "x", "handle": "@rajmehta", "channel": "personal"},
         {"site": "linkedin", "handle": "raj-mehta", "channel": "personal"},
         {"site": "facebook", "handle": "Raj Mehta", "channel": "personal"},
         {"site": "mastodon", "handle": "@rajmehta@mastodon.social", "channel": "personal"},
