@@ -50,6 +50,7 @@ class CheckRequest:
     text: str
     context: str = "post"
     reply_to: str | None = None
+    reply_to_bio: str | None = None  # what the page shows of the account replied to (its bio or title)
 
 
 @dataclass(frozen=True)
@@ -211,10 +212,10 @@ class HelperService:
         pack = self._fetched_pack(profile)
         if pack is None:
             result = engine.check_text(profile, request.site, request.account, request.text, request.context,
-                                       request.reply_to)
+                                       request.reply_to, request.reply_to_bio)
         else:
             draft = Draft(request.text, request.site, request.account, request.context or "post",
-                          (request.reply_to or "").strip() or None)
+                          (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
             result = engine.check(draft, profile, pack)
         result = self._apply_reminder_frequency(result)
         if self.json_audit is not None and self.json_audit.folder() is not None:

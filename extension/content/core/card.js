@@ -421,9 +421,14 @@ globalThis.OnRecordCard = (function () {
         render(next);
       },
       // Shows that a newer draft is being checked, leaving the prompts and the focus as they are.
+      // Called on the first edit after an answer, so it only marks the card, without drawing it again.
       busy() {
         if (state.busy || !box.childElementCount) return;
-        render({ ...state, busy: true });
+        state = { ...state, busy: true };
+        view.signature = null; // the next answer draws the card in full
+        box.setAttribute('aria-busy', 'true');
+        const header = box.querySelector('header');
+        if (header && !header.querySelector('.busy')) header.append(el(doc, 'span', { class: 'busy', text: 'checking…' }));
       },
       // Focus on the first prompt still to answer (its first action).
       focusFirstAction() {
