@@ -366,6 +366,10 @@ test('core: each prompt is one line with its severity word, short title, the quo
   // Warnings first, then what to confirm, then the reminders folded into one line.
   const order = Array.from(p.card().shadowRoot.querySelectorAll('[data-onrecord-category]'), (e) => e.getAttribute('data-onrecord-category'));
   assert.deepEqual(order, ['classified', 'patient_data', 'disclaimer', 'permanence']);
+  // One element per prompt carries the contract's attributes, both of them.
+  for (const node of p.card().shadowRoot.querySelectorAll('[data-onrecord-severity], [data-onrecord-category]')) {
+    assert.ok(node.hasAttribute('data-onrecord-severity') && node.hasAttribute('data-onrecord-category'), node.outerHTML.slice(0, 80));
+  }
   const disclaimer = p.inCard('[data-onrecord-category="disclaimer"]');
   assert.deepEqual(Array.from(disclaimer.querySelectorAll('[data-onrecord-action]'), (b) => b.getAttribute('data-onrecord-action')),
     ['insert-disclaimer', 'acknowledge']);
@@ -506,4 +510,20 @@ test('core: a textarea gets the quote in the card and no marks', async () => {
     p.window.OnRecordLogic.utf16Spans);
   assert.equal(ranges, 0);
   assert.deepEqual(p.marked('onrecord-warn'), []);
+});
+
+test('core: an edit marks the card as checking at once, and the answer clears it', async () => {
+  const p = await page();
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const box = () => p.inCard('section');
+  assert.equal(box().getAttribute('aria-busy'), null);
+  type(p.window, p.editor, '!');
+  await wait(20);
+  assert.equal(box().getAttribute('aria-busy'), 'true');
+  assert.match(p.inCard('header').textContent, /checking…/);
+  assert.ok(p.inCard('[data-onrecord-category="disclaimer"]'), 'the prompts went away while checking');
+  await checked(p.window);
+  assert.equal(box().getAttribute('aria-busy'), null);
+  assert.doesNotMatch(p.inCard('header').textContent, /checking/);
 });
