@@ -242,8 +242,10 @@ class HelperService:
         one (or once it has expired), the provisional built-in pack, so reminders never stop. (A managed
         ``policyPack`` URL is applied by ``effective``: the kept pack's file, else the user's own pack.)"""
         url = profile.policy_pack
-        if self.packs is None or not is_url(url):
+        if self.packs is None:
             return None
+        if not is_url(url):
+            return self.packs.compiled(url)  # the kept pack effective() put in: no need to look up its file
         pack = self.packs.pack(url)
         if pack is not None:
             self._said_no_fetched_pack = None
