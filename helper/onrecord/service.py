@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -28,6 +29,8 @@ from onrecord.store.clients import ClientStore
 from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
+
+SHOWN_AGAIN_AFTER = 600  # seconds: a prompt that comes back after this long away is audited as shown again
 
 # What checks use until a profile is saved: no accounts declared, the general civil service pack.
 PROVISIONAL_PACK = "civil-service"
@@ -47,6 +50,7 @@ class CheckRequest:
     text: str
     context: str = "post"
     reply_to: str | None = None
+    reply_to_bio: str | None = None  # what the page shows of the account replied to (its bio or title)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ class HelperService:
         self.json_audit = json_audit
         self.saved_settings = saved_settings
         self._managed_seen: ManagedSettings | None = None
-        self._shown: dict[tuple[str, str], frozenset] = {}
+        self._shown: dict[tuple[str, str, str], float] = {}
+        self._effective_cache: tuple | None = None
         self._said_no_fetched_pack: str | None = None
         self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
@@ -171,7 +176,16 @@ class HelperService:
         m = self.managed()
         if not m.values:
             return profile
-        return apply_to_profile(profile, m, self.packs.ref if self.packs else None)
+        # The same profile object while nothing changed: the engine keeps per-profile work (phrases,
+        # accounts) by identity, and checks come on every pause in typing.
+        ref = self.packs.ref(m.get("policyPack")) if self.packs and str(m.get("policyPack", "")).startswith("https://") else None
+        key = (id(profile), id(m), ref)
+        cached = self._effective_cache
+        if cached is not None and cached[0] == key and cached[1] is profile:
+            return cached[2]
+        result = apply_to_profile(profile, m, lambda url: ref)
+        self._effective_cache = (key, profile, result)
+        return result
 
     def audit_event(self, kind: str, fields: dict) -> None:
         if self.json_audit is None:
@@ -198,10 +212,10 @@ class HelperService:
         pack = self._fetched_pack(profile)
         if pack is None:
             result = engine.check_text(profile, request.site, request.account, request.text, request.context,
-                                       request.reply_to)
+                                       request.reply_to, request.reply_to_bio)
         else:
             draft = Draft(request.text, request.site, request.account, request.context or "post",
-                          (request.reply_to or "").strip() or None)
+                          (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
             result = engine.check(draft, profile, pack)
         result = self._apply_reminder_frequency(result)
         if self.json_audit is not None and self.json_audit.folder() is not None:
@@ -209,20 +223,27 @@ class HelperService:
         return result
 
     def _audit_shown(self, profile: Profile, result: CheckResult) -> None:
-        """prompt_shown once for each prompt that newly appears for an account (checks come per pause)."""
-        key = (result.account.site, normalise_handle(result.account.site, result.account.handle))
-        ids = frozenset(p.id for p in result.prompts)
-        before = self._shown.get(key, frozenset())
-        if len(self._shown) > 1000:
-            self._shown.clear()
-        self._shown[key] = ids
-        pack = self.pack_fields(profile)
+        """prompt_shown for a prompt the account's checks have not had for ``SHOWN_AGAIN_AFTER`` seconds: checks
+        come on every pause in typing, and a prompt comes and goes as the draft changes."""
+        account = normalise_handle(result.account.site, result.account.handle)
+        now = time.monotonic()
+        new = []
         for p in result.prompts:
-            if p.id not in before:
-                self.audit_event("prompt_shown", {"outcome": "success", "severity": p.severity, "rule_id": p.id,
-                                                  "category": p.category, "site": result.account.site,
-                                                  "channel": result.account.channel, "account": result.account.handle,
-                                                  **pack})
+            key = (result.account.site, account, p.id)
+            last = self._shown.get(key)
+            if last is None or now - last > SHOWN_AGAIN_AFTER:
+                new.append(p)
+            self._shown[key] = now
+        if len(self._shown) > 10000:
+            self._shown.clear()
+        if not new:
+            return
+        pack = self.pack_fields(profile)
+        for p in new:
+            self.audit_event("prompt_shown", {"outcome": "success", "severity": p.severity, "rule_id": p.id,
+                                              "category": p.category, "site": result.account.site,
+                                              "channel": result.account.channel, "account": result.account.handle,
+                                              **pack})
 
     # The signed pack from the organisation's web server -------------------------------------------
 

@@ -66,7 +66,6 @@ def test_five_prompts_leave_the_post_button_in_view(staff_browser, site, failure
     assert shown >= 5, f"the draft raised {shown} prompts on {site}"
     ok, box = in_view(page, post)
     assert ok, f"{site}: with the card open the post button is out of view or covered: {box}"
-    assert card.bounding_box()["height"] <= 330, card.bounding_box()
 
     page.locator(post).first.click()
     expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
@@ -222,3 +221,4 @@ def test_an_edit_then_an_immediate_post_is_checked_before_it_goes(browser, failu
     expect(card.locator('[data-onrecord-category="classified"]')).to_be_visible()
     page.wait_for_timeout(300)
     assert posted(page) == []
+

@@ -172,3 +172,26 @@ def test_posting_as_a_facebook_page_the_post_settings_post_button_is_held(staff_
     final_post.click()
     page.wait_for_function("window.__posted.length === 1", timeout=10000)
     assert posted(page)[0]["text"] == WORK
+
+
+DIV_BUTTONS = [p for p in PAGES if p.site in ("facebook", "threads")]  # their Post is a div role=button
+
+
+@pytest.mark.parametrize("spec", DIV_BUTTONS, ids=[p.site for p in DIV_BUTTONS])
+def test_enter_on_a_div_post_button_is_held_too(staff_browser, spec, failure_shot):
+    """A keyboard user reaches the Post button with Tab and presses Enter: on these sites the button is a
+    div role=button whose own key handler posts, with no click."""
+    page, card = open_with_work_draft(staff_browser, spec, failure_shot)
+    button = page.locator(spec.post).first
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
+    page.wait_for_timeout(300)
+    assert posted(page) == [], "the site's own post action ran although the post was held"
+    card.locator('[data-onrecord-action="insert-disclaimer"]').click()
+    expect(card.locator('[data-onrecord-category="disclaimer"]')).to_have_count(0, timeout=10000)
+    answer_what_holds(card)
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.__posted.length === 1", timeout=10000)
+    assert DISCLAIMER_TEXT.search(posted(page)[0]["text"]), posted(page)

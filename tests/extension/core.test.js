@@ -507,3 +507,19 @@ test('core: a textarea gets the quote in the card and no marks', async () => {
   assert.equal(ranges, 0);
   assert.deepEqual(p.marked('onrecord-warn'), []);
 });
+
+test('core: an edit marks the card as checking at once, and the answer clears it', async () => {
+  const p = await page();
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const box = () => p.inCard('section');
+  assert.equal(box().getAttribute('aria-busy'), null);
+  type(p.window, p.editor, '!');
+  await wait(20);
+  assert.equal(box().getAttribute('aria-busy'), 'true');
+  assert.match(p.inCard('header').textContent, /checking…/);
+  assert.ok(p.inCard('[data-onrecord-category="disclaimer"]'), 'the prompts went away while checking');
+  await checked(p.window);
+  assert.equal(box().getAttribute('aria-busy'), null);
+  assert.doesNotMatch(p.inCard('header').textContent, /checking/);
+});

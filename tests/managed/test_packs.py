@@ -136,3 +136,23 @@ def test_a_certificate_from_an_untrusted_authority_is_refused(world, monkeypatch
     world.publish(4)
     outcome = world.source.refresh()
     assert not outcome.accepted and "certificate is not trusted" in outcome.message
+
+
+def test_checks_use_the_fetched_pack_and_the_helper_says_which_is_in_force(world, tmp_path, monkeypatch):
+    from onrecord.app import create_app
+    from onrecord.service import CheckRequest
+    monkeypatch.setenv("ONRECORD_HOME", str(tmp_path / "home"))
+    app = create_app({"MANAGED": world.reader, "PACKS_DIR": world.source.folder, "AUDIT_DB": str(tmp_path / "a.sqlite3"),
+                      "ONRECORD_WINDOW_KEY_FILE": False})
+    service = app.extensions["onrecord_service"]
+    draft = CheckRequest("x", "@someone", "A post about the NHS")
+    before = service.pack_report()
+    assert (before["url"], before["id"], before["signature"]) == (world.url, None, "none")  # none accepted yet
+    assert any(p.id.startswith("cs.") for p in service.check(draft).prompts)
+    world.publish(8)
+    assert app.extensions["onrecord_packs"].refresh().accepted
+    world.reader.current(force=True)
+    now = service.pack_report()
+    assert (now["id"], now["version"], now["signature"]) == ("example-trust", 8, "verified") and now["last_confirmed"]
+    ids = [p.id for p in service.check(draft).prompts]
+    assert ids and all(i.startswith("nhse.") for i in ids), ids  # the fetched pack, which extends nhs-england

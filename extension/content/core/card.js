@@ -35,12 +35,16 @@ globalThis.OnRecordCard = (function () {
     li.prompt { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; border-left: 4px solid var(--info);
                 padding: 1px 0 1px 8px; margin: 3px 0; }
     li[data-onrecord-severity="warn"] { border-color: var(--warn); }
-    li[data-onrecord-severity="confirm"] { border-color: var(--confirm); }
+    li[data-onrecord-severity="confirm"], li.declare { border-color: var(--confirm); }
     li.answered { border-left-style: dashed; border-color: var(--done); }
-    .head { flex: 1 1 12em; min-width: 0; overflow-wrap: anywhere; }
+    /* The title never shrinks; the quoted words take the room left and end in "…" (all of them are in
+       the text for screen readers, in the tooltip, and behind "Why?"). */
+    .head { display: flex; align-items: baseline; gap: 6px; flex: 1 1 auto; min-width: 0; }
+    h3, .state { white-space: nowrap; flex: none; }
+    .quotes { flex: 1 1 0; width: 0; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .sev { font-weight: 700; }
     li[data-onrecord-severity="warn"] .sev { color: var(--warn); }
-    li[data-onrecord-severity="confirm"] .sev { color: var(--confirm); }
+    li[data-onrecord-severity="confirm"] .sev, li.declare .sev { color: var(--confirm); }
     li[data-onrecord-severity="info"] .sev { color: var(--info); }
     li.answered .sev, .state { color: var(--done); }
     .state { font-weight: 700; }
@@ -59,6 +63,9 @@ globalThis.OnRecordCard = (function () {
     button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
     input { font: inherit; padding: 1px 8px; border-radius: 8px; border: 1px solid var(--muted); background: var(--bg);
             color: var(--fg); min-width: 0; flex: 1 1 10em; max-width: 22em; }
+    .reminders .head { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .reminders.expanded .head { white-space: normal; }
+    .reminders .quotes { display: inline; width: auto; margin-left: 6px; }
     .reminders .list { display: inline; }
     .reminders .list > li { display: inline; margin: 0; padding: 0; border: 0; }
     .reminders .list > li + li::before { content: " · "; }
@@ -215,14 +222,20 @@ globalThis.OnRecordCard = (function () {
       }
     }
 
+    function quotesOf(p, text) {
+      const words = L.quotes(text, p.matches, 32);
+      if (!words.length) return null;
+      const shown = words.slice(0, 3);
+      return el(doc, 'span', { class: 'quotes', title: words.map((w) => `“${w}”`).join(', ') },
+        ...shown.flatMap((w, i) => [i ? ', ' : '', el(doc, 'q', { text: w })]),
+        words.length > shown.length ? ` and ${words.length - shown.length} more` : null);
+    }
+
     function headOf(p, text, answered) {
-      const words = L.quotes(text, p.matches);
-      const title = L.titleOf(p);
       return el(doc, 'span', { class: 'head' },
-        el(doc, 'h3', {}, el(doc, 'span', { class: 'sev', text: L.severityWord(p.severity) }), ` ${title}`),
-        ...words.slice(0, 3).flatMap((w, i) => [i ? ', ' : ' ', el(doc, 'q', { text: w })]),
-        words.length > 3 ? ` and ${words.length - 3} more` : null,
-        answered ? el(doc, 'span', { class: 'state', text: ' ✓ Answered' }) : null);
+        el(doc, 'h3', {}, el(doc, 'span', { class: 'sev', text: L.severityWord(p.severity) }), ` ${L.titleOf(p)}`),
+        answered ? el(doc, 'span', { class: 'state', text: '✓ Answered' }) : null,
+        quotesOf(p, text));
     }
 
     function whyOf(p, key) {
@@ -340,7 +353,8 @@ globalThis.OnRecordCard = (function () {
     }
 
     function declareLine(account) {
-      const li = el(doc, 'li', { class: 'prompt open', 'data-onrecord-severity': 'confirm' },
+      // Not a prompt of the helper's, so it carries no data-onrecord-category or -severity of its own.
+      const li = el(doc, 'li', { class: 'prompt open declare' },
         el(doc, 'span', { class: 'head' },
           el(doc, 'h3', {}, el(doc, 'span', { class: 'sev', text: 'Confirm' }), ' Undeclared account')));
       const acts = el(doc, 'span', { class: 'acts' });
@@ -355,12 +369,11 @@ globalThis.OnRecordCard = (function () {
       const li = el(doc, 'li', { class: `prompt reminders${isOpen ? ' expanded' : ''}`, 'data-onrecord-severity': 'info' });
       const items = el(doc, 'ul', { class: 'list', id, 'aria-label': 'Reminders' });
       for (const p of reminders) {
-        const words = L.quotes(text, p.matches);
         const link = safeLink(p.link);
         items.append(el(doc, 'li', { 'data-onrecord-category': p.category, 'data-onrecord-severity': p.severity,
           'data-onrecord-rule': p.id },
         el(doc, 'span', { class: 'title', text: L.titleOf(p) }),
-        ...words.slice(0, 2).flatMap((w) => [' ', el(doc, 'q', { text: w })]),
+        isOpen ? quotesOf(p, text) : null,
         el(doc, 'span', { class: 'why', hidden: !isOpen },
           el(doc, 'p', { class: 'msg', text: p.message }),
           p.source ? el(doc, 'p', { class: 'src' }, link ? el(doc, 'a', { href: link, target: '_blank',
@@ -408,9 +421,14 @@ globalThis.OnRecordCard = (function () {
         render(next);
       },
       // Shows that a newer draft is being checked, leaving the prompts and the focus as they are.
+      // Called on the first edit after an answer, so it only marks the card, without drawing it again.
       busy() {
         if (state.busy || !box.childElementCount) return;
-        render({ ...state, busy: true });
+        state = { ...state, busy: true };
+        view.signature = null; // the next answer draws the card in full
+        box.setAttribute('aria-busy', 'true');
+        const header = box.querySelector('header');
+        if (header && !header.querySelector('.busy')) header.append(el(doc, 'span', { class: 'busy', text: 'checking…' }));
       },
       // Focus on the first prompt still to answer (its first action).
       focusFirstAction() {
@@ -463,10 +481,12 @@ globalThis.OnRecordCard = (function () {
           if (first) first.focus();
         }
       },
-      // Keeps the text up to date while shown; never moves focus.
-      update(prompts, theme) {
+      // Keeps the text up to date while shown, and the dialog just before the card when the site moved the
+      // card; never moves focus.
+      update(prompts, theme, card) {
         say(prompts);
         if (theme) host.setAttribute('data-theme', theme);
+        if (card && card.isConnected && host.nextSibling !== card) card.before(host);
       },
       hide() { host.remove(); },
       hasFocus() { return !!root.activeElement; },

@@ -246,7 +246,7 @@
         st.hold.hide();
         if (hadFocus) returnToEditor(st.editor, false);
       } else {
-        st.hold.update(open, st.card.host.getAttribute('data-theme'));
+        st.hold.update(open, st.card.host.getAttribute('data-theme'), st.card.host);
       }
     }
     setLock(st, open.length > 0);

@@ -15,4 +15,5 @@ MODULES = (
     "autostart",
     "policy",
     "status",
+    "corpus",
 )

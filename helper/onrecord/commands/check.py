@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--account", metavar="HANDLE", help="the account the draft is posted from (required)")
     p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
     p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
+    p.add_argument("--reply-to-bio", metavar="TEXT",
+                   help="what the page shows of the account replied to (its bio or title), e.g. \"Health correspondent\"")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("text", nargs="?", default="-", metavar="TEXT",
                    help="the draft; - or nothing reads standard input, which is better: other users of the "
@@ -65,6 +67,8 @@ def format_result(result) -> str:
         lines.append("No prompts: nothing in this draft needs a reminder.")
     for p in result.prompts:
         lines.append(f"- {p.category} [{p.severity}]: {p.message}")
+        if p.matches:
+            lines.append("    Words: " + ", ".join(f"{a}-{b}" for a, b in p.matches))
         lines.append(f"    Source: {p.source}")
         if p.fix is not None:
             lines.append(f"    Fix: add \"{p.fix.text}\"")
@@ -84,10 +88,11 @@ def run(args) -> int:
         from onrecord.policy.model import Draft
 
         pack = kept_pack(managed.current, profile.policy_pack)
-        draft = Draft(text, args.site, args.account, args.context or "post", (args.reply_to or "").strip() or None)
+        draft = Draft(text, args.site, args.account, args.context or "post", (args.reply_to or "").strip() or None,
+                      (args.reply_to_bio or "").strip() or None)
         result = check(draft, profile, pack)
     else:
-        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
+        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to, args.reply_to_bio)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
