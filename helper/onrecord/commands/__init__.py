@@ -13,4 +13,5 @@ MODULES = (
     "audit",
     "settings",
     "autostart",
+    "native_host",
 )

@@ -51,6 +51,13 @@ CREATE TABLE IF NOT EXISTS pairing_code (
     expires_at REAL NOT NULL,
     wrong_tries INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS native_browsers (
+    origin TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    PRIMARY KEY (origin, browser)
+);
 """
 
 
@@ -288,3 +295,36 @@ def revoke(client_id: int, home: Path | None = None) -> Client:
             conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
         row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
     return _client(row)
+
+
+# Browsers connected by native messaging -------------------------------------------------------------
+#
+# They need no pairing (the browser started the host for an allowed extension), so there is no token and
+# nothing to revoke: the list says which browsers reached OnRecord this way and when they last did.
+
+@dataclass(frozen=True)
+class NativeBrowser:
+    origin: str  # chrome-extension://ID, or firefox-addon:ID
+    browser: str  # Chrome, Chromium, Edge, Brave, Firefox, or the browser family when unknown
+    first_seen: float
+    last_seen: float
+
+    def to_json(self) -> dict:
+        return {"origin": self.origin, "browser": self.browser, "connection": "native",
+                "first_seen": iso_time(self.first_seen), "last_seen": iso_time(self.last_seen)}
+
+
+def record_native(origin: str, browser: str, home: Path | None = None) -> None:
+    """Note that ``browser`` connected by native messaging for the extension ``origin`` just now."""
+    now = time.time()
+    with connect(db_path(home), _SCHEMA) as conn:
+        conn.execute("INSERT INTO native_browsers (origin, browser, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (origin, browser) DO UPDATE SET last_seen = excluded.last_seen",
+                     (origin, browser, now, now))
+
+
+def list_native(home: Path | None = None) -> list[NativeBrowser]:
+    """Browsers that connected by native messaging, the most recent first."""
+    with connect(db_path(home), _SCHEMA) as conn:
+        rows = conn.execute("SELECT * FROM native_browsers ORDER BY last_seen DESC").fetchall()
+    return [NativeBrowser(r["origin"], r["browser"], r["first_seen"], r["last_seen"]) for r in rows]
