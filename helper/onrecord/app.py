@@ -5,7 +5,6 @@ Tests pass ``config`` in rather than patching. Keys (all optional):
 
 - ``ONRECORD_PORT``: the port the guard accepts in ``Host``; set by ``HelperServer`` once it has bound.
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
-- ``AUTH_FAILURE_LIMIT``, ``PAIR_FAILURE_LIMIT``: ``(failures, seconds)`` before 429 (default 10 per 60 s).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
 
 ``base_url(app)`` (or ``app.config["BASE_URL"]``) is the helper's address once it is served; the

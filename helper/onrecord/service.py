@@ -274,4 +274,14 @@ class HelperService:
             raise BadInput("code: expected the 6 digits that `onrecord pair` printed")
         client, token = clients.redeem_pairing_code(code.strip(), origin)
         log.info("paired client %s (%s)", client.id, origin)
-        return {"token": token, "client_id": client.id}
+        return {"token": token, "client_id": client.id, "proof_key": clients.proof_key(client.id)}
+
+    def prove(self, body: dict, port: int) -> dict:
+        """Prove to a paired browser that this is its helper: ``{"client_id", "nonce"}`` -> ``{"proof"}``."""
+        fields(body, ("client_id", "nonce"))
+        client_id, nonce = body["client_id"], body["nonce"]
+        if isinstance(client_id, bool) or not isinstance(client_id, int) or not 0 < client_id < 2**53:
+            raise BadInput("client_id: expected the number pairing answered")
+        if not isinstance(nonce, str) or not 32 <= len(nonce) <= 128 or not all(c in "0123456789abcdef" for c in nonce):
+            raise BadInput("nonce: expected 32 to 128 lower-case hex digits")
+        return {"proof": clients.prove(client_id, nonce, port), "port": port}

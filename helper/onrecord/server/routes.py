@@ -9,9 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
-from onrecord.errors import BadInput, OnRecordError
+from onrecord.errors import OnRecordError
 from onrecord.service import HelperService, fields
-from onrecord.store.clients import PairingRefused
 
 API_VERSION = 1
 
@@ -29,13 +28,13 @@ def health():
 
 @api.post("/pair")
 def pair():
-    origin = request.headers["Origin"]
-    try:
-        answer = _service().pair(g.body, origin)
-    except (PairingRefused, BadInput):
-        current_app.extensions["onrecord_guard"].pairing_failed(origin)
-        raise
-    return jsonify(answer)
+    return jsonify(_service().pair(g.body, request.headers["Origin"]))
+
+
+@api.post("/prove")
+def prove():
+    """The helper's proof that it holds the pairing's secret: asked before a token or a draft is sent."""
+    return jsonify(_service().prove(g.body, current_app.config["ONRECORD_PORT"]))
 
 
 @api.post("/check")

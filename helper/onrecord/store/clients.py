@@ -9,6 +9,12 @@ replaces the last. Five wrong tries void it; pairing with it spends it.
 Tokens are 256 random bits, answered once and never stored: the database keeps only
 HMAC-SHA256(token, key), with the key in the system keyring. A revoked client stays listed (so the user
 sees what was revoked) and its token stops working on the next request.
+
+Each paired browser also gets a proof key at pairing, HMAC-SHA256(key, "proof-key:" + client id), which
+is never stored either (the helper can make it again). Before the extension sends a token or a draft to a
+port, it sends a fresh nonce; only this helper can answer HMAC-SHA256(proof key, "onrecord-prove-v1:" +
+nonce + ":" + port) (``prove``), and the port in it stops a program on another port from passing on the
+real helper's answer as its own.
 """
 
 from __future__ import annotations
@@ -104,6 +110,37 @@ def db_path(home: Path | None = None) -> Path:
 def _digest(value: str, home: Path | None) -> str:
     key = secrets.get_or_create_key(_KEY_NAME, home)
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+PROOF_LABEL = "onrecord-prove-v1"
+
+
+def proof_key(client_id: int, home: Path | None = None) -> str:
+    """The key a paired browser checks this helper's proofs with (hex), made again from the token key."""
+    key = secrets.get_or_create_key(_KEY_NAME, home)
+    return hmac.new(key, f"proof-key:{int(client_id)}".encode(), hashlib.sha256).hexdigest()
+
+
+def proof(key_hex: str, nonce: str, port: int) -> str:
+    """The answer to a nonce on ``port``: what the extension computes too (with WebCrypto) and compares."""
+    message = f"{PROOF_LABEL}:{nonce}:{int(port)}".encode("utf-8")
+    return hmac.new(bytes.fromhex(key_hex), message, hashlib.sha256).hexdigest()
+
+
+class NotPaired(OnRecordError):
+    """A proof asked for a browser this helper has not paired, or has revoked."""
+
+    code = "unauthorized"
+    status = 401
+
+
+def prove(client_id: int, nonce: str, port: int, home: Path | None = None) -> str:
+    """This helper's proof on ``nonce`` for the live client ``client_id``; ``NotPaired`` when it is not one."""
+    with connect(db_path(home), _SCHEMA) as conn:
+        row = conn.execute("SELECT id FROM clients WHERE id = ? AND revoked_at IS NULL", (int(client_id),)).fetchone()
+    if row is None:
+        raise NotPaired("this browser is not paired with this helper (or was revoked): pair it again")
+    return proof(proof_key(client_id, home), nonce, port)
 
 
 def ensure_token_key(home: Path | None = None) -> None:
