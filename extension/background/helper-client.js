@@ -318,7 +318,11 @@ globalThis.OnRecordHelper = (function () {
     if (answer.status !== 'ok') return unreachable(answer.status, draft, answer.error);
     let account = answer.body.account;
     if (!named && !sole) account = { site: draft.site, handle: '', channel: 'unknown' };
-    return { status: 'ok', account, prompts: answer.body.prompts || [], ...(sole ? { inferred: true } : {}) };
+    // The helper could not read the saved profile (it kept the file aside): every account counts as
+    // undeclared until the user enters their details again, and the card says so.
+    const problem = typeof answer.body.profile_problem === 'string' ? answer.body.profile_problem : null;
+    return { status: 'ok', account, prompts: answer.body.prompts || [], ...(sole ? { inferred: true } : {}),
+      ...(problem ? { notice: { message: `OnRecord could not read your saved details: ${problem}` } } : {}) };
   }
 
   // Pairing is for HTTP only. The new pairing replaces the kept one only once the helper has proven it

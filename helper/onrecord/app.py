@@ -1,11 +1,15 @@
-"""The composition root: ``create_app(config)`` wires the store, the policy engine, the guard, the ``/v1``
-routes and the settings window's pages (``onrecord.ui.web.blueprint`` under ``/settings/``).
+"""The composition root: ``create_app(config)`` makes the helper's state (the settings, the activity log,
+the paired browsers, the service, the settings window's key) and wires it to the guard, the ``/v1`` routes and the settings
+window's pages (``onrecord.ui.web.blueprint`` under ``/settings/``). Nothing else makes them: the routes and
+the pages reach them through ``app.extensions`` (``settings``, ``audit``, ``clients``, ``service``, ``window``).
 
 Tests pass ``config`` in rather than patching. Keys (all optional):
 
 - ``ONRECORD_PORT``: the port the guard accepts in ``Host``; set by ``HelperServer`` once it has bound.
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
+- ``ONRECORD_WINDOW_KEY``, ``ONRECORD_WINDOW_KEY_FILE``: the settings window's key, and whether to write it
+  to ``window.key`` for ``onrecord settings`` (default: a new random key, written).
 
 ``base_url(app)`` (or ``app.config["BASE_URL"]``) is the helper's address once it is served; the
 settings window opens ``settings_url(app)``.
@@ -22,11 +26,15 @@ from onrecord.server.errors import install_error_handlers
 from onrecord.server.guard import Guard
 from onrecord.server.routes import api
 from onrecord.service import HelperService
-from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
+from onrecord.store.clients import ClientStore
+from onrecord.store.settings_store import SettingsStore
+from onrecord.ui.access import WindowAccess
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | None = None) -> Flask:
+    """The helper's app; ``settings`` is the store the caller already read (``onrecord run`` reads the port
+    and log level before the app exists), else a new one."""
     app = Flask("onrecord", static_folder=None)  # nothing is served but the routes listed in docs/api.md
     app.config.update(
         DEBUG=False,  # never the Werkzeug debugger: it would run code for whoever reached it
@@ -40,13 +48,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.debug = False
 
-    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings_store.load()["audit_retention_days"])
+    settings = settings or SettingsStore()
+    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings.view()["audit_retention_days"])
+    clients = ClientStore()
+    app.extensions["onrecord_settings"] = settings
     app.extensions["onrecord_audit"] = audit
-    # Settings are read on checks from personal accounts: the file's path is found once, here, as the
-    # activity log's is, since finding it creates the data folder (a system call) each time.
-    settings_file = settings_store.settings_file()
-    app.extensions["onrecord_service"] = HelperService(audit, load_settings=lambda: settings_store.view(settings_file),
-                                                       today=app.config.get("TODAY"))
+    app.extensions["onrecord_clients"] = clients
+    app.extensions["onrecord_service"] = HelperService(audit, load_settings=settings.view,
+                                                       today=app.config.get("TODAY"), clients=clients)
+    app.extensions["onrecord_window"] = WindowAccess(key=app.config.get("ONRECORD_WINDOW_KEY"),
+                                                     write_file=app.config.get("ONRECORD_WINDOW_KEY_FILE", True))
 
     # Order matters: the clock starts before the guard can refuse, so refusals are logged with a time.
     install_access_log(app)
@@ -64,5 +75,6 @@ def base_url(app: Flask) -> str | None:
 
 
 def settings_url(app: Flask) -> str | None:
+    """The settings window's address, with this helper's window key (traded for a cookie on first load)."""
     url = base_url(app)
-    return f"{url}/settings/" if url else None
+    return f"{url}/settings/?key={app.extensions['onrecord_window'].key}" if url else None

@@ -1,22 +1,23 @@
 """Typed errors raised by the domain.
 
-The command line turns any of these into one line on standard error and exit status 2;
-the HTTP layer turns them into ``{"error": {"code", "message"}}`` with the class's status.
+Each has a stable machine-readable ``code`` and a message for people; none knows about HTTP. The command
+line turns any of them into one line on standard error and exit status 2; the HTTP edge
+(``onrecord.server.errors``) is the one place that chooses a status for each and builds
+``{"error": {"code", "message"}}``.
 """
+
+import errno
+import sqlite3
 
 
 class OnRecordError(Exception):
     """Base class: ``code`` is a stable machine-readable id, the message is for people."""
 
     code = "error"
-    status = 400
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-    def to_json(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message}}
 
 
 class BadInput(OnRecordError):
@@ -33,14 +34,58 @@ class PackError(OnRecordError):
 
 class StorageError(OnRecordError):
     code = "storage"
-    status = 500
+
+
+class DiskFull(StorageError):
+    """A write that could not happen because the disk (or the user's quota) is full. Nothing was changed."""
+
+    code = "disk_full"
 
 
 class NotFound(OnRecordError):
     code = "not_found"
-    status = 404
 
 
-class KeyringUnavailable(OnRecordError):
+class Conflict(OnRecordError):
+    """The request is fine but the state it needs is not there (no saved profile yet, ...)."""
+
+    code = "conflict"
+
+
+class Refused(OnRecordError):
+    """Understood, and refused: a wrong pairing code, ..."""
+
+    code = "refused"
+
+
+class Unauthorized(OnRecordError):
+    """The caller is not (or no longer) known: a browser asking for a proof it was never paired for, ..."""
+
+    code = "unauthorized"
+
+
+class Unavailable(OnRecordError):
+    """A part the request needs cannot be used now (the keyring, the activity log); trying later may work."""
+
+    code = "unavailable"
+
+
+class KeyringUnavailable(Unavailable):
     code = "no_secure_keyring"
-    status = 503
+
+
+_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or quota) is full: an ``OSError`` or SQLite's ``SQLITE_FULL``."""
+    if isinstance(exc, OSError):
+        return exc.errno in _FULL_ERRNOS
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL if code is not None else "disk is full" in str(exc)
+    return False
+
+
+def disk_full(what: str) -> DiskFull:
+    return DiskFull(f"{what}: the disk is full. Free some space and try again; nothing was changed.")

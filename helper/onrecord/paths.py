@@ -1,34 +1,50 @@
 """Where OnRecord keeps what it saves: ``ONRECORD_HOME`` or the platform's per-user data folder."""
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "OnRecord"
+PROFILE_NAME = "profile.yaml"
+SETTINGS_NAME = "settings.json"
+AUDIT_NAME = "audit.sqlite3"
+
+
+def private_folder(path: Path) -> Path:
+    """Make ``path`` (and its parents) if needed, and leave it readable by the user alone.
+
+    ``mkdir``'s mode applies only to a folder it creates: a folder that already existed with 0755 (made by
+    hand, by an older version, or by a tool with a loose umask) would let other users list and read what
+    OnRecord saves, so an existing folder of the user's own is tightened to 0700 too.
+    """
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        st = path.stat()
+        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(path, 0o700)
+    return path
 
 
 def home() -> Path:
     """The data folder, created with permissions for the user alone."""
     env = os.environ.get("ONRECORD_HOME")
     path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder(path)
 
 
 def profile_path() -> Path:
-    return home() / "profile.yaml"
+    return home() / PROFILE_NAME
 
 
 def settings_path() -> Path:
-    return home() / "settings.json"
+    return home() / SETTINGS_NAME
 
 
 def audit_db_path() -> Path:
-    return home() / "audit.sqlite3"
+    return home() / AUDIT_NAME
 
 
 def log_dir() -> Path:
-    path = home() / "logs"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder(home() / "logs")

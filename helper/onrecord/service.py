@@ -11,82 +11,62 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from onrecord.errors import BadInput, OnRecordError, ProfileError
+from onrecord.errors import Conflict, DiskFull, ProfileError
 from onrecord.policy import engine
-from onrecord.policy.model import CATEGORIES, CheckResult
-from onrecord.profile import CHANNELS, SITES, Account, Profile, normalise_handle
-from onrecord.store import clients, profile_store, settings_store
-from onrecord.store.audit import DECISIONS, AuditEvent, AuditLog, AuditUnavailable
+from onrecord.policy.model import CheckResult
+from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
+from onrecord.store import profile_store, settings_store
+from onrecord.store.clients import ClientStore
+from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
 
-MAX_HANDLE = 300
-MAX_REASON = 1000
-MAX_IDS = 100
-
-
 # What checks use until a profile is saved: no accounts declared, the general civil service pack.
-PROVISIONAL_PROFILE = Profile(name="", organisation="", policy_pack="civil-service")
+PROVISIONAL_PACK = "civil-service"
+PROVISIONAL_PROFILE = Profile(name="", organisation="", policy_pack=PROVISIONAL_PACK)
 
 
-class NoProfile(OnRecordError):
+class NoProfile(Conflict):
     code = "no_profile"
-    status = 409
 
 
-def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
-    """The body's fields, refusing unknown or missing ones by name."""
-    unknown = sorted(set(body) - set(required) - set(optional))
-    if unknown:
-        known = ", ".join(required + optional) or "none"
-        raise BadInput(f"unknown field {', '.join(map(repr, unknown))} (fields: {known})")
-    missing = [k for k in required if body.get(k) is None]
-    if missing:
-        raise BadInput(f"missing field {', '.join(map(repr, missing))}")
-    return body
+# What the routes (and the native messaging host) hand the service, parsed and checked already ----------
+
+@dataclass(frozen=True)
+class CheckRequest:
+    site: str
+    account: str
+    text: str
+    context: str = "post"
+    reply_to: str | None = None
 
 
-def text_field(body: dict, name: str, limit: int, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise BadInput(f"{name}: expected text, got {type(value).__name__}")
-    if required and not value.strip():
-        raise BadInput(f"{name}: is empty")
-    if len(value) > limit:
-        raise BadInput(f"{name}: longer than {limit} characters")
-    return value
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What the user did with a draft's prompts; ``channel`` is what the page claimed (the profile wins)."""
 
-
-def choice_field(body: dict, name: str, choices: tuple[str, ...]) -> str:
-    value = body.get(name)
-    if value not in choices:
-        raise BadInput(f"{name}: {value!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def list_field(body: dict, name: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    value = body.get(name, [])
-    if not isinstance(value, list) or len(value) > MAX_IDS or not all(isinstance(v, str) and 0 < len(v) <= 200
-                                                                       for v in value):
-        raise BadInput(f"{name}: expected a list of at most {MAX_IDS} short texts")
-    if choices is not None:
-        bad = [v for v in value if v not in choices]
-        if bad:
-            raise BadInput(f"{name}: unknown {', '.join(map(repr, bad))}")
-    return tuple(value)
+    site: str
+    account: str
+    decision: str
+    rule_ids: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    reason: str | None = None
+    channel: str | None = None
 
 
 class HelperService:
     """The helper's domain operations, over the saved profile, settings, activity log and clients."""
 
-    def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] = settings_store.view,
-                 today: Callable[[], str] | None = None, profile_path: Path | None = None):
+    def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
+                 today: Callable[[], str] | None = None, profile_path: Path | None = None,
+                 clients: ClientStore | None = None):
         self.audit = audit
+        self.clients = clients or ClientStore()
+        load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
         # the profile is looked at on every check.
         self.profile_path = Path(profile_path) if profile_path else profile_store.saved_path()
@@ -96,6 +76,10 @@ class HelperService:
         self._declare_lock = threading.Lock()
         self._profile_cache: tuple[tuple, Profile] | None = None
         self._said_provisional = False
+        # Why the saved profile could not be used (it was kept aside), until a profile is saved again:
+        # the window and the card say so, rather than quietly starting over as a first run.
+        self._profile_problem: str | None = None
+        self._looked_aside = False
 
     # The profile ---------------------------------------------------------------------------------
 
@@ -114,13 +98,29 @@ class HelperService:
             except ProfileError as exc:
                 # The file was kept aside (never deleted); say where, so the user can recover it.
                 log.error("%s", exc.message)
-                raise NoProfile(exc.message) from None
+                self._profile_problem = (f"{exc.message}. Until you enter your details again in OnRecord's "
+                                         "settings window, every account counts as undeclared.")
+                self._looked_aside = True
+                raise NoProfile(self._profile_problem) from None
             if profile is None:
-                raise NoProfile("no profile yet: open OnRecord's settings window to say who you are and which "
-                                "accounts you post from")
+                if not self._looked_aside:  # a profile kept aside by an earlier run still needs saying
+                    self._looked_aside = True
+                    aside = profile_store.kept_aside(self.profile_path)
+                    if aside is not None and self._profile_problem is None:
+                        self._profile_problem = (
+                            f"the saved profile could not be read and was kept aside as {aside}. Until you "
+                            "enter your details again in OnRecord's settings window, every account counts as "
+                            "undeclared.")
+                raise NoProfile(self._profile_problem or "no profile yet: open OnRecord's settings window to say "
+                                "who you are and which accounts you post from")
+            self._profile_problem = None
             if stamp is not None:
                 self._profile_cache = (stamp, profile)
             return profile
+
+    def profile_problem(self) -> str | None:
+        """Why the saved profile is not in use (it could not be read and was kept aside), or None."""
+        return self._profile_problem
 
     def _profile_for_checks(self) -> Profile:
         """The saved profile; until there is one, a provisional one with no accounts.
@@ -141,17 +141,10 @@ class HelperService:
 
     # Checks --------------------------------------------------------------------------------------
 
-    def check(self, body: dict) -> CheckResult:
-        """Check a draft: ``{"site", "account", "text", "context"?, "reply_to"?}``."""
-        fields(body, ("site", "account", "text"), ("context", "reply_to"))
-        site = choice_field(body, "site", SITES)
-        account = text_field(body, "account", MAX_HANDLE)
-        text = body.get("text")
-        if not isinstance(text, str):
-            raise BadInput(f"text: expected text, got {type(text).__name__}")
-        context = text_field(body, "context", 20, required=False) or "post"
-        reply_to = text_field(body, "reply_to", MAX_HANDLE, required=False)
-        result = engine.check_text(self._profile_for_checks(), site, account, text, context, reply_to)
+    def check(self, request: CheckRequest) -> CheckResult:
+        """Check a draft (its text goes to the engine and nowhere else)."""
+        result = engine.check_text(self._profile_for_checks(), request.site, request.account, request.text,
+                                   request.context, request.reply_to)
         return self._apply_reminder_frequency(result)
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
@@ -180,15 +173,16 @@ class HelperService:
 
     # Accounts ------------------------------------------------------------------------------------
 
-    def account(self, site: str | None, handle: str | None) -> dict:
+    def account(self, site: str, handle: str) -> dict:
         """What the extension shows on the channel badge for this account."""
-        site = choice_field({"site": site}, "site", SITES)
-        handle = text_field({"handle": handle}, "handle", MAX_HANDLE)
         try:
             profile = self.profile()
         except NoProfile:
-            return {"account": {"site": site, "handle": handle, "channel": "unknown"},
-                    "bio_has_disclaimer": False, "profile": False}
+            answer = {"account": {"site": site, "handle": handle, "channel": "unknown"},
+                      "bio_has_disclaimer": False, "profile": False}
+            if self._profile_problem:
+                answer["profile_problem"] = self._profile_problem
+            return answer
         found = profile.find_account(site, handle)
         if found is None:
             return {"account": {"site": site, "handle": handle, "channel": "unknown"},
@@ -196,13 +190,12 @@ class HelperService:
         return {"account": {"site": site, "handle": found.handle, "channel": found.channel},
                 "bio_has_disclaimer": found.bio_has_disclaimer, "profile": True}
 
-    def declared_accounts(self, site: str | None) -> list[dict]:
+    def declared_accounts(self, site: str) -> list[dict]:
         """The accounts the saved profile declares for ``site``; none until there is a profile.
 
         For a page that names no account: the extension uses the site's one declared account, and asks
         when there are none or several.
         """
-        site = choice_field({"site": site}, "site", SITES)
         try:
             profile = self.profile()
         except NoProfile:
@@ -210,41 +203,49 @@ class HelperService:
         return [{"site": a.site, "handle": a.handle, "channel": a.channel, "bio_has_disclaimer": a.bio_has_disclaimer}
                 for a in profile.accounts if a.site == site]
 
-    def declare_account(self, body: dict) -> dict:
-        """Declare (or re-declare) an account in the saved profile: ``{"site", "handle", "channel", ...}``."""
-        fields(body, ("site", "handle", "channel"), ("bio_has_disclaimer",))
-        site = choice_field(body, "site", SITES)
-        handle = text_field(body, "handle", MAX_HANDLE).strip()
-        channel = choice_field(body, "channel", CHANNELS)
-        bio = body.get("bio_has_disclaimer", False)
-        if not isinstance(bio, bool):
-            raise BadInput("bio_has_disclaimer: expected true or false")
-        account = Account(site, handle, channel, bio)
-        # Read-change-write under one lock, so two declarations at once do not lose one of them.
+    def declare_account(self, account: Account) -> dict:
+        """Declare (or re-declare) an account in the saved profile."""
+        self.change_profile(lambda profile: profile.with_account(account))
+        return {"account": account.to_dict()}
+
+    def change_profile(self, change: Callable[[Profile], Profile]) -> Profile:
+        """Save ``change(saved profile)``: read, change and write under one lock, so two changes at once (from
+        the extension and the settings window) do not lose one of them. ``NoProfile`` when there is none."""
         with self._declare_lock:
             with self._profile_lock:
                 self._profile_cache = None
-            profile_store.save(self.profile().with_account(account), self.profile_path)
-        return {"account": account.to_dict()}
+            updated = change(self.profile())
+            profile_store.save(updated, self.profile_path)
+            self._profile_problem = None
+            return updated
+
+    def save_profile(self, profile: Profile) -> Profile:
+        """Replace the saved profile (the settings window's profile page)."""
+        with self._declare_lock:
+            with self._profile_lock:
+                self._profile_cache = None
+            profile_store.save(profile, self.profile_path)
+            self._profile_problem = None
+            return profile
 
     # Decisions -----------------------------------------------------------------------------------
 
-    def record_decision(self, body: dict) -> dict:
-        """Record what the user did with the prompts of a draft (never the draft itself)."""
-        fields(body, ("site", "account", "decision"), ("channel", "rule_ids", "categories", "reason"))
-        site = choice_field(body, "site", SITES)
-        handle = text_field(body, "account", MAX_HANDLE)
-        decision = choice_field(body, "decision", DECISIONS)
-        rule_ids = list_field(body, "rule_ids")
-        categories = list_field(body, "categories", CATEGORIES)
-        reason = text_field(body, "reason", MAX_REASON, required=decision == "overridden")
-        channel = self._channel(site, handle, body.get("channel"))
-        event = AuditEvent(site, handle, channel, decision, rule_ids, categories, reason)
+    def record_decision(self, request: DecisionRequest) -> dict:
+        """Record what the user did with the prompts of a draft (never the draft itself).
+
+        A busy or broken activity log answers ``recorded: false`` (the post goes on); a full disk is said
+        as ``disk_full``, so the user learns that overrides are not being kept.
+        """
+        site, handle, decision = request.site, request.account, request.decision
+        channel = self._channel(site, handle, request.channel)
+        event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason)
         recorded = True
         try:
             self.audit.record(event)
             if channel == "personal" and decision in ("posted", "acknowledged"):
                 self.audit.mark_reminded(site, normalise_handle(site, handle), self._today())
+        except DiskFull:
+            raise
         except AuditUnavailable as exc:
             log.warning("decision not recorded: %s", exc.code)
             recorded = False
@@ -265,23 +266,11 @@ class HelperService:
     def extension_settings(self) -> dict:
         return {"reminder_frequency": self._setting("reminder_frequency")}
 
-    def pair(self, body: dict, origin: str) -> dict:
-        fields(body, ("code",))
-        code = body["code"]
-        if isinstance(code, int) and not isinstance(code, bool):
-            code = f"{code:06d}"
-        if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
-            raise BadInput("code: expected the 6 digits that `onrecord pair` printed")
-        client, token = clients.redeem_pairing_code(code.strip(), origin)
+    def pair(self, code: str, origin: str) -> dict:
+        client, token = self.clients.redeem_pairing_code(code, origin)
         log.info("paired client %s (%s)", client.id, origin)
-        return {"token": token, "client_id": client.id, "proof_key": clients.proof_key(client.id)}
+        return {"token": token, "client_id": client.id, "proof_key": self.clients.proof_key(client.id)}
 
-    def prove(self, body: dict, port: int) -> dict:
-        """Prove to a paired browser that this is its helper: ``{"client_id", "nonce"}`` -> ``{"proof"}``."""
-        fields(body, ("client_id", "nonce"))
-        client_id, nonce = body["client_id"], body["nonce"]
-        if isinstance(client_id, bool) or not isinstance(client_id, int) or not 0 < client_id < 2**53:
-            raise BadInput("client_id: expected the number pairing answered")
-        if not isinstance(nonce, str) or not 32 <= len(nonce) <= 128 or not all(c in "0123456789abcdef" for c in nonce):
-            raise BadInput("nonce: expected 32 to 128 lower-case hex digits")
-        return {"proof": clients.prove(client_id, nonce, port), "port": port}
+    def prove(self, client_id: int, nonce: str, port: int) -> dict:
+        """Prove to a paired browser that this is its helper, on its nonce and this helper's port."""
+        return {"proof": self.clients.prove(client_id, nonce, port), "port": port}

@@ -232,6 +232,19 @@ test('background: a draft the helper rejects is reported on the card and holds n
   } finally { await helper.close(); }
 });
 
+test('background: a saved profile the helper could not read is said on the card, and the check still counts', async () => {
+  const problem = 'the saved profile could not be read and was kept aside as /home/amy/OnRecord/profile.yaml.corrupt-1';
+  const prompts = [{ id: 'cs.permanence', category: 'permanence', severity: 'info', message: 'Public and permanent.' }];
+  const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [200, {
+    account: { site: 'x', handle: '@amyclarke', channel: 'unknown' }, prompts, profile_problem: problem }] });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.match(result.notice.message, /could not read your saved details.*kept aside as \/home\/amy/);
+    assert.deepEqual(plain(result.prompts), prompts);
+  } finally { await helper.close(); }
+});
+
 test('background: the message table is alphabetised and each name says who sends it', () => {
   const context = vm.createContext({ OnRecordHelper: {}, chrome: {} });
   context.globalThis = context;

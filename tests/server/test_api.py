@@ -9,6 +9,7 @@ import yaml
 
 from onrecord import __version__
 from onrecord.policy.model import AccountInfo, CheckResult, Prompt
+from onrecord.service import DecisionRequest
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
@@ -180,6 +181,19 @@ def test_decisions_go_to_the_audit_log_without_draft_text(helper):
     assert e.reason == "quoting the minister's public statement"
 
 
+def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):
+    # Valid JSON ("\\ud800" escaped), but not encodable as UTF-8: kept with U+FFFD in its place.
+    body = '{"site": "x", "account": "@amyclarke\\udc00", "decision": "overridden", "categories": ["conduct"], ' \
+           '"reason": "cleared \\ud800 by Sam"}'
+    r = helper.call("POST", "/v1/decisions", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json() == {"ok": True, "recorded": True}, r.text
+    (event,) = AuditLog().query()
+    assert event.reason == "cleared \ufffd by Sam" and event.account == "@amyclarke\ufffd"
+    r = helper.call("POST", "/v1/decisions", data=body.replace("overridden", "posted"),
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json()["recorded"] is True, r.text
+
+
 def test_an_override_needs_a_reason_and_decisions_are_named(helper):
     base = {"site": "x", "account": "@amyclarke", "categories": ["conduct"]}
     r = helper.call("POST", "/v1/decisions", json={**base, "decision": "overridden"})
@@ -239,7 +253,7 @@ def test_first_post_of_day_reminds_a_personal_account_once_a_day(served):
     h = served({"TODAY": lambda: day[0]})
     service = h.app.extensions["onrecord_service"]
     assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["permanence", "political"]
-    service.record_decision({"site": "x", "account": "@AmyClarke", "decision": "posted"})
+    service.record_decision(DecisionRequest("x", "@AmyClarke", "posted"))
     assert _categories(service._apply_reminder_frequency(_result("personal"))) == ["political"]
     # Official and corporate accounts are reminded on every post.
     assert "permanence" in _categories(service._apply_reminder_frequency(_result("official")))
@@ -250,7 +264,7 @@ def test_first_post_of_day_reminds_a_personal_account_once_a_day(served):
 def test_every_post_and_never(served):
     h = served()
     service = h.app.extensions["onrecord_service"]
-    service.record_decision({"site": "x", "account": "@amyclarke", "decision": "posted"})
+    service.record_decision(DecisionRequest("x", "@amyclarke", "posted"))
     settings_store.update({"reminder_frequency": "every_post"})
     assert "permanence" in _categories(service._apply_reminder_frequency(_result("personal")))
     settings_store.update({"reminder_frequency": "never"})

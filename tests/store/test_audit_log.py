@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 import subprocess
@@ -149,11 +150,31 @@ def test_reminder_memory_is_per_account_and_day(log):
     assert log.reminded_today("x", "amyclarke", (date(2026, 11, 19) + timedelta(days=1)).isoformat())
 
 
-def test_reading_applies_retention_too(onrecord_home):
+def test_reading_hides_what_is_past_retention_and_deletes_nothing(onrecord_home):
     writer = AuditLog(retention_days=90)
     writer.record(_event(time=time.time(), account="@new"))
     writer.record(_event(time=time.time() - 100 * DAY, account="@old"))  # within the writer's hour
     assert [e.account for e in AuditLog(retention_days=90).query()] == ["@new"]
+    # A reader with a shorter retention deleted nothing: a longer one still finds the event.
+    assert [e.account for e in AuditLog(retention_days=365).query()] == ["@new", "@old"]
+
+
+@pytest.mark.parametrize("cell", ["=1+2", "+44 7700 900123", "-2+3", "@SUM(A1:A2)", "\t=1+2", "\r=1+2"])
+def test_csv_keeps_every_formula_opener_as_text(log, cell):
+    """OWASP's list of what a spreadsheet runs: =, +, -, @ (with a call), tab and carriage return."""
+    log.record(_event(decision="overridden", reason=cell, account=cell))
+    out = io.StringIO()
+    log.export_csv(out)
+    row = list(csv.reader(io.StringIO(out.getvalue())))[1]
+    assert row[2] == "'" + cell and row[7] == "'" + cell
+
+
+def test_csv_leaves_ordinary_handles_and_reasons_alone(log):
+    log.record(_event(decision="overridden", reason="approved by Sam", account="@amyclarke"))
+    out = io.StringIO()
+    log.export_csv(out)
+    row = list(csv.reader(io.StringIO(out.getvalue())))[1]
+    assert row[2] == "@amyclarke" and row[7] == "approved by Sam"
 
 
 def test_audit_show_prints_events_without_text(log, onrecord_home):

@@ -88,29 +88,32 @@ def test_each_data_folder_has_its_own_key(keyring_home, tmp_path):
 
 
 def test_a_revoke_by_another_process_is_seen_by_the_next_authenticate(keyring_home):
+    store = clients.ClientStore()  # the helper's own, which keeps the live clients in memory
     _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
-    assert clients.authenticate(token) is not None
-    assert clients.authenticate(token) is not None  # from memory now
+    assert store.authenticate(token) is not None
+    assert store.authenticate(token) is not None  # from memory now
     code = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
             "c.execute('UPDATE clients SET revoked_at = ?', (time.time(),)); c.commit(); c.close()")
     subprocess.run([sys.executable, "-c", code, str(keyring_home / "clients.sqlite3")], check=True, timeout=30)
-    assert clients.authenticate(token) is None
+    assert store.authenticate(token) is None
 
 
 def test_memory_keeps_keyed_hashes_never_tokens(keyring_home):
+    store = clients.ClientStore()  # the helper's own, which keeps the live clients in memory
     _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
-    client = clients.authenticate(token)
+    client = store.authenticate(token)
     assert client is not None
     assert token not in repr(client) and not hasattr(client, "token")
     # Everything the kept view holds of the paired browsers: their hashes and who they are.
-    held = [value for view in clients._live.values() for value in vars(view).values()]
+    held = [value for view in [store._live] for value in vars(view).values()]
     assert token not in repr(held)
     assert clients._digest(token, None) in repr(held)
 
 
 def test_a_token_matched_before_vouches_for_no_other(keyring_home):
+    store = clients.ClientStore()  # the helper's own, which keeps the live clients in memory
     _, token = clients.redeem_pairing_code(clients.new_pairing_code().code, ORIGIN)
-    assert clients.authenticate(token) is not None  # matched: remembered by its hash
+    assert store.authenticate(token) is not None  # matched: remembered by its hash
     for wrong in (token[:-1], token + "A", token.upper(), token[1:] + token[0]):
-        assert clients.authenticate(wrong) is None
-    assert clients.authenticate(token) is not None
+        assert store.authenticate(wrong) is None
+    assert store.authenticate(token) is not None

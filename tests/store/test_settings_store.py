@@ -35,9 +35,10 @@ def test_save_validates_and_writes_for_the_user_alone(onrecord_home):
 def test_a_corrupt_file_is_kept_aside_and_reported(onrecord_home, content):
     path = onrecord_home / "settings.json"
     path.write_text(content)
-    assert settings_store.load() == defaults()
+    store = settings_store.SettingsStore()
+    assert store.load() == defaults()
     aside = list(onrecord_home.glob("settings.json.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_text() == content
-    assert "kept aside" in settings_store.problem() and str(aside[0]) in settings_store.problem()
-    settings_store.save(defaults())
-    assert settings_store.problem() is None
+    assert "kept aside" in store.problem and str(aside[0]) in store.problem
+    store.save(defaults())
+    assert store.problem is None

@@ -7,20 +7,24 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from onrecord.errors import BadInput
 from onrecord.logging_setup import setup_logging
+from onrecord.settings import BY_NAME
 from onrecord.store import secrets, settings_store
 from onrecord.store.instance import InstanceLock
 
 log = logging.getLogger("onrecord.run")
+FIRST_PORT = BY_NAME["port"].default
+PURGE_EVERY = 3600  # seconds
 
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="start the helper (and the settings window unless --no-window)")
     p.add_argument("--no-window", action="store_true", help="serve the extension only; open no window")
     p.add_argument("--port", type=int, metavar="PORT",
-                   help="serve on this port only (default: 47651, or the next free one up to 47655)")
+                   help=f"serve on this port only (default: {FIRST_PORT}, or the next free one up to {FIRST_PORT + 4})")
     p.set_defaults(func=run)
 
 
@@ -51,10 +55,18 @@ def _close_window() -> None:
         log.debug("no window to close (%s)", type(exc).__name__)
 
 
+def _purge(app) -> None:
+    try:
+        app.extensions["onrecord_audit"].purge()
+    except Exception as exc:  # the loop's edge: a broken activity log never stops the helper
+        log.warning("could not purge the activity log: %s", type(exc).__name__)
+
+
 def run(args) -> int:
     if args.port is not None and not 1 <= args.port <= 65535:
         raise BadInput(f"--port: {args.port} is not a port number (1 to 65535)")
-    settings = settings_store.load()
+    store = settings_store.SettingsStore()
+    settings = store.load()
     log_path = setup_logging(settings["log_level"])
     lock = InstanceLock().acquire()
     server = None
@@ -71,28 +83,27 @@ def run(args) -> int:
         secrets.require_secure_backend()
         from onrecord.app import create_app, settings_url
         from onrecord.server.serve import HelperServer, candidate_ports
-        from onrecord.store import clients
-        clients.ensure_token_key()  # made here, once, so no two processes race to create it
-        app = create_app()
+        app = create_app(settings=store)
+        app.extensions["onrecord_clients"].ensure_token_key()  # made here, once, before any request needs it
         server = HelperServer(app, candidate_ports(args.port, settings["port"]))
         lock.publish(server.port, server.url)
-        if settings_store.problem():
-            log.warning(settings_store.problem())
-        try:
-            app.extensions["onrecord_audit"].purge()
-        except Exception as exc:  # a broken activity log never stops the helper
-            log.warning("could not purge the activity log: %s", type(exc).__name__)
-
+        if store.problem:
+            log.warning(store.problem)
+        _purge(app)
 
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
         print(f"OnRecord is listening on {server.url}", flush=True)
         if not args.no_window and not stop.is_set():
             _open_window(settings_url(app))
+        last_purge = time.monotonic()
         while not stop.wait(0.5):
             if not server.is_serving():
                 log.error("the HTTP server stopped; exiting")
                 return 1
+            if time.monotonic() - last_purge > PURGE_EVERY:  # retention holds on days nothing is recorded
+                last_purge = time.monotonic()
+                _purge(app)
         log.info("stopping")
         return 0
     finally:

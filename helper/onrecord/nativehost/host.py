@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable
 
 from onrecord import __version__
-from onrecord.errors import BadInput, OnRecordError
+from onrecord.errors import BadInput, OnRecordError, Refused
 from onrecord.nativehost import framing
 
 log = logging.getLogger("onrecord.native")
@@ -42,9 +42,8 @@ MAX_ID = 64
 EXIT_REFUSED = 3
 
 
-class CallerRefused(OnRecordError):
+class CallerRefused(Refused):
     code = "forbidden"
-    status = 403
 
 
 @dataclass(frozen=True)
@@ -95,34 +94,32 @@ def browser_name(caller: Caller) -> str:
 # Requests ----------------------------------------------------------------------------------------
 
 def _routes(service) -> dict[str, Callable[[dict], dict]]:
-    """The HTTP routes the extension calls, by path: each takes the body and answers the route's JSON."""
-    from onrecord.service import fields
+    """The HTTP routes the extension calls, by path: each parses the body as the route does
+    (``onrecord.server.parse``), calls the service and answers the route's JSON."""
+    from onrecord.server import parse
 
     def health(body):
         return {"app": "onrecord", "status": "ok", "version": __version__, "api": API_VERSION}
 
     def status(body):
-        fields(body, ())
+        parse.no_fields(body)
         return {"paired": True, "native": True, "version": __version__, "api": API_VERSION}
 
-    def account(body):
-        fields(body, ("site", "handle"))
-        return service.account(body["site"], body["handle"])
-
-    def accounts_list(body):
-        fields(body, ("site",))
-        return {"accounts": service.declared_accounts(body["site"])}
+    def check(body):
+        answer = service.check(parse.check_request(body)).to_json()
+        problem = service.profile_problem()
+        return {**answer, "profile_problem": problem} if problem else answer
 
     def settings(body):
-        fields(body, ())
+        parse.no_fields(body)
         return service.extension_settings()
 
     return {
-        "/v1/account": account,
-        "/v1/accounts": service.declare_account,
-        "/v1/accounts/list": accounts_list,
-        "/v1/check": lambda body: service.check(body).to_json(),
-        "/v1/decisions": service.record_decision,
+        "/v1/account": lambda body: service.account(*parse.account_ref(body)),
+        "/v1/accounts": lambda body: service.declare_account(parse.account_declaration(body)),
+        "/v1/accounts/list": lambda body: {"accounts": service.declared_accounts(parse.site_only(body))},
+        "/v1/check": check,
+        "/v1/decisions": lambda body: service.record_decision(parse.decision_request(body)),
         "/v1/health": health,
         "/v1/settings": settings,
         "/v1/status": status,
@@ -149,7 +146,7 @@ def _envelope(message) -> tuple[object, str, dict]:
     return rid, path, body
 
 
-def _error(status: int, code: str, message: str) -> dict:
+def _error(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
 
@@ -168,14 +165,15 @@ class Host:
             rid, path, body = _envelope(message)
             route = self.routes.get(path)
             if route is None:
-                return {"id": rid, "status": 404, "body": _error(404, "not_found", f"no such request: {path[:100]}")}
+                return {"id": rid, "status": 404, "body": _error("not_found", f"no such request: {path[:100]}")}
             self.seen()
             return {"id": rid, "status": 200, "body": route(body)}
         except OnRecordError as exc:
-            return {"id": rid, "status": exc.status, "body": exc.to_json()}
+            from onrecord.server.status import status_for
+            return {"id": rid, "status": status_for(exc), "body": _error(exc.code, exc.message)}
         except Exception as exc:  # the request's edge: answer, log the type only (a message may quote a draft)
             log.error("internal error answering a request: %s", type(exc).__name__)
-            return {"id": rid, "status": 500, "body": _error(500, "internal", "internal error")}
+            return {"id": rid, "status": 500, "body": _error("internal", "internal error")}
 
     def serve(self, stdin: BinaryIO, stdout: BinaryIO) -> int:
         """Answer until the browser closes standard input."""
@@ -183,10 +181,10 @@ class Host:
             try:
                 message = framing.read_message(stdin)
             except framing.FrameTooLarge as exc:
-                framing.write_message(stdout, {"id": None, "status": 413, "body": _error(413, "too_large", str(exc))})
+                framing.write_message(stdout, {"id": None, "status": 413, "body": _error("too_large", str(exc))})
                 continue
             except framing.BadFrame as exc:
-                framing.write_message(stdout, {"id": None, "status": 400, "body": _error(400, "bad_input", str(exc))})
+                framing.write_message(stdout, {"id": None, "status": 400, "body": _error("bad_input", str(exc))})
                 continue
             if message is None:
                 return 0
@@ -209,24 +207,26 @@ def _protocol_streams() -> tuple[BinaryIO, BinaryIO]:
 
 
 def _make_service():
+    """The same service the HTTP helper's app factory makes, over the same data folder."""
     from onrecord.service import HelperService
-    from onrecord.store import settings_store
     from onrecord.store.audit import AuditLog
+    from onrecord.store.clients import ClientStore
+    from onrecord.store.settings_store import SettingsStore
 
-    audit = AuditLog(None, retention_days=lambda: settings_store.load()["audit_retention_days"])
-    settings_file = settings_store.settings_file()
-    return HelperService(audit, load_settings=lambda: settings_store.view(settings_file))
+    settings = SettingsStore()
+    audit = AuditLog(None, retention_days=lambda: settings.view()["audit_retention_days"])
+    return HelperService(audit, load_settings=settings.view, clients=ClientStore())
 
 
-def _recorder(caller: Caller, browser: str) -> Callable[[], None]:
+def _recorder(caller: Caller, browser: str, clients) -> Callable[[], None]:
     """Notes the browser as connected now, and again at most every ``LAST_SEEN_EVERY`` seconds."""
-    from onrecord.store import clients
+    from onrecord.store.clients import LAST_SEEN_EVERY
 
     last = [0.0]
 
     def seen() -> None:
         now = time.monotonic()
-        if now - last[0] < clients.LAST_SEEN_EVERY:
+        if now - last[0] < LAST_SEEN_EVERY:
             return
         last[0] = now
         try:
@@ -248,9 +248,10 @@ def run(argv: list[str], allowed: Callable[[str], frozenset[str]] | None = None)
         check_allowed(caller, allowed)
     except CallerRefused as exc:
         print(f"onrecord native-host: {exc.message}", file=sys.stderr)
-        framing.write_message(stdout, {"id": None, "status": 403, "body": exc.to_json()})
+        framing.write_message(stdout, {"id": None, "status": 403, "body": _error(exc.code, exc.message)})
         return EXIT_REFUSED
-    host = Host(_routes(_make_service()), _recorder(caller, browser_name(caller)))
+    service = _make_service()
+    host = Host(_routes(service), _recorder(caller, browser_name(caller), service.clients))
     try:
         return host.serve(stdin, stdout)
     except BrokenPipeError:

@@ -30,9 +30,9 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, request
 
-from onrecord.store import clients
+from onrecord.server.errors import error_response
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -51,11 +51,7 @@ SETTINGS_PREFIX = "/settings"
 
 
 def refuse(status: int, code: str, message: str, headers: dict | None = None) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    for k, v in (headers or {}).items():
-        response.headers[k] = v
-    return response
+    return error_response(status, code, message, headers)
 
 
 def json_depth(value) -> int:
@@ -105,6 +101,7 @@ class Guard:
     """Installs the checks above on ``app``."""
 
     def __init__(self, app: Flask):
+        self.clients = app.extensions["onrecord_clients"]
         app.extensions["onrecord_guard"] = self
         app.before_request(self.before)
         app.after_request(self.after)
@@ -154,7 +151,7 @@ class Guard:
             return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
                           {"WWW-Authenticate": "Bearer"})
         match = _BEARER.match(header.strip())
-        client = clients.authenticate(match.group(1)) if match else None
+        client = self.clients.authenticate(match.group(1)) if match else None
         if client is None:
             return refuse(401, "unauthorized", "this browser is not paired, or its pairing was revoked",
                           {"WWW-Authenticate": "Bearer"})

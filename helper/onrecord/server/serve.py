@@ -16,12 +16,13 @@ from waitress import wasyncore
 
 from onrecord.errors import OnRecordError
 from onrecord.server.peer import from_another_user
+from onrecord.settings import BY_NAME
 
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-DEFAULT_PORT = 47651
-FALLBACKS = 4  # 47651, then 47652 to 47655
+DEFAULT_PORT = BY_NAME["port"].default  # the settings table is the one place that says 47651
+FALLBACKS = 4  # the first port, then the next four
 
 # Idle connections cost a socket and nothing else: no thread waits on one (waitress hands a request to
 # its threads only once it has arrived whole). So the connection limit is high (waitress's default of 100

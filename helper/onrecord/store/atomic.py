@@ -1,7 +1,8 @@
 """Atomic file writes and keeping corrupt files aside.
 
 A write goes to a temporary file in the same folder, is flushed and fsynced, then renamed
-over the target, so a crash at any moment leaves either the old file or the new one.
+over the target, so a crash at any moment leaves either the old file or the new one. A write that
+fails because the disk is full leaves the old file and raises ``DiskFull``.
 """
 
 import os
@@ -9,12 +10,22 @@ import tempfile
 import time
 from pathlib import Path
 
+from onrecord.errors import disk_full, is_disk_full
 
-def write_atomic(path: Path, data: str | bytes, mode: int = 0o600) -> None:
+
+def write_atomic(path: Path, data: str | bytes, mode: int = 0o600, what: str | None = None,
+                 make_parents: bool = True) -> None:
+    """Write ``data`` to ``path`` whole or not at all. ``what`` names it in a disk-full message."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(f"{what or path.name} could not be saved") from None
+        raise
     try:
         os.fchmod(fd, mode) if hasattr(os, "fchmod") else None
         with os.fdopen(fd, "wb") as fh:
@@ -22,11 +33,13 @@ def write_atomic(path: Path, data: str | bytes, mode: int = 0o600) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            raise disk_full(f"{what or path.name} could not be saved") from None
         raise
     _fsync_dir(path.parent)
 

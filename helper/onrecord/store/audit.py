@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from onrecord import paths
-from onrecord.errors import BadInput, StorageError
+from onrecord.errors import BadInput, Unavailable, disk_full, is_disk_full
 from onrecord.store.atomic import write_atomic
 from onrecord.store.database import connect, iso_time, transaction
 
@@ -55,9 +55,8 @@ CREATE TABLE IF NOT EXISTS reminders (
 """
 
 
-class AuditUnavailable(StorageError):
+class AuditUnavailable(Unavailable):
     code = "audit_unavailable"
-    status = 503
 
 
 @dataclass(frozen=True)
@@ -99,6 +98,13 @@ def _defang(value: str | None) -> str | None:
     return value
 
 
+def _storable(value: str | None) -> str | None:
+    """``value`` with any lone surrogate (valid in JSON, not in UTF-8) replaced by U+FFFD, so it can be kept."""
+    if value is None or value.isascii():
+        return value
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+
+
 class AuditLog:
     """The activity log in one SQLite file (by default ``audit.sqlite3`` in the data folder)."""
 
@@ -121,7 +127,9 @@ class AuditLog:
         try:
             with self._connect() as conn:
                 return work(conn)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, UnicodeError) as exc:
+            if is_disk_full(exc):
+                raise disk_full("the activity log could not be written") from None
             raise AuditUnavailable(f"the activity log could not be used: {exc}") from None
 
     def record(self, event: AuditEvent) -> None:
@@ -133,19 +141,27 @@ class AuditLog:
             conn.execute(
                 "INSERT INTO events (time, site, account, channel, rule_ids, categories, decision, reason)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.time, event.site, event.account, event.channel, json.dumps(list(event.rule_ids)),
-                 json.dumps(list(event.categories)), event.decision, event.reason))
+                (event.time, event.site, _storable(event.account), event.channel,
+                 json.dumps([_storable(r) for r in event.rule_ids]), json.dumps(list(event.categories)),
+                 event.decision, _storable(event.reason)))
         self._run(work)
         self._purge_hourly()
 
     def _purge_hourly(self) -> None:
-        # Retention applies even when nothing new is recorded for days: reads purge too, at most hourly.
+        # Only writers purge (here, and the running helper once an hour): a read never deletes, so the
+        # events someone is looking at are never the ones it takes away.
         if time.time() - self._last_purge > 3600:
-            self.purge()
+            try:
+                self.purge()
+            except AuditUnavailable:
+                pass  # the event is recorded; the purge is tried again on the next write
+
+    def _retention_days(self) -> int:
+        return self._retention() if callable(self._retention) else self._retention
 
     def purge(self, retention_days: int | None = None, now: float | None = None) -> int:
         """Delete events older than the retention period; returns how many went."""
-        days = retention_days or (self._retention() if callable(self._retention) else self._retention)
+        days = retention_days or self._retention_days()
         cutoff = (now or time.time()) - days * 86400
         deleted = self._run(lambda conn: conn.execute("DELETE FROM events WHERE time < ?", (cutoff,)).rowcount)
         self._last_purge = time.time()
@@ -154,9 +170,9 @@ class AuditLog:
     def query(self, since: date | datetime | str | None = None, until: date | datetime | str | None = None,
               site: str | None = None, category: str | None = None, decision: str | None = None,
               limit: int | None = 500, offset: int = 0) -> list[AuditEvent]:
-        """Events, newest first, filtered by local dates (inclusive), site, category and decision."""
-        self._purge_hourly()
-        where, args = [], []
+        """Events, newest first, filtered by local dates (inclusive), site, category and decision. Reading
+        never deletes: events past the retention period go when the helper purges (hourly, and at start)."""
+        where, args = ["time >= ?"], [time.time() - self._retention_days() * 86400]  # past it: not shown
         lo, hi = _bound(since, end=False), _bound(until, end=True)
         if lo is not None:
             where.append("time >= ?")
@@ -218,7 +234,8 @@ class AuditLog:
         def work(conn):
             with transaction(conn):
                 conn.execute("INSERT INTO reminders (site, account, day) VALUES (?, ?, ?) "
-                             "ON CONFLICT (site, account) DO UPDATE SET day = excluded.day", (site, account, day))
+                             "ON CONFLICT (site, account) DO UPDATE SET day = excluded.day",
+                             (site, _storable(account), day))
         self._run(work)  # outside the lock: a busy file must not hold up the checks that read memory
         with self._reminders_lock:
             if self._reminders is not None:

@@ -15,22 +15,27 @@ is never stored either (the helper can make it again). Before the extension send
 port, it sends a fresh nonce; only this helper can answer HMAC-SHA256(proof key, "onrecord-prove-v1:" +
 nonce + ":" + port) (``prove``), and the port in it stops a program on another port from passing on the
 real helper's answer as its own.
+
+Browsers that connect by native messaging need no pairing; ``record_native`` notes which and when.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import logging
 import secrets as _random
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import NotFound, OnRecordError
+from onrecord.errors import NotFound, Refused, Unauthorized
 from onrecord.store import secrets
 from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, transaction
+
+log = logging.getLogger(__name__)
 
 PAIRING_TTL_SECONDS = 120
 MAX_WRONG_CODES = 5
@@ -67,11 +72,10 @@ CREATE TABLE IF NOT EXISTS native_browsers (
 """
 
 
-class PairingRefused(OnRecordError):
+class PairingRefused(Refused):
     """A code that is wrong, expired, spent or voided: the message says which, never what the code was."""
 
     code = "pairing_refused"
-    status = 403
 
 
 @dataclass(frozen=True)
@@ -103,22 +107,25 @@ class Client:
                 "last_seen": iso_time(self.last_seen), "revoked": self.revoked, "revoked_at": iso_time(self.revoked_at)}
 
 
-def db_path(home: Path | None = None) -> Path:
-    return (Path(home) if home else data_folder()) / "clients.sqlite3"
+@dataclass(frozen=True)
+class NativeBrowser:
+    """A browser that connected by native messaging: no token, nothing to revoke."""
+
+    origin: str  # chrome-extension://ID, or firefox-addon:ID
+    browser: str  # Chrome, Chromium, Edge, Brave, Firefox, or the browser family when unknown
+    first_seen: float
+    last_seen: float
+
+    def to_json(self) -> dict:
+        return {"origin": self.origin, "browser": self.browser, "connection": "native",
+                "first_seen": iso_time(self.first_seen), "last_seen": iso_time(self.last_seen)}
 
 
-def _digest(value: str, home: Path | None) -> str:
-    key = secrets.get_or_create_key(_KEY_NAME, home)
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+class NotPaired(Unauthorized):
+    """A proof asked for a browser this helper has not paired, or has revoked."""
 
 
 PROOF_LABEL = "onrecord-prove-v1"
-
-
-def proof_key(client_id: int, home: Path | None = None) -> str:
-    """The key a paired browser checks this helper's proofs with (hex), made again from the token key."""
-    key = secrets.get_or_create_key(_KEY_NAME, home)
-    return hmac.new(key, f"proof-key:{int(client_id)}".encode(), hashlib.sha256).hexdigest()
 
 
 def proof(key_hex: str, nonce: str, port: int) -> str:
@@ -127,101 +134,13 @@ def proof(key_hex: str, nonce: str, port: int) -> str:
     return hmac.new(bytes.fromhex(key_hex), message, hashlib.sha256).hexdigest()
 
 
-class NotPaired(OnRecordError):
-    """A proof asked for a browser this helper has not paired, or has revoked."""
-
-    code = "unauthorized"
-    status = 401
-
-
-def prove(client_id: int, nonce: str, port: int, home: Path | None = None) -> str:
-    """This helper's proof on ``nonce`` for the live client ``client_id``; ``NotPaired`` when it is not one."""
-    with connect(db_path(home), _SCHEMA) as conn:
-        row = conn.execute("SELECT id FROM clients WHERE id = ? AND revoked_at IS NULL", (int(client_id),)).fetchone()
-    if row is None:
-        raise NotPaired("this browser is not paired with this helper (or was revoked): pair it again")
-    return proof(proof_key(client_id, home), nonce, port)
-
-
-def ensure_token_key(home: Path | None = None) -> None:
-    """Make the token key if there is none yet (the helper does this once at start)."""
-    secrets.get_or_create_key(_KEY_NAME, home)
+def db_path(home: Path | None = None) -> Path:
+    return (Path(home) if home else data_folder()) / "clients.sqlite3"
 
 
 def _client(row) -> Client:
     return Client(row["id"], row["origin"], row["paired_at"], row["last_seen"], row["revoked_at"])
 
-
-# Pairing codes ---------------------------------------------------------------------------------------
-
-def new_pairing_code(ttl_seconds: int = PAIRING_TTL_SECONDS, home: Path | None = None) -> PairingCode:
-    """Make a new 6-digit code valid for ``ttl_seconds`` (replacing any earlier one) and return it."""
-    code = f"{_random.randbelow(1_000_000):06d}"
-    now = time.time()
-    code_hash = _digest(code, home)
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        conn.execute("DELETE FROM pairing_code")
-        conn.execute("INSERT INTO pairing_code (id, code_hash, created_at, expires_at) VALUES (1, ?, ?, ?)",
-                     (code_hash, now, now + ttl_seconds))
-    secrets.set_secret(_CODE_NAME, code, home)
-    return PairingCode(code, now + ttl_seconds)
-
-
-def current_pairing_code(home: Path | None = None) -> PairingCode | None:
-    """The code the user should type now, or None when there is no live one (expired, spent or voided)."""
-    with connect(db_path(home), _SCHEMA) as conn:
-        row = conn.execute("SELECT code_hash, expires_at FROM pairing_code WHERE id = 1").fetchone()
-    if row is None or row["expires_at"] <= time.time():
-        return None
-    code = secrets.get_secret(_CODE_NAME, home)
-    if not code or not hmac.compare_digest(_digest(code, home), row["code_hash"]):
-        return None
-    return PairingCode(code, row["expires_at"])
-
-
-def _void_code(conn, home: Path | None) -> None:
-    conn.execute("DELETE FROM pairing_code")
-    secrets.delete_secret(_CODE_NAME, home)
-
-
-def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tuple[Client, str]:
-    """Pair ``origin`` if ``code`` is the live code: returns the new client and its token (the only copy).
-
-    A wrong code counts against the code; the fifth wrong one voids it. Raises ``PairingRefused``.
-    """
-    offered = _digest(str(code), home)
-    token = _random.token_urlsafe(TOKEN_BYTES)
-    token_hash = _digest(token, home)
-    now = time.time()
-    refusal = None
-    # The outcome is decided inside the transaction but raised after it, so a wrong try is counted.
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        row = conn.execute("SELECT code_hash, expires_at, wrong_tries FROM pairing_code WHERE id = 1").fetchone()
-        if row is None:
-            refusal = "no pairing code is active: run `onrecord pair` or open the settings window for a new one"
-        elif row["expires_at"] <= now:
-            _void_code(conn, home)
-            refusal = "the pairing code has expired: ask for a new one"
-        elif not hmac.compare_digest(offered, row["code_hash"]):
-            tries = row["wrong_tries"] + 1
-            if tries >= MAX_WRONG_CODES:
-                _void_code(conn, home)
-                refusal = (f"wrong pairing code; after {MAX_WRONG_CODES} wrong codes this one no longer works: "
-                           "ask for a new one")
-            else:
-                conn.execute("UPDATE pairing_code SET wrong_tries = ? WHERE id = 1", (tries,))
-                refusal = "wrong pairing code"
-        else:
-            _void_code(conn, home)
-            cur = conn.execute("INSERT INTO clients (origin, token_hash, paired_at, last_seen) VALUES (?, ?, ?, ?)",
-                               (origin, token_hash, now, now))
-            client_id = cur.lastrowid
-    if refusal:
-        raise PairingRefused(refusal)
-    return Client(client_id, origin, now, now, None), token
-
-
-# Paired clients --------------------------------------------------------------------------------------
 
 class _LiveClients:
     """The live clients of one database, kept in memory: each one's keyed token hash (never a token) and
@@ -232,8 +151,9 @@ class _LiveClients:
     while a request in between costs no query.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, secrets_: secrets.Secrets):
         self.path = path
+        self.secrets = secrets_
         self.watch = ChangeWatch(path)
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
@@ -246,7 +166,7 @@ class _LiveClients:
         # Emptied with the view, so a revoke still counts on the next request.
         self._verified: dict[int, Client] = {}
 
-    def current(self, home: Path | None) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
+    def current(self) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
         """The keyed hash, ready keyed (a copy of it hashes a token), the live clients' hashes, and the
         tokens already found among them since the database last changed."""
         with self._lock:
@@ -255,113 +175,252 @@ class _LiveClients:
                 # The stamp is taken before reading, so a change made during the read shows next time.
                 with connect(self.path, _SCHEMA) as conn:
                     rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
-                self._keyed = hmac.new(secrets.get_or_create_key(_KEY_NAME, home), digestmod=hashlib.sha256)
+                self._keyed = hmac.new(self.secrets.get_or_create_key(_KEY_NAME), digestmod=hashlib.sha256)
                 self._hashes = tuple((row["token_hash"], _client(row)) for row in rows)
                 self._verified = {}
                 self._stamp = stamp
             return self._keyed, self._hashes, self._verified
 
-
-# One view per data folder; a process serves one, so only a few are ever kept (each holds a connection
-# open), the oldest dropped first. They are found by what decides the folder, which costs no system call.
-_LIVE_KEPT = 4
-_live: dict[tuple, _LiveClients] = {}
-_live_lock = threading.Lock()
+    def close(self) -> None:
+        self.watch.close()
 
 
-def _live_clients(home: Path | None) -> _LiveClients:
-    key = (home, os.environ.get("ONRECORD_HOME"))
-    found = _live.get(key)
-    if found is None:
-        with _live_lock:
-            found = _live.get(key)
-            if found is None:
-                while len(_live) >= _LIVE_KEPT:
-                    _live.pop(next(iter(_live))).watch.close()
-                found = _live[key] = _LiveClients(db_path(home))
-    return found
+class ClientStore:
+    """Pairing codes and paired browsers of one data folder (``home``, else the current one).
+
+    The helper's is made once by the app factory and keeps the live clients in memory; a command makes
+    its own for the one thing it does.
+    """
+
+    def __init__(self, home: Path | None = None):
+        self.home = Path(home) if home else None
+        self.path = db_path(home)
+        self.secrets = secrets.Secrets(home)
+        self._live: _LiveClients | None = None
+        self._live_lock = threading.Lock()
+
+    def _digest(self, value: str) -> str:
+        key = self.secrets.get_or_create_key(_KEY_NAME)
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def ensure_token_key(self) -> None:
+        """Make the token key if there is none yet (the helper does this once at start)."""
+        self.secrets.get_or_create_key(_KEY_NAME)
+
+    def _connect(self):
+        return connect(self.path, _SCHEMA)
+
+    # Pairing codes -----------------------------------------------------------------------------------
+
+    def new_pairing_code(self, ttl_seconds: int = PAIRING_TTL_SECONDS) -> PairingCode:
+        """Make a new 6-digit code valid for ``ttl_seconds`` (replacing any earlier one) and return it."""
+        code = f"{_random.randbelow(1_000_000):06d}"
+        now = time.time()
+        code_hash = self._digest(code)
+        with self._connect() as conn, transaction(conn):
+            conn.execute("DELETE FROM pairing_code")
+            conn.execute("INSERT INTO pairing_code (id, code_hash, created_at, expires_at) VALUES (1, ?, ?, ?)",
+                         (code_hash, now, now + ttl_seconds))
+        self.secrets.set(_CODE_NAME, code)
+        return PairingCode(code, now + ttl_seconds)
+
+    def current_pairing_code(self) -> PairingCode | None:
+        """The code the user should type now, or None when there is no live one (expired, spent or voided)."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT code_hash, expires_at FROM pairing_code WHERE id = 1").fetchone()
+        if row is None or row["expires_at"] <= time.time():
+            return None
+        code = self.secrets.get(_CODE_NAME)
+        if not code or not hmac.compare_digest(self._digest(code), row["code_hash"]):
+            return None
+        return PairingCode(code, row["expires_at"])
+
+    def _void_code(self, conn) -> None:
+        conn.execute("DELETE FROM pairing_code")
+        self.secrets.delete(_CODE_NAME)
+
+    def redeem_pairing_code(self, code: str, origin: str) -> tuple[Client, str]:
+        """Pair ``origin`` if ``code`` is the live code: returns the new client and its token (the only copy).
+
+        A wrong code counts against the code; the fifth wrong one voids it. Raises ``PairingRefused``.
+        """
+        offered = self._digest(str(code))
+        token = _random.token_urlsafe(TOKEN_BYTES)
+        token_hash = self._digest(token)
+        now = time.time()
+        refusal = None
+        # The outcome is decided inside the transaction but raised after it, so a wrong try is counted.
+        with self._connect() as conn, transaction(conn):
+            row = conn.execute("SELECT code_hash, expires_at, wrong_tries FROM pairing_code WHERE id = 1").fetchone()
+            if row is None:
+                refusal = "no pairing code is active: run `onrecord pair` or open the settings window for a new one"
+            elif row["expires_at"] <= now:
+                self._void_code(conn)
+                refusal = "the pairing code has expired: ask for a new one"
+            elif not hmac.compare_digest(offered, row["code_hash"]):
+                tries = row["wrong_tries"] + 1
+                if tries >= MAX_WRONG_CODES:
+                    self._void_code(conn)
+                    refusal = (f"wrong pairing code; after {MAX_WRONG_CODES} wrong codes this one no longer works: "
+                               "ask for a new one")
+                else:
+                    conn.execute("UPDATE pairing_code SET wrong_tries = ? WHERE id = 1", (tries,))
+                    refusal = "wrong pairing code"
+            else:
+                self._void_code(conn)
+                cur = conn.execute("INSERT INTO clients (origin, token_hash, paired_at, last_seen) VALUES (?, ?, ?, ?)",
+                                   (origin, token_hash, now, now))
+                client_id = cur.lastrowid
+        if refusal:
+            raise PairingRefused(refusal)
+        return Client(client_id, origin, now, now, None), token
+
+    # Paired clients ----------------------------------------------------------------------------------
+
+    def _live_clients(self) -> _LiveClients:
+        found = self._live
+        if found is None:
+            with self._live_lock:
+                if self._live is None:
+                    self._live = _LiveClients(self.path, self.secrets)
+                found = self._live
+        return found
+
+    def authenticate(self, token: str) -> Client | None:
+        """The live (not revoked) client whose token this is, or None.
+
+        Every live hash is compared in constant time, so timing says nothing about which one came near. A
+        token matched since the paired browsers last changed is found by its ``hash()`` instead.
+        """
+        if not token:
+            return None
+        live = self._live_clients()
+        keyed, hashes, verified = live.current()
+        seen = hash(token)
+        found = verified.get(seen)
+        if found is None:
+            mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
+            mac.update(token.encode("utf-8"))
+            wanted = mac.hexdigest()
+            for token_hash, client in hashes:
+                if hmac.compare_digest(wanted, token_hash):
+                    found = client
+            if found is not None:
+                verified[seen] = found
+        if found is None:
+            return None
+        now = time.time()
+        if found.last_seen is None or now - found.last_seen >= LAST_SEEN_EVERY:
+            try:  # the change it makes rebuilds the live view, so the next request sees the new time
+                with connect(live.path, _SCHEMA) as conn:
+                    conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
+            except (sqlite3.Error, OSError) as exc:  # a busy or full database must not refuse a good token
+                log.debug("last_seen not updated (%s)", type(exc).__name__)
+        return found
+
+    def list_clients(self, include_revoked: bool = True) -> list[Client]:
+        """Paired browsers, oldest first."""
+        query = "SELECT * FROM clients" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
+        with self._connect() as conn:
+            return [_client(r) for r in conn.execute(query).fetchall()]
+
+    def revoke(self, client_id: int) -> Client:
+        """Revoke a paired browser: its token stops working on its next request. Revoking twice is harmless."""
+        with self._connect() as conn, transaction(conn):
+            row = conn.execute("SELECT * FROM clients WHERE id = ?", (int(client_id),)).fetchone()
+            if row is None:
+                raise NotFound(f"no paired browser has id {client_id} (see `onrecord clients`)")
+            if row["revoked_at"] is None:
+                conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
+            row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
+        return _client(row)
+
+    # Proving this helper to a paired browser ----------------------------------------------------------
+
+    def proof_key(self, client_id: int) -> str:
+        """The key a paired browser checks this helper's proofs with (hex), made again from the token key."""
+        key = self.secrets.get_or_create_key(_KEY_NAME)
+        return hmac.new(key, f"proof-key:{int(client_id)}".encode(), hashlib.sha256).hexdigest()
+
+    def prove(self, client_id: int, nonce: str, port: int) -> str:
+        """This helper's proof on ``nonce`` for the live client ``client_id``; ``NotPaired`` when it is not one."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT id FROM clients WHERE id = ? AND revoked_at IS NULL",
+                               (int(client_id),)).fetchone()
+        if row is None:
+            raise NotPaired("this browser is not paired with this helper (or was revoked): pair it again")
+        return proof(self.proof_key(client_id), nonce, port)
+
+    # Browsers connected by native messaging ------------------------------------------------------------
+
+    def record_native(self, origin: str, browser: str) -> None:
+        """Note that ``browser`` connected by native messaging for the extension ``origin`` just now."""
+        now = time.time()
+        with self._connect() as conn:
+            conn.execute("INSERT INTO native_browsers (origin, browser, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (origin, browser) DO UPDATE SET last_seen = excluded.last_seen",
+                         (origin, browser, now, now))
+
+    def list_native(self) -> list[NativeBrowser]:
+        """Browsers that connected by native messaging, the most recent first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM native_browsers ORDER BY last_seen DESC").fetchall()
+        return [NativeBrowser(r["origin"], r["browser"], r["first_seen"], r["last_seen"]) for r in rows]
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
+
+
+# For one-off use (the command line, tests): each call uses a ClientStore of its own.
+
+def _digest(value: str, home: Path | None = None) -> str:
+    return ClientStore(home)._digest(value)
+
+
+def ensure_token_key(home: Path | None = None) -> None:
+    ClientStore(home).ensure_token_key()
+
+
+def new_pairing_code(ttl_seconds: int = PAIRING_TTL_SECONDS, home: Path | None = None) -> PairingCode:
+    return ClientStore(home).new_pairing_code(ttl_seconds)
+
+
+def current_pairing_code(home: Path | None = None) -> PairingCode | None:
+    return ClientStore(home).current_pairing_code()
+
+
+def redeem_pairing_code(code: str, origin: str, home: Path | None = None) -> tuple[Client, str]:
+    return ClientStore(home).redeem_pairing_code(code, origin)
 
 
 def authenticate(token: str, home: Path | None = None) -> Client | None:
-    """The live (not revoked) client whose token this is, or None.
-
-    Every live hash is compared in constant time, so timing says nothing about which one came near. A
-    token matched since the paired browsers last changed is found by its ``hash()`` instead.
-    """
-    if not token:
-        return None
-    live = _live_clients(home)
-    keyed, hashes, verified = live.current(home)
-    seen = hash(token)
-    found = verified.get(seen)
-    if found is None:
-        mac = keyed.copy()  # the same as _digest(token), without keying a new hash on every request
-        mac.update(token.encode("utf-8"))
-        wanted = mac.hexdigest()
-        for token_hash, client in hashes:
-            if hmac.compare_digest(wanted, token_hash):
-                found = client
-        if found is not None:
-            verified[seen] = found
-    if found is None:
-        return None
-    now = time.time()
-    if found.last_seen is None or now - found.last_seen >= LAST_SEEN_EVERY:
-        try:  # the change it makes rebuilds the live view, so the next request sees the new time
-            with connect(live.path, _SCHEMA) as conn:
-                conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
-        except Exception:  # a busy database must not refuse a good token: last_seen can wait
-            pass
-    return found
+    store = ClientStore(home)
+    try:
+        return store.authenticate(token)
+    finally:
+        store.close()
 
 
 def list_clients(home: Path | None = None, include_revoked: bool = True) -> list[Client]:
-    """Paired browsers, oldest first."""
-    query = "SELECT * FROM clients" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
-    with connect(db_path(home), _SCHEMA) as conn:
-        return [_client(r) for r in conn.execute(query).fetchall()]
+    return ClientStore(home).list_clients(include_revoked)
 
 
 def revoke(client_id: int, home: Path | None = None) -> Client:
-    """Revoke a paired browser: its token stops working on its next request. Revoking twice is harmless."""
-    with connect(db_path(home), _SCHEMA) as conn, transaction(conn):
-        row = conn.execute("SELECT * FROM clients WHERE id = ?", (int(client_id),)).fetchone()
-        if row is None:
-            raise NotFound(f"no paired browser has id {client_id} (see `onrecord clients`)")
-        if row["revoked_at"] is None:
-            conn.execute("UPDATE clients SET revoked_at = ? WHERE id = ?", (time.time(), row["id"]))
-        row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
-    return _client(row)
+    return ClientStore(home).revoke(client_id)
 
 
-# Browsers connected by native messaging -------------------------------------------------------------
-#
-# They need no pairing (the browser started the host for an allowed extension), so there is no token and
-# nothing to revoke: the list says which browsers reached OnRecord this way and when they last did.
+def proof_key(client_id: int, home: Path | None = None) -> str:
+    return ClientStore(home).proof_key(client_id)
 
-@dataclass(frozen=True)
-class NativeBrowser:
-    origin: str  # chrome-extension://ID, or firefox-addon:ID
-    browser: str  # Chrome, Chromium, Edge, Brave, Firefox, or the browser family when unknown
-    first_seen: float
-    last_seen: float
 
-    def to_json(self) -> dict:
-        return {"origin": self.origin, "browser": self.browser, "connection": "native",
-                "first_seen": iso_time(self.first_seen), "last_seen": iso_time(self.last_seen)}
+def prove(client_id: int, nonce: str, port: int, home: Path | None = None) -> str:
+    return ClientStore(home).prove(client_id, nonce, port)
 
 
 def record_native(origin: str, browser: str, home: Path | None = None) -> None:
-    """Note that ``browser`` connected by native messaging for the extension ``origin`` just now."""
-    now = time.time()
-    with connect(db_path(home), _SCHEMA) as conn:
-        conn.execute("INSERT INTO native_browsers (origin, browser, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (origin, browser) DO UPDATE SET last_seen = excluded.last_seen",
-                     (origin, browser, now, now))
+    ClientStore(home).record_native(origin, browser)
 
 
 def list_native(home: Path | None = None) -> list[NativeBrowser]:
-    """Browsers that connected by native messaging, the most recent first."""
-    with connect(db_path(home), _SCHEMA) as conn:
-        rows = conn.execute("SELECT * FROM native_browsers ORDER BY last_seen DESC").fetchall()
-    return [NativeBrowser(r["origin"], r["browser"], r["first_seen"], r["last_seen"]) for r in rows]
+    return ClientStore(home).list_native()

@@ -36,13 +36,20 @@ def load_saved(path: Path | None = None) -> Profile | None:
         raise CorruptProfile(f"the saved profile could not be read and was kept aside as {aside}: {exc.message}") from None
 
 
+def kept_aside(path: Path | None = None) -> Path | None:
+    """The newest copy of the saved profile that was kept aside as corrupt, or None."""
+    p = Path(path) if path else saved_path()
+    found = sorted(p.parent.glob(f"{p.name}.corrupt-*"), key=lambda f: f.stat().st_mtime_ns)
+    return found[-1] if found else None
+
+
 def save(profile: Profile, path: Path | None = None) -> Path:
     p = Path(path) if path else saved_path()
     text = profile.to_yaml()
     # Re-parse before writing: a profile that would not load back is never saved.
     parse_profile_text(text, "profile to save")
     with _lock:
-        write_atomic(p, text)
+        write_atomic(p, text, what="the profile")
     return p
 
 

@@ -31,10 +31,6 @@ SERVICE = "OnRecord"
 # everything, or write them to a file in the clear (or under a key kept next to them).
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
-_lock = threading.Lock()
-_cache: dict[tuple[str, str], str] = {}
-
-
 def how_to_get_one() -> str:
     """What the user can do on this platform to get a secure keyring."""
     if sys.platform.startswith("linux"):
@@ -84,44 +80,67 @@ def _unavailable(exc: Exception) -> KeyringUnavailable:
     )
 
 
+class Secrets:
+    """The secrets of one data folder. ``get_or_create_key`` remembers a key for the life of the object
+    (the helper's is made by the app factory), so the keyring is asked once, not on every request."""
+
+    def __init__(self, home: Path | None = None):
+        self.home = home
+        self._lock = threading.Lock()
+        self._keys: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        """The secret called ``name`` for this data folder, or None when there is none."""
+        require_secure_backend()
+        try:
+            return keyring.get_password(SERVICE, _username(name, self.home))
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(exc) from None
+
+    def set(self, name: str, value: str) -> None:
+        require_secure_backend()
+        try:
+            keyring.set_password(SERVICE, _username(name, self.home), value)
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(exc) from None
+        self._keys.pop(name, None)
+
+    def delete(self, name: str) -> None:
+        """Remove the secret; removing one that is not there is not an error."""
+        require_secure_backend()
+        try:
+            keyring.delete_password(SERVICE, _username(name, self.home))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(exc) from None
+        self._keys.pop(name, None)
+
+    def get_or_create_key(self, name: str, nbytes: int = 32) -> bytes:
+        """A random key kept in the keyring, made on first use."""
+        with self._lock:
+            if name not in self._keys:
+                value = self.get(name)
+                if not value:
+                    value = _random.token_hex(nbytes)
+                    self.set(name, value)
+                self._keys[name] = value
+            return bytes.fromhex(self._keys[name])
+
+
+# For one-off use (the command line, the self-test): each call asks the keyring.
+
 def get_secret(name: str, home: Path | None = None) -> str | None:
-    """The secret called ``name`` for this data folder, or None when there is none."""
-    require_secure_backend()
-    try:
-        return keyring.get_password(SERVICE, _username(name, home))
-    except keyring.errors.KeyringError as exc:
-        raise _unavailable(exc) from None
+    return Secrets(home).get(name)
 
 
 def set_secret(name: str, value: str, home: Path | None = None) -> None:
-    require_secure_backend()
-    try:
-        keyring.set_password(SERVICE, _username(name, home), value)
-    except keyring.errors.KeyringError as exc:
-        raise _unavailable(exc) from None
-    _cache.pop((name, _scope(home)), None)
+    Secrets(home).set(name, value)
 
 
 def delete_secret(name: str, home: Path | None = None) -> None:
-    """Remove the secret; removing one that is not there is not an error."""
-    require_secure_backend()
-    try:
-        keyring.delete_password(SERVICE, _username(name, home))
-    except keyring.errors.PasswordDeleteError:
-        pass
-    except keyring.errors.KeyringError as exc:
-        raise _unavailable(exc) from None
-    _cache.pop((name, _scope(home)), None)
+    Secrets(home).delete(name)
 
 
 def get_or_create_key(name: str, home: Path | None = None, nbytes: int = 32) -> bytes:
-    """A random key kept in the keyring, made on first use; cached for the life of the process."""
-    cache_key = (name, _scope(home))
-    with _lock:
-        if cache_key not in _cache:
-            value = get_secret(name, home)
-            if not value:
-                value = _random.token_hex(nbytes)
-                set_secret(name, value, home)
-            _cache[cache_key] = value
-        return bytes.fromhex(_cache[cache_key])
+    return Secrets(home).get_or_create_key(name, nbytes)

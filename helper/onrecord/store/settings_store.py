@@ -1,7 +1,9 @@
 """The saved settings (``settings.json`` in the data folder), validated by ``onrecord.settings``.
 
-Writes are atomic. A file that cannot be read or no longer validates is kept aside (never deleted),
-the defaults are used, and ``problem()`` says what happened so the settings window can tell the user.
+``SettingsStore`` is made once by whoever needs it (the app factory for the helper, a command for the
+command line) and keeps its own state: the last values read and what went wrong reading them. Writes are
+atomic. A file that cannot be read or no longer validates is kept aside (never deleted), the defaults are
+used, and ``problem`` says what happened so the settings window can tell the user.
 """
 
 from __future__ import annotations
@@ -20,77 +22,83 @@ from onrecord.store.atomic import keep_aside, write_atomic
 from onrecord.store.database import data_folder
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_problem: str | None = None
 
-
-_DEFAULTS = MappingProxyType(settings.defaults())
-_read_cache: dict[str, tuple[tuple, MappingProxyType]] = {}
+DEFAULTS = MappingProxyType(settings.defaults())
 
 
 def settings_file(path: Path | None = None) -> Path:
-    return Path(path) if path else data_folder() / paths.settings_path().name
+    return Path(path) if path else data_folder() / paths.SETTINGS_NAME
 
 
-def problem() -> str | None:
-    """What went wrong the last time the settings were read (a corrupt file kept aside), or None."""
-    return _problem
+class SettingsStore:
+    """The settings of one file; ``view()`` is cheap enough for every check."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = settings_file(path)
+        self._where = str(self.path)
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple, MappingProxyType] | None = None
+        self.problem: str | None = None  # what went wrong the last time the file was read, or None
+
+    def load(self) -> dict[str, Any]:
+        """Every setting: the saved values over the defaults. A corrupt file is kept aside and reported."""
+        return dict(self.view())
+
+    def view(self) -> MappingProxyType:
+        """``load()`` read-only and shared, for what reads a setting on every check: no copy is made, and
+        the file is parsed again only when it changed (saved by the window or another process)."""
+        if self._cached is None and not os.access(self._where, os.F_OK):
+            return DEFAULTS  # nothing saved yet, as for most users: asked without raising an error each time
+        try:
+            st = os.stat(self._where)
+        except FileNotFoundError:
+            self._cached = None
+            return DEFAULTS
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        cached = self._cached
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with self._lock:
+            try:
+                raw = self.path.read_text("utf-8")
+            except FileNotFoundError:
+                return DEFAULTS
+            try:
+                data = json.loads(raw)
+                if not isinstance(data, dict):
+                    raise BadInput(f"expected an object of settings, got {type(data).__name__}")
+                values = MappingProxyType(settings.validate(data, source=self.path.name))
+                self._cached = (stamp, values)
+                return values
+            except (ValueError, BadInput) as exc:
+                aside = keep_aside(self.path)
+                reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
+                self.problem = (f"the saved settings could not be read ({reason}) and were kept aside as {aside}; "
+                                "the defaults are in use until you save")
+                log.error("settings.json could not be read and was kept aside as %s", aside)
+                return DEFAULTS
+
+    def save(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Validate ``values`` (unknown names and bad values are errors naming them) and save them atomically."""
+        checked = settings.validate(values)
+        with self._lock:
+            write_atomic(self.path, json.dumps(checked, indent=2, sort_keys=True) + "\n", what="the settings")
+            self.problem = None
+        return checked
+
+    def update(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Save ``changes`` over the current settings; returns all of them."""
+        return self.save({**self.load(), **changes})
 
 
 def load(path: Path | None = None) -> dict[str, Any]:
-    """Every setting: the saved values over the defaults. A corrupt file is kept aside and reported."""
-    return dict(view(path))
-
-
-def view(path: Path | None = None) -> MappingProxyType:
-    """``load()`` read-only and shared, for what reads a setting on every check: no copy is made, and the
-    file is parsed again only when it changed (saved by the window or another process)."""
-    global _problem
-    p = path if isinstance(path, Path) else settings_file(path)
-    where = str(p)
-    if where not in _read_cache and not os.access(where, os.F_OK):
-        return _DEFAULTS  # nothing saved yet, as for most users: asked without raising an error each time
-    try:
-        st = os.stat(where)
-    except FileNotFoundError:
-        _read_cache.pop(where, None)
-        return _DEFAULTS
-    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-    cached = _read_cache.get(where)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with _lock:
-        try:
-            raw = p.read_text("utf-8")
-        except FileNotFoundError:
-            return _DEFAULTS
-        try:
-            data = json.loads(raw)
-            if not isinstance(data, dict):
-                raise BadInput(f"expected an object of settings, got {type(data).__name__}")
-            values = MappingProxyType(settings.validate(data, source=p.name))
-            _read_cache[where] = (stamp, values)
-            return values
-        except (ValueError, BadInput) as exc:
-            aside = keep_aside(p)
-            reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
-            _problem = (f"the saved settings could not be read ({reason}) and were kept aside as {aside}; "
-                        "the defaults are in use until you save")
-            log.error("settings.json could not be read and was kept aside as %s", aside)
-            return _DEFAULTS
-
-
-def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
-    """Validate ``values`` (unknown names and bad values are errors naming them) and save them atomically."""
-    global _problem
-    checked = settings.validate(values)
-    p = settings_file(path)
-    with _lock:
-        write_atomic(p, json.dumps(checked, indent=2, sort_keys=True) + "\n")
-        _problem = None
-    return checked
+    """Every setting, read once (for commands that run and exit)."""
+    return SettingsStore(path).load()
 
 
 def update(changes: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
-    """Save ``changes`` over the current settings; returns all of them."""
-    return save({**load(path), **changes}, path)
+    return SettingsStore(path).update(changes)
+
+
+def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+    return SettingsStore(path).save(values)

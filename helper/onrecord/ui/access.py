@@ -19,27 +19,23 @@ from __future__ import annotations
 
 import atexit
 import hmac
+import logging
 import secrets
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from onrecord import paths
+from onrecord.errors import DiskFull
 from onrecord.store.atomic import write_atomic
+
+log = logging.getLogger(__name__)
 
 COOKIE = "onrecord_window"
 KEY_FILE = "window.key"
 # Requests that change something must prove they come from the page itself.
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
-
-
-_current: "WindowAccess | None" = None
-
-
-def current() -> "WindowAccess | None":
-    """The window access of the helper running in this process, if any."""
-    return _current
 
 
 def key_path() -> Path:
@@ -50,16 +46,21 @@ class WindowAccess:
     """The window key of this helper process and the sessions it was exchanged for."""
 
     def __init__(self, key: str | None = None, write_file: bool = True):
+        """Made by the app factory, once per helper; ``write_file`` leaves the key in ``window.key``."""
         self.key = key or secrets.token_urlsafe(32)
         self._sessions: set[str] = set()
         self._lock = threading.Lock()
         self._file: Path | None = None
         if write_file:
-            self._file = key_path()
-            write_atomic(self._file, self.key + "\n", mode=0o600)
-            atexit.register(self.remove_file)
-        global _current
-        _current = self
+            try:
+                write_atomic(key_path(), self.key + "\n", mode=0o600, what="the settings window's key")
+            except DiskFull as exc:
+                # The helper still serves the extension, and opens its own window with the key it holds;
+                # only `onrecord settings` from another process cannot open one until there is space.
+                log.warning("%s", exc.message)
+            else:
+                self._file = key_path()
+                atexit.register(self.remove_file)
 
     def remove_file(self) -> None:
         """Forget the key on disk when this helper stops, unless a newer helper has replaced it."""

@@ -1,6 +1,8 @@
-"""The one place the settings pages reach the helper's stores and the policy packs.
+"""The one place the settings pages reach the helper's state and the policy packs.
 
-Each function calls a store and shapes what it returns into plain JSON-ready values for the pages.
+The state is the app's own, as ``create_app`` made it (the service, the settings, the activity log with
+its retention): the pages never make a store of their own. Each function calls one and shapes what it
+returns into plain JSON-ready values for the pages.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+from typing import Callable
+
+from flask import current_app
+
 from onrecord import __version__, paths
 from onrecord.errors import BadInput, OnRecordError
 from onrecord.profile import Profile
-from onrecord.store import profile_store
 
 HELP = ("Questions about the policy itself go to your organisation's digital communications team. "
         "For OnRecord: run onrecord --help in a terminal, read the settings reference (docs/settings.md) and "
@@ -22,25 +27,35 @@ HELP = ("Questions about the policy itself go to your organisation's digital com
         "the text of a post.")
 
 
+def part(name: str):
+    """One of the helper's parts (``service``, ``settings``, ``audit``, ``window``), made by ``create_app``."""
+    return current_app.extensions[f"onrecord_{name}"]
+
+
 # The profile -------------------------------------------------------------------------------------
 
 def saved_profile() -> tuple[Profile | None, str | None]:
-    """The saved profile and nothing to say, or None and why (a corrupt file has been kept aside)."""
+    """The saved profile and nothing to say, or None and why when it could not be read (kept aside)."""
+    service = part("service")
     try:
-        return profile_store.load_saved(), None
-    except OnRecordError as exc:
-        return None, exc.message
+        return service.profile(), None
+    except OnRecordError:
+        return None, service.profile_problem()
 
 
 def settings_problem() -> str | None:
     """What went wrong reading the saved settings (a corrupt file kept aside), or None."""
-    from onrecord.store import settings_store
-    settings_store.load()
-    return settings_store.problem()
+    settings = part("settings")
+    settings.view()
+    return settings.problem
 
 
 def save_profile(profile: Profile) -> None:
-    profile_store.save(profile)
+    part("service").save_profile(profile)
+
+
+def change_profile(change: Callable[[Profile], Profile]) -> Profile:
+    return part("service").change_profile(change)
 
 
 # Policy packs ------------------------------------------------------------------------------------
@@ -103,19 +118,17 @@ def categories() -> list[str]:
 # Settings ----------------------------------------------------------------------------------------
 
 def load_settings() -> dict:
-    from onrecord.store import settings_store
-    return settings_store.load()
+    return part("settings").load()
 
 
 def save_settings(values: dict) -> dict:
-    from onrecord.store import settings_store
-    return settings_store.update(values)
+    return part("settings").update(values)
 
 
 # Browsers ----------------------------------------------------------------------------------------
 
 def pairing_code(new: bool) -> dict:
-    from onrecord.store import clients
+    clients = part("clients")
     code = clients.new_pairing_code() if new else clients.current_pairing_code()
     if code is None:
         return {"code": None, "seconds_left": 0}
@@ -123,14 +136,13 @@ def pairing_code(new: bool) -> dict:
 
 
 def list_browsers() -> list[dict]:
-    from onrecord.store import clients
+    clients = part("clients")
     return [c.to_json() | {"browser": _browser_of(c.origin)} for c in clients.list_clients()]
 
 
 def list_native_browsers() -> list[dict]:
     """Browsers that connected by native messaging (no pairing): which, and when they last did."""
-    from onrecord.store import clients
-    return [b.to_json() for b in clients.list_native()]
+    return [b.to_json() for b in part("clients").list_native()]
 
 
 def _browser_of(origin: str) -> str:
@@ -142,7 +154,7 @@ def _browser_of(origin: str) -> str:
 
 
 def revoke_browser(client_id: str) -> None:
-    from onrecord.store import clients
+    clients = part("clients")
     try:
         ident = int(client_id)
     except ValueError:
@@ -153,8 +165,7 @@ def revoke_browser(client_id: str) -> None:
 # Activity ----------------------------------------------------------------------------------------
 
 def _audit():
-    from onrecord.store.audit import AuditLog
-    return AuditLog()
+    return part("audit")  # the helper's own, with the retention the user chose
 
 
 def _filters(kw: dict) -> dict:
@@ -177,7 +188,8 @@ _STARTED = time.time()
 
 
 def about() -> dict:
-    from onrecord.store import clients, instance, secrets
+    from onrecord.store import instance, secrets
+    clients = part("clients")
     try:
         secrets.require_secure_backend()
         keyring = {"backend": secrets.backend_name(), "secure": True, "message": None}

@@ -12,26 +12,18 @@ from datetime import date
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
 
 from onrecord import __version__
-from onrecord.errors import BadInput, NotFound, OnRecordError
+from onrecord.errors import BadInput, NotFound
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
+from onrecord.server.errors import error_response
 from onrecord.ui import access, forms, sources
 
 blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
                       static_folder="static", static_url_path="/static")
 
-EXTENSION_KEY = "onrecord_window"
-
-
-@blueprint.record_once
-def _make_window_key(state) -> None:
-    # One key per helper process; a test app may hand its own key in through the config.
-    cfg = state.app.config
-    state.app.extensions[EXTENSION_KEY] = access.WindowAccess(
-        key=cfg.get("ONRECORD_WINDOW_KEY"), write_file=cfg.get("ONRECORD_WINDOW_KEY_FILE", True))
-
 
 def window_access(app=None) -> access.WindowAccess:
-    return (app or current_app).extensions[EXTENSION_KEY]
+    """The window key and sessions of this helper, made by ``create_app``."""
+    return (app or current_app).extensions["onrecord_window"]
 
 
 def _secure_headers(resp: Response) -> Response:
@@ -82,17 +74,8 @@ def _guard():
         return None
     why = access.refusal(request.method, request.headers, request.cookies.get(access.COOKIE), window_access())
     if why:
-        return jsonify({"error": {"code": "forbidden", "message": why}}), 403
+        return error_response(403, "forbidden", why)
     return None
-
-
-@blueprint.errorhandler(OnRecordError)
-def _domain_error(exc: OnRecordError):
-    body = exc.to_json()
-    fields = getattr(exc, "fields", None)
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), exc.status
 
 
 def _body() -> dict:
@@ -146,29 +129,34 @@ def put_profile():
 @blueprint.post("/api/accounts")
 def post_account():
     data = _body()
-    profile = _require_profile()
+    _require_profile()
     account = forms.account_from_form(data.get("account"))
     original = data.get("replaces")
-    kept = profile.accounts
-    if isinstance(original, dict):
-        kept = tuple(a for a in kept if not _same(a, original))
-    clash = next((a for a in kept if a.site == account.site and a.key == account.key), None)
-    if clash is not None and not isinstance(original, dict):
-        raise forms.FormError("handle", f"{clash.handle} on {account.site} is already declared")
-    updated = Profile(**{**profile._fields(), "accounts": kept}).with_account(account)
-    sources.save_profile(updated)
+
+    def change(profile: Profile) -> Profile:
+        kept = profile.accounts
+        if isinstance(original, dict):
+            kept = tuple(a for a in kept if not _same(a, original))
+        clash = next((a for a in kept if a.site == account.site and a.key == account.key), None)
+        if clash is not None and not isinstance(original, dict):
+            raise forms.FormError("handle", f"{clash.handle} on {account.site} is already declared")
+        return Profile(**{**profile._fields(), "accounts": kept}).with_account(account)
+    # Through the service, under the lock the extension's declarations take too.
+    updated = sources.change_profile(change)
     return jsonify({"profile": updated.to_dict(), "account": account.to_dict()})
 
 
 @blueprint.delete("/api/accounts")
 def delete_account():
     data = _body()
-    profile = _require_profile()
-    kept = tuple(a for a in profile.accounts if not _same(a, data))
-    if len(kept) == len(profile.accounts):
-        raise NotFound(f"no declared account {data.get('handle')!r} on {data.get('site')!r}")
-    updated = Profile(**{**profile._fields(), "accounts": kept})
-    sources.save_profile(updated)
+    _require_profile()
+
+    def change(profile: Profile) -> Profile:
+        kept = tuple(a for a in profile.accounts if not _same(a, data))
+        if len(kept) == len(profile.accounts):
+            raise NotFound(f"no declared account {data.get('handle')!r} on {data.get('site')!r}")
+        return Profile(**{**profile._fields(), "accounts": kept})
+    updated = sources.change_profile(change)
     return jsonify({"profile": updated.to_dict()})
 
 

@@ -17,9 +17,6 @@ import os
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from onrecord.ui import access
 
 log = logging.getLogger(__name__)
 
@@ -61,18 +58,6 @@ def _prepare_qt_environment() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 
-def with_key(url: str) -> str:
-    """The URL with this process's window key, when it points at our settings and has none."""
-    parts = urlsplit(url)
-    if "key=" in parts.query or not parts.path.startswith("/settings"):
-        return url
-    current = access.current()
-    if current is None:
-        return url
-    sep = "&" if parts.query else "?"
-    return f"{url}{sep}key={current.key}"
-
-
 PACK_FILE_TYPES = ("Policy packs (*.yaml;*.yml;*.json)", "All files (*.*)")
 
 
@@ -110,14 +95,14 @@ def close_windows() -> int:
 
 
 def run_window(url: str, title: str = TITLE) -> None:
-    """Open the settings window and block until it is closed."""
+    """Open the settings window on ``url`` (with its window key) and block until it is closed."""
     import webview
 
     if sys.platform.startswith("linux"):
         _prepare_qt_environment()
     webview.settings["ALLOW_DOWNLOADS"] = True  # the activity page's CSV export
     bridge = WindowApi()
-    window = webview.create_window(title, with_key(url), width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE,
+    window = webview.create_window(title, url, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE,
                                    js_api=bridge, text_select=True)
     bridge.window = window
     with _lock:

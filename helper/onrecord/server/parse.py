@@ -1,0 +1,138 @@
+"""Request bodies turned into the typed arguments ``HelperService`` takes, or ``BadInput`` naming the field.
+
+The routes call these; so may any other front end that answers the same requests (native messaging).
+Unknown and missing fields are refused by name.
+"""
+
+from __future__ import annotations
+
+from onrecord.errors import BadInput
+from onrecord.policy.model import CATEGORIES
+from onrecord.profile import CHANNELS, SITES, Account
+from onrecord.service import CheckRequest, DecisionRequest
+from onrecord.store.audit import DECISIONS
+
+MAX_HANDLE = 300
+MAX_REASON = 1000
+MAX_IDS = 100
+MAX_CONTEXT = 20
+
+
+def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    """The body's fields, refusing unknown or missing ones by name."""
+    unknown = sorted(set(body) - set(required) - set(optional))
+    if unknown:
+        known = ", ".join(required + optional) or "none"
+        raise BadInput(f"unknown field {', '.join(map(repr, unknown))} (fields: {known})")
+    missing = [k for k in required if body.get(k) is None]
+    if missing:
+        raise BadInput(f"missing field {', '.join(map(repr, missing))}")
+    return body
+
+
+def text_field(body: dict, name: str, limit: int, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"{name}: expected text, got {type(value).__name__}")
+    if required and not value.strip():
+        raise BadInput(f"{name}: is empty")
+    if len(value) > limit:
+        raise BadInput(f"{name}: longer than {limit} characters")
+    return value
+
+
+def choice_field(body: dict, name: str, choices: tuple[str, ...]) -> str:
+    value = body.get(name)
+    if value not in choices:
+        raise BadInput(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def list_field(body: dict, name: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    value = body.get(name, [])
+    if not isinstance(value, list) or len(value) > MAX_IDS or not all(isinstance(v, str) and 0 < len(v) <= 200
+                                                                       for v in value):
+        raise BadInput(f"{name}: expected a list of at most {MAX_IDS} short texts")
+    if choices is not None:
+        bad = [v for v in value if v not in choices]
+        if bad:
+            raise BadInput(f"{name}: unknown {', '.join(map(repr, bad))}")
+    return tuple(value)
+
+
+def no_fields(body: dict) -> None:
+    fields(body, ())
+
+
+def check_request(body: dict) -> CheckRequest:
+    """``{"site", "account", "text", "context"?, "reply_to"?}``."""
+    fields(body, ("site", "account", "text"), ("context", "reply_to"))
+    site = choice_field(body, "site", SITES)
+    account = text_field(body, "account", MAX_HANDLE)
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise BadInput(f"text: expected text, got {type(text).__name__}")
+    context = text_field(body, "context", MAX_CONTEXT, required=False) or "post"
+    reply_to = text_field(body, "reply_to", MAX_HANDLE, required=False)
+    return CheckRequest(site, account, text, context, reply_to)
+
+
+def account_ref(body: dict) -> tuple[str, str]:
+    """``{"site", "handle"}``: which account the page shows."""
+    fields(body, ("site", "handle"))
+    return choice_field(body, "site", SITES), text_field(body, "handle", MAX_HANDLE)
+
+
+def site_only(body: dict) -> str:
+    fields(body, ("site",))
+    return choice_field(body, "site", SITES)
+
+
+def account_declaration(body: dict) -> Account:
+    """``{"site", "handle", "channel", "bio_has_disclaimer"?}``."""
+    fields(body, ("site", "handle", "channel"), ("bio_has_disclaimer",))
+    site = choice_field(body, "site", SITES)
+    handle = text_field(body, "handle", MAX_HANDLE).strip()
+    channel = choice_field(body, "channel", CHANNELS)
+    bio = body.get("bio_has_disclaimer", False)
+    if not isinstance(bio, bool):
+        raise BadInput("bio_has_disclaimer: expected true or false")
+    return Account(site, handle, channel, bio)
+
+
+def decision_request(body: dict) -> DecisionRequest:
+    """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?}``."""
+    fields(body, ("site", "account", "decision"), ("channel", "rule_ids", "categories", "reason"))
+    site = choice_field(body, "site", SITES)
+    handle = text_field(body, "account", MAX_HANDLE)
+    decision = choice_field(body, "decision", DECISIONS)
+    rule_ids = list_field(body, "rule_ids")
+    categories = list_field(body, "categories", CATEGORIES)
+    reason = text_field(body, "reason", MAX_REASON, required=decision == "overridden")
+    channel = body.get("channel")
+    return DecisionRequest(site, handle, decision, rule_ids, categories, reason,
+                           channel if isinstance(channel, str) else None)
+
+
+def pairing_code(body: dict) -> str:
+    """``{"code"}``: the 6 digits (a number loses its leading zeros, so it is padded back)."""
+    fields(body, ("code",))
+    code = body["code"]
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = f"{code:06d}"
+    if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
+        raise BadInput("code: expected the 6 digits that `onrecord pair` printed")
+    return code.strip()
+
+
+def proof_request(body: dict) -> tuple[int, str]:
+    """``{"client_id", "nonce"}``: which paired browser asks, and its fresh nonce (hex)."""
+    fields(body, ("client_id", "nonce"))
+    client_id, nonce = body["client_id"], body["nonce"]
+    if isinstance(client_id, bool) or not isinstance(client_id, int) or not 0 < client_id < 2**53:
+        raise BadInput("client_id: expected the number pairing answered")
+    if not isinstance(nonce, str) or not 32 <= len(nonce) <= 128 or not all(c in "0123456789abcdef" for c in nonce):
+        raise BadInput("nonce: expected 32 to 128 lower-case hex digits")
+    return client_id, nonce
