@@ -7,20 +7,76 @@ export DEBIAN_FRONTEND=noninteractive
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
   echo "OnRecord setup: need root to install: $*" >&2; return 1; fi; }
 
+# (grep without -q: with pipefail, a grep that stops at the first match can fail the pipeline on SIGPIPE.)
+apt_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep "ok installed" >/dev/null; }
+apt_candidate() { apt-cache policy "$1" 2>/dev/null | grep '^  Candidate: [^(]' >/dev/null; }
+
+# A line of a list may name alternatives, "new|old": a package Debian or Ubuntu renamed (Ubuntu 24.04's
+# 64-bit time transition made libasound2 libasound2t64). The first one installed satisfies the line;
+# otherwise the first one this system's apt can install is chosen.
+apt_choose() {
+  local alt
+  IFS='|' read -r -a alts <<< "$1"
+  for alt in "${alts[@]}"; do if apt_candidate "$alt"; then echo "$alt"; return; fi; done
+  echo "${alts[0]}"  # none known: apt-get names it in its error
+}
+
+apt_lines() { grep -hv '^\s*#' "$@" | grep -v '^\s*$' | tr -d ' '; }
+
+apt_installed_alternative() {  # the alternative of LINE that is installed, if any
+  local alt
+  IFS='|' read -r -a alts <<< "$1"
+  for alt in "${alts[@]}"; do if apt_installed "$alt"; then echo "$alt"; return 0; fi; done
+  return 1
+}
+
+apt_plan() {  # apt_plan LIST_FILE...: for each line, "installed NAME" or "missing LINE"
+  local line found
+  while read -r line; do
+    if found="$(apt_installed_alternative "$line")"; then echo "installed $found"; else echo "missing $line"; fi
+  done < <(apt_lines "$@")
+}
+
 install_apt() {  # install_apt LIST_FILE...: the packages of these lists that are not yet installed
-  local wanted=() missing=()
-  for f in "$@"; do mapfile -t -O "${#wanted[@]}" wanted < <(grep -v '^\s*#' "$f" | grep -v '^\s*$'); done
-  for p in "${wanted[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+  local missing=() chosen=() line
+  mapfile -t missing < <(apt_plan "$@" | sed -n 's/^missing //p')
   if [ "${#missing[@]}" -gt 0 ]; then
-    echo "Installing system packages: ${missing[*]}"
     as_root apt-get update -qq
-    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    for line in "${missing[@]}"; do chosen+=("$(apt_choose "$line")"); done
+    echo "Installing system packages: ${chosen[*]}"
+    as_root apt-get install -y -qq --no-install-recommends "${chosen[@]}" >/dev/null
   fi
 }
 
-install_python() {  # install_python EXTRAS
+# The package is installed editable, so a change to its code needs no reinstall: only a change to what
+# it depends on (pyproject.toml) or to the extras asked for does. Skipping pip otherwise makes a second
+# start take seconds, not half a minute, and work without the package registry.
+install_python() {  # install_python EXTRAS (comma-separated)
+  local stamp="$VENV/.onrecord-installed" deps had="" want extra missing=""
+  deps="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+  # The stamp: the hash of pyproject.toml the install was made from, then the extras it has.
+  if [ -x "$VENV/bin/onrecord" ] && [ -f "$stamp" ] && [ "$(head -n1 "$stamp")" = "$deps" ]; then
+    had="$(sed -n 2p "$stamp")"
+    for extra in ${1//,/ }; do case ",$had," in *",$extra,"*) ;; *) missing=1 ;; esac; done
+    [ -n "$missing" ] || return 0
+  fi
+  want="$(printf '%s\n' ${had//,/ } ${1//,/ } | sort -u | paste -sd, -)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[$1]"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[$want]"
+  printf '%s\n%s\n' "$deps" "$want" > "$stamp"
+}
+
+# `onrecord` on the PATH, as the README uses it next: a link in ~/.local/bin, which Debian's and Ubuntu's
+# ~/.profile put on the PATH at login once the folder exists.
+link_command() {
+  local bin="${XDG_BIN_HOME:-$HOME/.local/bin}"
+  mkdir -p "$bin"
+  ln -sfn "$VENV/bin/onrecord" "$bin/onrecord"
+  case ":$PATH:" in
+    *":$bin:"*) echo "The onrecord command is ready (a link in $bin)." ;;
+    *) echo "The onrecord command is linked in $bin, which is not on your PATH in this shell yet: open a new" \
+            "terminal, or run: export PATH=\"$bin:\$PATH\"" ;;
+  esac
 }
 
 install_npm() {

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# No test reads the machine's real managed settings (/etc/onrecord) by chance, nor does a helper it starts:
+# they all see an empty folder unless a test points ONRECORD_MANAGED_DIR elsewhere (or removes it, to test
+# the real path on purpose).
+os.environ.setdefault("ONRECORD_MANAGED_DIR", tempfile.mkdtemp(prefix="onrecord-no-managed-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -25,6 +25,8 @@ FORBIDDEN = {
     "ui": {"native", *ABOVE_THE_DOMAIN},
     "native": {"ui", *ABOVE_THE_DOMAIN, "webview"},
     "profile": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
+    "sites": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask",
+              "keyring"},
     "settings": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
     "errors": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask"},
     "paths": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask"},

@@ -4,12 +4,8 @@
 // administrator set in managed storage wins: it is shown, marked as theirs, and cannot be changed here.
 (function () {
   const L = globalThis.OnRecordLogic;
-  // The sites of the public contract, with the names people know them by.
-  const SITES = [
-    ['x', 'X (Twitter)'], ['linkedin', 'LinkedIn'], ['facebook', 'Facebook'], ['mastodon', 'Mastodon'],
-    ['bluesky', 'Bluesky'], ['threads', 'Threads'], ['blog', 'Blogs (WordPress)'],
-    ['comments', 'News comment boxes'],
-  ];
+  // The sites with an adapter, with the names people know them by, from the site table.
+  const SITES = globalThis.OnRecordSites.TABLE.filter((s) => s.adapter).map((s) => [s.id, s.label]);
   const form = document.getElementById('options');
   const sitesEl = document.getElementById('sites');
   const portEl = document.getElementById('helper-port');

@@ -8,6 +8,8 @@ Tests pass ``config`` in rather than patching. Keys (all optional):
 - ``ONRECORD_PORT``: the port the guard accepts in ``Host``; set by ``HelperServer`` once it has bound.
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
+- ``MANAGED``: a ``ManagedReader`` (default: the platform's managed settings, or ``ONRECORD_MANAGED_DIR``).
+- ``PACKS_DIR``: where fetched policy packs are kept (default ``packs/`` in the data folder).
 - ``ONRECORD_WINDOW_KEY``, ``ONRECORD_WINDOW_KEY_FILE``: the settings window's key, and whether to write it
   to ``window.key`` for ``onrecord settings`` (default: a new random key, written).
 
@@ -26,9 +28,13 @@ from onrecord.server.errors import install_error_handlers
 from onrecord.server.guard import Guard
 from onrecord.server.routes import api
 from onrecord.service import HelperService
+from onrecord.managed import default_reader
+from onrecord.managed.packs import PackSource
 from onrecord.store.audit import AuditLog
+from onrecord.store.audit_json import JsonAudit
+from onrecord.store.database import data_folder
 from onrecord.store.clients import ClientStore
-from onrecord.store.settings_store import SettingsStore
+from onrecord.store.settings_store import SettingsStore, saved_names
 from onrecord.ui.access import WindowAccess
 
 
@@ -49,13 +55,23 @@ def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | N
     app.debug = False
 
     settings = settings or SettingsStore()
-    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: settings.view()["audit_retention_days"])
     clients = ClientStore()
+    # Managed settings: the platform's places, or the reader a test hands in (MANAGED).
+    managed = app.config.get("MANAGED") or default_reader()
+    json_audit = JsonAudit(managed.current)
+    packs = PackSource(app.config.get("PACKS_DIR") or data_folder() / "packs", managed.current,
+                       events=json_audit.write)
+    app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit)
+    service = HelperService(None, load_settings=settings.view, today=app.config.get("TODAY"), clients=clients,
+                            managed=managed, packs=packs, json_audit=json_audit,
+                            saved_settings=lambda: saved_names(settings.path))
+    # The retention in force: the organisation's auditRetentionDays wins over the user's setting.
+    audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: service._setting("audit_retention_days"))
+    service.audit = audit
     app.extensions["onrecord_settings"] = settings
     app.extensions["onrecord_audit"] = audit
     app.extensions["onrecord_clients"] = clients
-    app.extensions["onrecord_service"] = HelperService(audit, load_settings=settings.view,
-                                                       today=app.config.get("TODAY"), clients=clients)
+    app.extensions["onrecord_service"] = service
     app.extensions["onrecord_window"] = WindowAccess(key=app.config.get("ONRECORD_WINDOW_KEY"),
                                                      write_file=app.config.get("ONRECORD_WINDOW_KEY_FILE", True))
 

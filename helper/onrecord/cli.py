@@ -8,7 +8,7 @@ import sys
 
 from onrecord import __version__
 from onrecord.commands import MODULES
-from onrecord.errors import OnRecordError
+from onrecord.errors import OnRecordError, is_disk_full
 
 EXIT_BAD_INPUT = 2
 
@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the edge: never a traceback for the user
+        if is_disk_full(exc):
+            print("onrecord: the disk is full, so nothing could be saved: free some space and try again",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(f"onrecord: internal error ({type(exc).__name__}); please report it", file=sys.stderr)
         return 1
 

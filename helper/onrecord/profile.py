@@ -17,8 +17,8 @@ import jsonschema
 import yaml
 
 from onrecord.errors import ProfileError
+from onrecord.sites import SITES  # noqa: F401  (the site ids come from the one site table)
 
-SITES = ("x", "linkedin", "facebook", "mastodon", "bluesky", "threads", "blog", "comments", "other")
 CHANNELS = ("personal", "official", "corporate")
 ROLES = ("civil_servant", "minister", "special_adviser", "nhs_staff", "contractor")
 
@@ -170,9 +170,8 @@ def profile_from_dict(data: Any, source: str = "profile", base_dir: str | None =
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
-        e = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ProfileError(f"{source}: {_where(e)}: {_describe(e)}{more}")
+        # Every problem, so one edit fixes them all (one line: the command line prints one line).
+        raise ProfileError(f"{source}: " + "; ".join(f"{_where(e)}: {_describe(e)}" for e in errors))
     accounts = tuple(
         Account(a["site"], a["handle"].strip(), a["channel"], bool(a.get("bio_has_disclaimer", False)))
         for a in data.get("accounts", [])

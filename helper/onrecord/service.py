@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from onrecord.errors import Conflict, DiskFull, ProfileError
+from onrecord.managed import ManagedReader, ManagedSettings, default_reader
+from onrecord.managed.effective import apply_to_profile
 from onrecord.policy import engine
 from onrecord.policy.model import CheckResult
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
@@ -56,6 +58,7 @@ class DecisionRequest:
     categories: tuple[str, ...] = ()
     reason: str | None = None
     channel: str | None = None
+    extension_version: str | None = None
 
 
 class HelperService:
@@ -63,8 +66,17 @@ class HelperService:
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None,
-                 clients: ClientStore | None = None):
+                 clients: ClientStore | None = None, managed: ManagedReader | None = None, packs=None,
+                 json_audit=None, saved_settings: Callable[[], frozenset] = lambda: frozenset()):
         self.audit = audit
+        # Managed settings (re-read when the organisation changes them), the signed pack fetched from the
+        # organisation's URL (onrecord.managed.packs.PackSource) and the JSON audit for its SIEM.
+        self.managed_reader = managed or default_reader()
+        self.packs = packs
+        self.json_audit = json_audit
+        self.saved_settings = saved_settings
+        self._managed_seen: ManagedSettings | None = None
+        self._shown: dict[tuple[str, str], frozenset] = {}
         self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
@@ -135,17 +147,72 @@ class HelperService:
             if not self._said_provisional:  # once, not on every keystroke's check
                 log.warning("no saved profile: checking with the provisional one until there is")
                 self._said_provisional = True
-            return PROVISIONAL_PROFILE
+            return self.effective(PROVISIONAL_PROFILE)
         self._said_provisional = False
-        return profile
+        return self.effective(profile)
+
+    # Managed settings ----------------------------------------------------------------------------
+
+    def managed(self) -> ManagedSettings:
+        m = self.managed_reader.current()
+        if m is not self._managed_seen:
+            first = self._managed_seen is None
+            self._managed_seen = m
+            if m.values or not first:
+                self.audit_event("policy_applied", {"outcome": "success", "managed_keys": sorted(m.values),
+                                                    "message": "; ".join(m.problems) or None})
+        return m
+
+    def effective(self, profile: Profile) -> Profile:
+        """The profile with the organisation's name, pack and official accounts applied (never saved)."""
+        m = self.managed()
+        if not m.values:
+            return profile
+        return apply_to_profile(profile, m, self.packs.ref if self.packs else None)
+
+    def audit_event(self, kind: str, fields: dict) -> None:
+        if self.json_audit is None:
+            return
+        try:
+            self.json_audit.write(kind, fields)
+        except Exception as exc:  # the SIEM's copy never stops a check or a decision
+            log.warning("JSON audit: %s not written (%s)", kind, type(exc).__name__)
+
+    def pack_fields(self, profile: Profile) -> dict:
+        """Which pack a check used, for the JSON audit: id, and version and hash when it was fetched."""
+        ref = profile.policy_pack
+        if self.packs is not None:
+            info = self.packs.status().get("in_force")
+            if info and ref and Path(ref).name.startswith("pack-") and info.get("sha256", "")[:16] in ref:
+                return {"pack_id": info.get("id"), "pack_version": info.get("version"), "pack_sha256": info.get("sha256")}
+        return {"pack_id": ref}
 
     # Checks --------------------------------------------------------------------------------------
 
     def check(self, request: CheckRequest) -> CheckResult:
         """Check a draft (its text goes to the engine and nowhere else)."""
-        result = engine.check_text(self._profile_for_checks(), request.site, request.account, request.text,
-                                   request.context, request.reply_to)
-        return self._apply_reminder_frequency(result)
+        profile = self._profile_for_checks()
+        result = self._apply_reminder_frequency(engine.check_text(profile, request.site, request.account, request.text,
+                                                                  request.context, request.reply_to))
+        if self.json_audit is not None and self.json_audit.folder() is not None:
+            self._audit_shown(profile, result)
+        return result
+
+    def _audit_shown(self, profile: Profile, result: CheckResult) -> None:
+        """prompt_shown once for each prompt that newly appears for an account (checks come per pause)."""
+        key = (result.account.site, normalise_handle(result.account.site, result.account.handle))
+        ids = frozenset(p.id for p in result.prompts)
+        before = self._shown.get(key, frozenset())
+        if len(self._shown) > 1000:
+            self._shown.clear()
+        self._shown[key] = ids
+        pack = self.pack_fields(profile)
+        for p in result.prompts:
+            if p.id not in before:
+                self.audit_event("prompt_shown", {"outcome": "success", "severity": p.severity, "rule_id": p.id,
+                                                  "category": p.category, "site": result.account.site,
+                                                  "channel": result.account.channel, "account": result.account.handle,
+                                                  **pack})
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""
@@ -166,6 +233,15 @@ class HelperService:
         return CheckResult(result.account, kept)
 
     def _setting(self, name: str) -> Any:
+        """A user setting, unless the organisation enforces it (or recommends it and the user never chose)."""
+        m = self.managed()
+        if m.values or m.recommended:
+            locked, value = m.locked_setting(name)
+            if locked:
+                return value
+            recommended, value = m.recommended_setting(name)
+            if recommended and name not in self.saved_settings():
+                return value
         return self.load_settings()[name]
 
     def _today(self) -> str | None:
@@ -176,9 +252,11 @@ class HelperService:
     def account(self, site: str, handle: str) -> dict:
         """What the extension shows on the channel badge for this account."""
         try:
-            profile = self.profile()
+            profile = self.effective(self.profile())
         except NoProfile:
-            answer = {"account": {"site": site, "handle": handle, "channel": "unknown"},
+            found = self.effective(PROVISIONAL_PROFILE).find_account(site, handle)
+            answer = {"account": {"site": site, "handle": found.handle if found else handle,
+                                  "channel": found.channel if found else "unknown"},
                       "bio_has_disclaimer": False, "profile": False}
             if self._profile_problem:
                 answer["profile_problem"] = self._profile_problem
@@ -197,9 +275,9 @@ class HelperService:
         when there are none or several.
         """
         try:
-            profile = self.profile()
+            profile = self.effective(self.profile())
         except NoProfile:
-            return []
+            profile = self.effective(PROVISIONAL_PROFILE)
         return [{"site": a.site, "handle": a.handle, "channel": a.channel, "bio_has_disclaimer": a.bio_has_disclaimer}
                 for a in profile.accounts if a.site == site]
 
@@ -239,6 +317,13 @@ class HelperService:
         site, handle, decision = request.site, request.account, request.decision
         channel = self._channel(site, handle, request.channel)
         event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason)
+        if self.json_audit is not None:
+            rule_ids, categories = request.rule_ids, request.categories
+            self.audit_event(decision, {"outcome": "success", "rule_id": rule_ids[0] if rule_ids else None,
+                                        "rule_ids": rule_ids, "category": categories[0] if categories else None,
+                                        "categories": categories, "site": site, "channel": channel, "account": handle,
+                                        "reason": request.reason, "extension_version": request.extension_version,
+                                        **self.pack_fields(self._profile_for_checks())})
         recorded = True
         try:
             self.audit.record(event)
@@ -254,9 +339,9 @@ class HelperService:
     def _channel(self, site: str, handle: str, claimed: Any) -> str:
         """The profile's word on the channel wins over what the page said."""
         try:
-            found = self.profile().find_account(site, handle)
+            found = self.effective(self.profile()).find_account(site, handle)
         except NoProfile:
-            found = None
+            found = self.effective(PROVISIONAL_PROFILE).find_account(site, handle)
         if found is not None:
             return found.channel
         return claimed if claimed in CHANNELS else "unknown"
@@ -264,7 +349,13 @@ class HelperService:
     # Settings and pairing ------------------------------------------------------------------------
 
     def extension_settings(self) -> dict:
-        return {"reminder_frequency": self._setting("reminder_frequency")}
+        out = {"reminder_frequency": self._setting("reminder_frequency")}
+        m = self.managed()
+        if "holdWhenUnchecked" in m:
+            out["hold_when_unchecked"] = m.get("holdWhenUnchecked")
+        if self.packs is not None and m.get("policyPack", "").startswith("https://"):
+            out["pack"] = self.packs.status().get("in_force")
+        return out
 
     def pair(self, code: str, origin: str) -> dict:
         client, token = self.clients.redeem_pairing_code(code, origin)

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from onrecord import sites as site_table
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 FIXTURES = ROOT / "tests" / "fixtures" / "sites"
@@ -39,17 +41,9 @@ PROFILES = ROOT.parent / "shared" / "corpus" / "profiles"
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("ONRECORD_CHROMIUM", "/usr/bin/chromium"))
 
-# The real host names of each site; every one is mapped to the fixture server.
-SITE_HOSTS: dict[str, tuple[str, ...]] = {
-    "x": ("x.com", "twitter.com"),
-    "linkedin": ("www.linkedin.com",),
-    "facebook": ("www.facebook.com",),
-    "mastodon": ("mastodon.social",),
-    "bluesky": ("bsky.app",),
-    "threads": ("www.threads.net", "www.threads.com"),
-    "blog": ("amyclarke.blog",),
-    "comments": ("www.theguardian.com", "disqus.com"),
-}
+# The real host names of each site (those of its examples in the site table); every one is mapped to the
+# fixture server.
+SITE_HOSTS: dict[str, tuple[str, ...]] = {s.id: s.example_hosts for s in site_table.TABLE if s.adapter}
 HOST_TO_SITE = {host: site for site, hosts in SITE_HOSTS.items() for host in hosts}
 
 

@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { JSDOM } = require('jsdom');
 const { EXTENSION, fakeChrome, until } = require('./harness');
+const { adapterSites } = require('./sites/site-table');
 
 const PAGE = path.join(EXTENSION, 'options', 'options.html');
 
@@ -40,6 +41,13 @@ test('options: without a policy every site is the user\'s to turn off, and is sa
   page.box('facebook').checked = true;
   await save(page);
   assert.deepEqual([...page.chrome.store.disabledSites], ['x']);
+});
+
+test('options: every site with an adapter in the site table can be turned off, named as people know it', async () => {
+  const page = await options({});
+  const boxes = [...page.document.querySelectorAll('[data-onrecord-site]')];
+  assert.deepEqual(boxes.map((b) => b.value), adapterSites().map((s) => s.id));
+  for (const s of adapterSites()) assert.equal(page.box(s.id).closest('label').textContent.trim().split(' (set by')[0], s.label);
 });
 
 test('options: managed sites are shown as set by the administrator, disabled, and win over the user', async () => {

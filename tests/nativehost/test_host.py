@@ -129,3 +129,20 @@ def test_a_connected_browser_is_listed_by_onrecord_clients(chrome_host, onrecord
     text = subprocess.run([str(PROGRAM.with_name("onrecord")), "clients"], capture_output=True, text=True,
                           check=True).stdout
     assert "Connected by native messaging" in text and CHROME_ID in text
+
+
+def test_an_extension_id_an_administrator_allows_may_connect(onrecord_home, tmp_path, monkeypatch):
+    pilot = "abcdefghijklmnopabcdefghijklmnop"
+    refused = HostProcess(f"chrome-extension://{pilot}/")
+    assert refused.read()["status"] == 403
+    refused.close()
+    managed = tmp_path / "managed"
+    managed.mkdir()
+    (managed / "managed.json").write_text(json.dumps({"allowedExtensionIds": [pilot]}))
+    monkeypatch.setenv("ONRECORD_MANAGED_DIR", str(managed))
+    host = HostProcess(f"chrome-extension://{pilot}/")
+    assert host.ask({"id": 1, "path": "/v1/health"})["status"] == 200
+    assert host.close()[0] == 0
+    out = subprocess.run([str(PROGRAM.with_name("onrecord")), "native-host", "manifest", "--browser", "chrome"],
+                         capture_output=True, text=True, check=True).stdout
+    assert f"chrome-extension://{pilot}/" in json.loads(out)["allowed_origins"]

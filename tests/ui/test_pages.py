@@ -90,17 +90,22 @@ def test_the_wizard_takes_a_new_user_from_nothing_to_a_saved_profile(page, helpe
     editor.get_by_label("Official").check()
     editor.get_by_role("button", name="Add account").click()
     expect(editor.get_by_role("cell", name="@AmyatDH", exact=True)).to_be_visible()
-    editor.get_by_label("Handle or name").fill("@amyclarke")
+    # By keyboard: Enter in the handle adds the account.
     editor.get_by_label("Personal").check()
     editor.get_by_label("My bio on this account already says my views are my own").check()
-    editor.get_by_role("button", name="Add account").click()
+    editor.get_by_label("Handle or name").fill("@amyclarke")
+    editor.get_by_label("Handle or name").press("Enter")
     expect(editor.get_by_role("cell", name="@amyclarke", exact=True)).to_be_visible()
+    expect(editor.get_by_label("Handle or name")).to_be_focused()
     assert_accessible(pg, "wizard step 3")
     assert saved(helper.home) is None  # nothing is saved until the user says so
 
+    # The end of the first-run steps leads to connecting a browser, with a code ready to type.
     pg.get_by_role("button", name="Save and finish").click()
-    expect(pg.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
-    expect(pg.get_by_role("status").first).to_contain_text("Saved")
+    expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_focused()
+    expect(pg.locator("#pair-code")).to_have_text(re.compile(r"^\d{6}$"))
+    expect(pg.get_by_role("status").first).to_contain_text("Now connect your browser")
+    expect(pg.get_by_role("navigation", name="Settings pages")).to_be_visible()
 
     shown = onrecord("profile", "show", home=helper.home).stdout
     assert "name: Amy Clarke" in shown
@@ -129,6 +134,7 @@ def test_a_pack_file_that_does_not_load_is_named_next_to_its_field_and_nothing_t
     pg.get_by_label("Path of the pack file").fill(str(missing))
     pg.get_by_role("button", name="Next").click()
     pg.get_by_role("button", name="Save and finish").click()
+    pg.get_by_role("dialog", name="Save without any accounts?").get_by_role("button", name="Save without accounts").click()
 
     # Back on the step with the pack, the message names the file; every answer is still there.
     group = pg.get_by_role("group", name="Policy pack")
@@ -157,7 +163,8 @@ def test_an_organisations_own_pack_file_is_chosen_by_path_and_saved_in_full(page
     # The file's own disclaimer wording is the one offered.
     expect(pg.locator("#page-profile [data-disclaimers]")).to_contain_text("My views, not those of Acme NHS Trust.")
     pg.get_by_role("button", name="Save and finish").click()
-    expect(pg.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
+    pg.get_by_role("dialog", name="Save without any accounts?").get_by_role("button", name="Save without accounts").click()
+    expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_visible()
     profile = saved(helper.home)
     assert profile["policy_pack"] == str(pack.resolve())
     assert profile["roles"] == ["nhs_staff"] and profile["accounts"] == []
@@ -165,6 +172,83 @@ def test_an_organisations_own_pack_file_is_chosen_by_path_and_saved_in_full(page
     expect(pg.locator("#policy-in-use")).to_contain_text("Acme NHS Trust social media policy")
     # Each rule names its source, as the pack it extends gives them.
     expect(pg.locator("#rules tbody tr").first).to_be_visible()
+
+
+def _wizard_to_accounts_step(pg) -> None:
+    pg.get_by_label("Your name").fill("Amy Clarke")
+    pg.get_by_role("button", name="Next").click()
+    pg.get_by_label("Organisation").fill("Department of Health")
+    pg.locator("#pack-dh").check()
+    pg.get_by_role("button", name="Next").click()
+    expect(pg.get_by_text("Step 3 of 3")).to_be_visible()
+
+
+def test_saving_the_first_run_steps_with_no_account_asks_first(page, helper):
+    pg = page
+    _wizard_to_accounts_step(pg)
+    pg.get_by_role("button", name="Save and finish").click()
+    dialog = pg.get_by_role("dialog", name="Save without any accounts?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Add an account")).to_be_focused()
+    assert_accessible(pg, "the question about saving with no accounts")
+    # Escape, like "Add an account", saves nothing and goes back to the account form.
+    pg.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(pg.locator("#wizard-accounts").get_by_label("Handle or name")).to_be_focused()
+    assert saved(helper.home) is None
+    pg.get_by_role("button", name="Save and finish").click()
+    dialog.get_by_role("button", name="Add an account").click()
+    expect(pg.locator("#wizard-accounts").get_by_label("Handle or name")).to_be_focused()
+    assert saved(helper.home) is None
+    # By keyboard to the end: Tab to "Save without accounts", Enter.
+    pg.get_by_role("button", name="Save and finish").click()
+    expect(dialog.get_by_role("button", name="Add an account")).to_be_focused()
+    pg.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Save without accounts")).to_be_focused()
+    pg.keyboard.press("Enter")
+    expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_visible()
+    assert saved(helper.home)["accounts"] == []
+
+
+def test_a_handle_typed_but_not_added_is_saved_with_the_first_run_steps(page, helper):
+    pg = page
+    _wizard_to_accounts_step(pg)
+    editor = pg.locator("#wizard-accounts")
+    editor.get_by_label("Site").select_option("linkedin")
+    editor.get_by_label("Handle or name").fill("amy-clarke")
+    pg.get_by_role("button", name="Save and finish").click()
+    expect(pg.get_by_role("heading", level=1, name="Browsers")).to_be_visible()
+    assert saved(helper.home)["accounts"] == [{"site": "linkedin", "handle": "amy-clarke", "channel": "personal"}]
+
+
+def test_the_bio_disclaimer_box_is_offered_only_for_personal_accounts(page, helper):
+    pg = page
+    with_profile(pg, helper)
+    form = pg.get_by_role("form", name="Add an account")
+    bio = form.get_by_label("My bio on this account already says my views are my own")
+    expect(bio).to_be_visible()
+    bio.check()
+    for kind in ("Official", "Corporate"):
+        form.get_by_label(kind).check()
+        expect(bio).to_be_hidden()
+    form.get_by_label("Handle or name").fill("@dhnews")
+    form.get_by_role("button", name="Add account").click()
+    expect(pg.locator("#accounts-editor table").get_by_role("cell", name="@dhnews", exact=True)).to_be_visible()
+    assert {"site": "x", "handle": "@dhnews", "channel": "corporate"} in saved(helper.home)["accounts"]
+    form.get_by_label("Personal").check()
+    expect(bio).to_be_visible()
+    expect(bio).not_to_be_checked()
+    # Editing an official account shows no box; editing a personal one shows its saved answer.
+    pg.get_by_role("button", name="Edit @AmyatDH on X (Twitter)").click()
+    expect(pg.get_by_role("form", name="Edit @AmyatDH").get_by_label("My bio on this account already says my views are my own")).to_be_hidden()
+
+
+def test_every_site_of_the_site_table_is_offered_by_its_name(page, helper):
+    from onrecord import sites
+    pg = page
+    with_profile(pg, helper)
+    options = pg.get_by_role("form", name="Add an account").get_by_label("Site").locator("option")
+    assert options.evaluate_all("os => os.map((o) => [o.value, o.textContent])") == [[s.id, s.label] for s in sites.TABLE]
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -282,10 +366,12 @@ def test_pairing_a_browser_with_the_code_shown_and_revoking_it(page, helper):
     ext = {"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}
     assert requests.post(f"{helper.base}/v1/settings", json={}, headers=ext, timeout=5).status_code == 200
 
-    go(pg, "About")
-    go(pg, "Browsers")
+    # The page follows the helper: the browser shows up and the spent code goes, with no reload.
     row = pg.locator("#paired tbody tr")
     expect(row).to_have_count(1)
+    expect(code_box).to_have_text("No code yet")
+    expect(pg.get_by_text("No browser is paired yet.")).to_be_hidden()
+    expect(pg.locator("#status")).to_contain_text("is now connected to OnRecord")
     expect(row).to_contain_text(EXTENSION_ORIGIN)
     expect(row).to_contain_text("Paired")
     assert_accessible(pg, "browsers with one paired")
@@ -443,3 +529,73 @@ def test_ctrl_w_closes_the_window_through_its_own_bridge(browser, helper):
         assert pg.evaluate("window.closedBy") is None
     finally:
         context.close()
+
+
+# --- reflow: no sideways scrolling in a narrow or zoomed window (WCAG 1.4.10) ------------------------
+
+# 320 CSS px is WCAG's width; 490 is the window's opening width (980) at 200% zoom, and 280 its minimum
+# width (560) at 200%. Zooming in a browser narrows the page's viewport in CSS pixels by the same factor,
+# which is what these widths give the page.
+NARROW_WIDTHS = (320, 490, 280)
+
+
+def assert_no_sideways_scroll(pg, where: str) -> None:
+    """Neither the page nor any box in it is wider than the window. (What a clipped box hides, such as a
+    table's visually hidden header, is not shown and so cannot be scrolled to.)"""
+    sizes = pg.evaluate("""() => {
+        const root = document.documentElement;
+        const clipped = (n) => {
+          for (let a = n.parentElement; a && a !== root; a = a.parentElement) {
+            if (['hidden', 'clip'].includes(getComputedStyle(a).overflowX)) return true;
+          }
+          return false;
+        };
+        const wider = Array.from(document.querySelectorAll('body *')).filter((n) => {
+          const r = n.getBoundingClientRect();
+          return r.width && (r.right > root.clientWidth + 0.5 || r.left < -0.5) && !n.closest('.skip') && !clipped(n);
+        }).map((n) => n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className ? '.' + n.className : ''));
+        return {scroll: root.scrollWidth, client: root.clientWidth, wider: wider.slice(0, 8)};
+    }""")
+    assert sizes["scroll"] <= sizes["client"] and not sizes["wider"], f"{where} scrolls sideways: {sizes}"
+
+
+def test_no_page_scrolls_sideways_at_320_px_or_200_percent_zoom(page, helper):
+    pg = page
+    # The first-run steps, with nothing saved yet.
+    for width in NARROW_WIDTHS:
+        pg.set_viewport_size({"width": width, "height": 700})
+        assert_no_sideways_scroll(pg, f"wizard step 1 at {width} px")
+    pg.get_by_label("Your name").fill("Amy Clarke")
+    pg.get_by_role("button", name="Next").click()
+    pg.get_by_label("Organisation").fill("Department of Health")
+    pg.locator("#pack-dh").check()
+    for width in NARROW_WIDTHS:
+        pg.set_viewport_size({"width": width, "height": 700})
+        assert_no_sideways_scroll(pg, f"wizard step 2 at {width} px")
+    pg.get_by_role("button", name="Next").click()
+    expect(pg.get_by_text("Step 3 of 3")).to_be_visible()
+    editor = pg.locator("#wizard-accounts")
+    editor.get_by_label("Handle or name").fill("@amy@a-rather-long-instance-name.mastodon.example")
+    editor.get_by_role("button", name="Add account").click()
+    for width in NARROW_WIDTHS:
+        pg.set_viewport_size({"width": width, "height": 700})
+        assert_no_sideways_scroll(pg, f"wizard step 3 at {width} px")
+    assert_accessible(pg, "wizard step 3 at 280 px")
+
+    # Every page, with accounts, a paired browser and activity to show.
+    pg.set_viewport_size({"width": 1000, "height": 900})
+    with_profile(pg, helper)
+    _record_activity(helper)
+    for name in ("Accounts", "Profile", "Policy", "Browsers", "Activity", "About"):
+        pg.set_viewport_size({"width": 1000, "height": 900})
+        if name != "Accounts":  # the page shown after the reload
+            go(pg, name)
+        for width in NARROW_WIDTHS:
+            pg.set_viewport_size({"width": width, "height": 700})
+            assert_no_sideways_scroll(pg, f"{name} at {width} px")
+        assert_accessible(pg, f"{name} at 280 px")
+        if name == "Accounts":
+            # Every account's Edit and Remove buttons are in the window, not off to its right.
+            for button in pg.get_by_role("button", name=re.compile(r"^(Edit|Remove) ")).all():
+                box = button.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= 280, button.get_attribute("aria-label")

@@ -33,6 +33,24 @@ print(image.width(), image.height(), c.red(), c.green(), c.blue())
 """
 
 
+# How many rows from the top of one X window, at column x, are OnRecord's blue: the height of the page's
+# header band, which grows and shrinks with the page's zoom.
+BAND = """
+import sys
+from PyQt6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv[:1])
+image = app.primaryScreen().grabWindow(int(sys.argv[1])).toImage()
+x, (r0, g0, b0) = int(sys.argv[2]), (0x0B, 0x4F, 0x8A)
+rows = 0
+for y in range(image.height()):
+    c = image.pixelColor(x, y)
+    if max(abs(c.red() - r0), abs(c.green() - g0), abs(c.blue() - b0)) > 12:
+        break
+    rows += 1
+print(rows)
+"""
+
+
 def windows_titled(title: str, env: dict) -> list[int]:
     r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"], env=env,
                        capture_output=True, text=True)
@@ -130,3 +148,44 @@ def test_onrecord_settings_gives_a_window_address_the_helper_accepts(helper):
     s = requests.Session()
     assert s.get(url, timeout=5).status_code == 200
     assert s.get(f"{helper.base}/settings/api/state", timeout=5).status_code == 200
+
+
+def header_height(env: dict) -> int:
+    window = the_window(env)
+    if window is None:
+        return 0
+    out = subprocess.run([sys.executable, "-c", BAND, str(window), "4"], env={**env, "QT_QPA_PLATFORM": "xcb"},
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split()[-1])
+
+
+def test_zoom_keys_zoom_the_real_window(onrecord_home, display):
+    """Ctrl+plus, Ctrl+minus and Ctrl+0, typed on the keyboard (XTEST through xdotool) into the real window,
+    zoom the page as a browser does: the header band grows, shrinks and comes back to its height."""
+    env = dict(os.environ, DISPLAY=display)
+    helper = Helper(onrecord_home, window=True, env={"DISPLAY": display})
+    try:
+        wait_for(lambda: the_window(env), 90, "a window titled OnRecord")
+        wait_for(lambda: "GET /settings/api/packs 200" in helper.output(), 60, "the page to load")
+        normal = wait_for(lambda: header_height(env) or None, 60, "the page's header to be drawn")
+        time.sleep(1.0)
+        normal = header_height(env)
+
+        def press(keys: str) -> None:
+            window = the_window(env)
+            subprocess.run(["xdotool", "windowfocus", "--sync", str(window)], env=env, check=True, timeout=30)
+            subprocess.run(["xdotool", "key", "--clearmodifiers", keys], env=env, check=True, timeout=30)
+
+        press("ctrl+equal")
+        press("ctrl+plus")
+        # Two steps in: 125%.
+        zoomed = wait_for(lambda: (lambda h: h if h >= normal * 1.2 else None)(header_height(env)), 30,
+                          f"the header to grow from {normal} px")
+        assert zoomed <= normal * 1.3
+        press("ctrl+0")
+        wait_for(lambda: abs(header_height(env) - normal) <= 1, 30, "the header to come back to its height")
+        press("ctrl+minus")
+        wait_for(lambda: header_height(env) < normal * 0.95, 30, "the header to shrink")
+    finally:
+        helper.stop()

@@ -5,7 +5,7 @@
 //
 // An adapter is pure: selectors and reading, no side effects, no listeners. Core does the rest
 // (checking, the card, inserting text, holding the post).
-//   id                        site id from the contract: x, linkedin, facebook, mastodon, bluesky, threads, blog, comments
+//   id                        site id from the site table (helper/onrecord/sites.json) whose adapter is true
 //   detect(location, document) -> true when this page is this site (host names, or markup for Mastodon/WordPress)
 //   selectors                 data, each with a comment: what it matches and which fixture proves it
 //   findEditors(root)         -> Element[]: compose editors now in root (a document, shadow root or iframe document)
@@ -27,10 +27,28 @@ globalThis.OnRecordSites = (function () {
   const EDITOR_KINDS = Object.freeze([
     'draftjs', 'prosemirror', 'lexical', 'quill', 'textarea', 'gutenberg', 'contenteditable',
   ]);
-  // Site ids from the public contract.
-  const SITE_IDS = Object.freeze([
-    'x', 'linkedin', 'facebook', 'mastodon', 'bluesky', 'threads', 'blog', 'comments',
+  function deepFreeze(value) {
+    if (value && typeof value === 'object') Object.values(value).forEach(deepFreeze);
+    return Object.freeze(value);
+  }
+  // The sites OnRecord knows (id, label, character_limit, mention_handles, adapter, hosts, examples):
+  // the helper's table, copied here because content scripts cannot read the helper's package.
+  // <site-table> generated from helper/onrecord/sites.json by scripts/sync_sites.py: edit the table, not these lines.
+  const TABLE = deepFreeze([
+    {"id": "x", "label": "X (Twitter)", "character_limit": 280, "mention_handles": true, "adapter": true, "hosts": ["x.com", "twitter.com"], "examples": ["https://x.com/home", "https://twitter.com/home"]},
+    {"id": "linkedin", "label": "LinkedIn", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["linkedin.com"], "examples": ["https://www.linkedin.com/feed/"]},
+    {"id": "facebook", "label": "Facebook", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["facebook.com"], "examples": ["https://www.facebook.com/"]},
+    {"id": "mastodon", "label": "Mastodon", "character_limit": 500, "mention_handles": true, "adapter": true, "hosts": [], "examples": ["https://mastodon.social/home"]},
+    {"id": "bluesky", "label": "Bluesky", "character_limit": 300, "mention_handles": true, "adapter": true, "hosts": ["bsky.app"], "examples": ["https://bsky.app/"]},
+    {"id": "threads", "label": "Threads", "character_limit": 500, "mention_handles": true, "adapter": true, "hosts": ["threads.net", "threads.com"], "examples": ["https://www.threads.net/", "https://www.threads.com/"]},
+    {"id": "blog", "label": "Blogs (WordPress)", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": [], "examples": ["https://amyclarke.blog/wp-admin/post-new.php"]},
+    {"id": "comments", "label": "Comment boxes on news sites and blogs", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["theguardian.com", "disqus.com"], "examples": ["https://www.theguardian.com/world/2026/nov/20/story", "https://disqus.com/embed/comments/"]},
+    {"id": "other", "label": "Another site", "character_limit": null, "mention_handles": false, "adapter": false, "hosts": [], "examples": []},
   ]);
+  // </site-table>
+  // Site ids from the public contract, and those with an adapter in content/sites/.
+  const SITE_IDS = Object.freeze(TABLE.map((s) => s.id));
+  const ADAPTER_IDS = Object.freeze(TABLE.filter((s) => s.adapter).map((s) => s.id));
   const CONTEXTS = Object.freeze(['post', 'reply', 'comment', 'reference', 'blog', 'edit']);
 
   const adapters = [];
@@ -45,6 +63,7 @@ globalThis.OnRecordSites = (function () {
       }
     }
     if ('id' in adapter && !SITE_IDS.includes(adapter.id)) found.push(`unknown site id "${adapter.id}"`);
+    else if ('id' in adapter && !ADAPTER_IDS.includes(adapter.id)) found.push(`site "${adapter.id}" has no adapter in the site table`);
     if ('selectors' in adapter && (typeof adapter.selectors !== 'object' || adapter.selectors === null)) {
       found.push('"selectors" must be an object');
     }
@@ -85,5 +104,5 @@ globalThis.OnRecordSites = (function () {
     return adapters.slice();
   }
 
-  return Object.freeze({ REQUIRED, EDITOR_KINDS, SITE_IDS, CONTEXTS, register, pick, get, all, problems });
+  return Object.freeze({ REQUIRED, EDITOR_KINDS, TABLE, SITE_IDS, ADAPTER_IDS, CONTEXTS, register, pick, get, all, problems });
 })();

@@ -14,4 +14,6 @@ MODULES = (
     "settings",
     "autostart",
     "native_host",
+    "policy",
+    "status",
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from onrecord.errors import BadInput
 from onrecord.policy.model import CATEGORIES
@@ -48,10 +50,29 @@ def _chosen(args) -> dict:
     return {k: getattr(args, k) for k in ("since", "until", "site", "category", "decision")}
 
 
-def export(args) -> int:
-    if args.csv == "-":
+def _csv_target(name: str) -> Path:
+    """Where ``--csv`` may write: a file (new or replaced) in a folder that exists; else ``BadInput``."""
+    if name == "-":
         raise BadInput("--csv: give a file name")
-    n = _log().export_csv(args.csv, **_chosen(args))
+    path = Path(name).expanduser()
+    if path.is_dir():
+        raise BadInput(f"--csv: {name} is a folder; give the name of a file to write, such as {path / 'activity.csv'}")
+    folder = path.parent
+    if not folder.exists():
+        raise BadInput(f"--csv: the folder {folder} does not exist; make it first or choose another")
+    if not folder.is_dir():
+        raise BadInput(f"--csv: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BadInput(f"--csv: cannot write in {folder} (permission denied)")
+    return path
+
+
+def export(args) -> int:
+    path = _csv_target(args.csv)
+    try:
+        n = _log().export_csv(path, **_chosen(args))
+    except OSError as exc:  # what the checks above cannot foresee: a read-only file system, ...
+        raise BadInput(f"--csv: cannot write {args.csv}: {exc.strerror or type(exc).__name__}") from None
     print(f"Wrote {n} event{'s' if n != 1 else ''} to {args.csv}")
     return 0
 
@@ -60,6 +81,11 @@ def show(args) -> int:
     events = _log().query(limit=args.limit, **_chosen(args))
     if args.json:
         print(json.dumps([e.to_json() for e in events], indent=2))
+        return 0
+    if not events:
+        filtered = any(getattr(args, k) for k in ("since", "until", "site", "category", "decision"))
+        print(f"No events {'match these filters' if filtered else 'recorded'} in the last {_retention()} days "
+              "(the activity log keeps what you did with each prompt: acknowledged, overridden, ...).")
         return 0
     for e in events:
         line = e.to_json()

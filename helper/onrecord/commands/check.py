@@ -21,7 +21,9 @@ def register(sub) -> None:
     p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
     p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("text", nargs="?", default="-", metavar="TEXT", help="the draft; - or nothing reads standard input")
+    p.add_argument("text", nargs="?", default="-", metavar="TEXT",
+                   help="the draft; - or nothing reads standard input, which is better: other users of the "
+                        "computer can read a program's arguments in the process list, never its input")
     p.set_defaults(func=run)
 
 

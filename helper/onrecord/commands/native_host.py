@@ -99,6 +99,12 @@ def _uninstall(a) -> int:
     return 0
 
 
+def status_report() -> list[dict]:
+    """Each browser's registration per scope, for ``onrecord status --json`` (registration_state())."""
+    from onrecord.nativehost.registration import registration_state
+    return registration_state()
+
+
 def _status(a) -> int:
     from onrecord.nativehost.registration import registration_state
     states = registration_state()

@@ -13,6 +13,8 @@ def register(sub) -> None:
     psub = p.add_subparsers(dest="profile_command", metavar="ACTION", parser_class=type(p))
     imp = psub.add_parser("import", help="validate a profile (YAML or JSON) and make it the saved one")
     imp.add_argument("file")
+    imp.add_argument("--merge", action="store_true",
+                     help="keep what the user declared: add the file's accounts and fill in only what is empty")
     imp.set_defaults(func=_import)
     show = psub.add_parser("show", help="print the saved profile")
     show.add_argument("--json", action="store_true", help="print JSON instead of YAML")
@@ -21,8 +23,9 @@ def register(sub) -> None:
 
 
 def _import(args) -> int:
-    profile, where = profile_store.import_file(args.file)
-    print(f"Saved the profile of {profile.name} ({len(profile.accounts)} accounts) to {where}")
+    profile, where = profile_store.import_file(args.file, merge=args.merge)
+    print(f"Saved the profile of {profile.name} ({len(profile.accounts)} accounts) to {where}"
+          + (" (merged with what was saved)" if args.merge else ""))
     return 0
 
 

@@ -85,12 +85,18 @@ def run(args) -> int:
         from onrecord.server.serve import HelperServer, candidate_ports
         app = create_app(settings=store)
         app.extensions["onrecord_clients"].ensure_token_key()  # made here, once, before any request needs it
-        server = HelperServer(app, candidate_ports(args.port, settings["port"]))
+        service = app.extensions["onrecord_service"]
+        # The port: an organisation's managed helperPort wins over the user's setting.
+        server = HelperServer(app, candidate_ports(args.port, service._setting("port")))
         lock.publish(server.port, server.url)
         if store.problem:
             log.warning(store.problem)
         _purge(app)
 
+        from onrecord.managed.packs import Refresher
+        refresher = Refresher(app.extensions["onrecord_packs"])
+        refresher.start()  # a pack named by URL: fetched now and every packRefreshHours
+        service.managed()  # the managed settings in force at start go into the JSON audit
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
         print(f"OnRecord is listening on {server.url}", flush=True)

@@ -129,12 +129,9 @@ def check_scope(scope: str) -> str:
 # Allowed ids --------------------------------------------------------------------------------------
 
 def managed_extension_ids() -> tuple[str, ...]:
-    """``allowedExtensionIds`` from managed settings, when the managed settings module is installed."""
-    try:
-        from onrecord import managed  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
-    value = managed.effective().get("allowedExtensionIds") or ()
+    """``allowedExtensionIds`` from managed settings (validated there; re-read when they change)."""
+    from onrecord import managed
+    value = managed.current().get("allowedExtensionIds", []) or ()
     return tuple(v for v in value if isinstance(v, str))
 
 

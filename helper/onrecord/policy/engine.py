@@ -15,11 +15,12 @@ from onrecord.policy.pack import Pack, Rule
 from onrecord.policy.packs import list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
+from onrecord.sites import CHARACTER_LIMITS
 
 __all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", "SITE_LIMITS", "count_chars"]
 
 # Characters a post may hold where they are scarce; elsewhere the pack's full wording is offered.
-SITE_LIMITS = {"x": 280, "bluesky": 300, "threads": 500, "mastodon": 500}
+SITE_LIMITS = CHARACTER_LIMITS
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _X_LINK_LENGTH = 23  # X counts every link as 23 characters, whatever its length
 

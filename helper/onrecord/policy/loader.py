@@ -36,6 +36,8 @@ TOP_KEYS = {
     "example_profile": "the profile that rule examples are checked with",
     "rules": "the rules",
     "drop": "ids of the extended pack's rules to leave out",
+    "version": "a whole number that only grows, for a pack published at a URL",
+    "expires": "the date (YYYY-MM-DD) after which a published pack is no longer used",
 }
 RULE_KEYS = ("id", "category", "severity", "channels", "roles", "sites", "contexts", "triggers", "unless",
              "message", "source", "fix", "examples")
@@ -129,6 +131,17 @@ def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
+def _is_date(value) -> bool:
+    import datetime
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2027-03-31 as a date
+        return True
+    try:
+        datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
 def check_structure(data) -> list[Problem]:
     """Problems with the shape of one pack file (before ``extends:`` is merged)."""
     problems: list[Problem] = []
@@ -141,6 +154,11 @@ def check_structure(data) -> list[Problem]:
     for key in data:
         if key not in TOP_KEYS:
             add(data, key, f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})")
+    if "version" in data and (isinstance(data["version"], bool) or not isinstance(data["version"], int)
+                              or data["version"] < 0):
+        add(data, "version", f"`version:` must be a whole number of 0 or more ({TOP_KEYS['version']})")
+    if "expires" in data and not _is_date(data["expires"]):
+        add(data, "expires", f"`expires:` must be a date like 2027-03-31 ({TOP_KEYS['expires']})")
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data.get(key, "").strip():
             add(data, key, f"`{key}:` is missing or not text ({TOP_KEYS[key]})")

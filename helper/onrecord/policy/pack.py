@@ -19,6 +19,7 @@ from onrecord.policy.gate import GateBuilder
 from onrecord.policy.loader import Problem, line_of
 from onrecord.policy.model import SEVERITY_RANK
 from onrecord.policy.scan import ProfileFacts
+from onrecord.sites import MENTION_SITES
 
 MEDIA_LEXICON = "@media.handles"
 _CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -149,7 +150,7 @@ class Pack:
         names = [profile.organisation]
         for acc in profile.accounts:
             # The organisation's accounts the user posts for (@AmyatDH, @dhgovuk) name the work too.
-            if acc.channel in ("official", "corporate") and acc.site in ("x", "threads", "bluesky", "mastodon"):
+            if acc.channel in ("official", "corporate") and acc.site in MENTION_SITES:
                 bare = acc.handle.strip().lstrip("@").split("@", 1)[0]
                 names += ["=@" + bare, "=" + bare]
         job_parts = [p.strip() for p in (profile.job_title or "").replace(";", ",").split(",") if p.strip()]

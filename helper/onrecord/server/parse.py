@@ -104,7 +104,7 @@ def account_declaration(body: dict) -> Account:
 
 def decision_request(body: dict) -> DecisionRequest:
     """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?}``."""
-    fields(body, ("site", "account", "decision"), ("channel", "rule_ids", "categories", "reason"))
+    fields(body, ("site", "account", "decision"), ("channel", "rule_ids", "categories", "reason", "extension_version"))
     site = choice_field(body, "site", SITES)
     handle = text_field(body, "account", MAX_HANDLE)
     decision = choice_field(body, "decision", DECISIONS)
@@ -112,8 +112,9 @@ def decision_request(body: dict) -> DecisionRequest:
     categories = list_field(body, "categories", CATEGORIES)
     reason = text_field(body, "reason", MAX_REASON, required=decision == "overridden")
     channel = body.get("channel")
+    extension_version = text_field(body, "extension_version", 40, required=False)
     return DecisionRequest(site, handle, decision, rule_ids, categories, reason,
-                           channel if isinstance(channel, str) else None)
+                           channel if isinstance(channel, str) else None, extension_version)
 
 
 def pairing_code(body: dict) -> str:

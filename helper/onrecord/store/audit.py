@@ -203,7 +203,7 @@ class AuditLog:
         if isinstance(out, (str, Path)):
             buf = io.StringIO()
             _write_csv(buf, events)
-            write_atomic(Path(out), buf.getvalue())
+            write_atomic(Path(out), buf.getvalue(), what=str(out), make_parents=False)
         else:
             _write_csv(out, events)
         return len(events)

@@ -53,8 +53,28 @@ def save(profile: Profile, path: Path | None = None) -> Path:
     return p
 
 
-def import_file(source: str | Path, path: Path | None = None) -> tuple[Profile, Path]:
+def merge(saved: Profile, incoming: Profile) -> Profile:
+    """``incoming`` under what the user declared: the user's non-empty fields and accounts win; the file's
+    accounts that the user has not declared are added, and its values fill the user's empty fields."""
+    fields = saved._fields()
+    for name in ("name", "organisation", "policy_pack", "job_title", "line_manager"):
+        if not fields.get(name):
+            fields[name] = getattr(incoming, name)
+    for name in ("roles", "expertise"):
+        fields[name] = tuple(dict.fromkeys(tuple(getattr(saved, name)) + tuple(getattr(incoming, name))))
+    mine = {(a.site, a.key) for a in saved.accounts}
+    fields["accounts"] = saved.accounts + tuple(a for a in incoming.accounts if (a.site, a.key) not in mine)
+    fields["base_dir"] = incoming.base_dir if fields.get("policy_pack") == incoming.policy_pack else saved.base_dir
+    return Profile(**fields)
+
+
+def import_file(source: str | Path, path: Path | None = None, merge: bool = False) -> tuple[Profile, Path]:
+    """Validate a profile file and save it; with ``merge``, keep what the user already declared."""
     profile = load_profile(source)
+    if merge:
+        saved = load_saved(path)
+        if saved is not None:
+            profile = globals()["merge"](saved, profile)
     if profile.policy_pack and not _is_builtin_id(profile.policy_pack) and profile.base_dir:
         # A pack path relative to the imported file keeps pointing at the same file once saved.
         pack = Path(profile.policy_pack)

@@ -102,3 +102,13 @@ def update(changes: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
 
 def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
     return SettingsStore(path).save(values)
+
+
+def saved_names(path: Path | None = None) -> frozenset:
+    """The names saved in the file (as opposed to defaults), for managed ``Recommended`` defaults: an
+    organisation's recommended value applies only while the user has not saved settings of their own."""
+    try:
+        data = json.loads(settings_file(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(data) if isinstance(data, dict) else frozenset()

@@ -14,7 +14,9 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from onrecord import __version__
 from onrecord.errors import BadInput, NotFound
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
+from onrecord.managed.effective import LOCKED_MESSAGE
 from onrecord.server.errors import error_response
+from onrecord.sites import LABELS as SITE_LABELS
 from onrecord.ui import access, forms, sources
 
 blueprint = Blueprint("settings_ui", __name__, url_prefix="/settings",
@@ -96,7 +98,8 @@ def state():
         "first_run": profile is None,
         "notice": notice,
         "version": __version__,
-        "choices": {"sites": SITES, "channels": CHANNELS, "roles": ROLES},
+        "choices": {"sites": SITES, "site_labels": SITE_LABELS, "channels": CHANNELS, "roles": ROLES},
+        "managed": _managed_view(),
     })
 
 
@@ -188,15 +191,41 @@ def pack():
     return jsonify({"pack": sources.pack_detail(ref)})
 
 
+def _managed_view() -> dict:
+    """What the organisation set, for the pages to show locked: each locked name with its value."""
+    service = current_app.extensions.get("onrecord_service")
+    m = service.managed() if service else None
+    if m is None:
+        return {"locked": {}, "organisation": None}
+    locked = {}
+    for s in forms.SETTINGS:
+        is_locked, value = m.locked_setting(s.name)
+        if is_locked:
+            locked[s.name] = value
+    for name, key in (("organisation", "organisation"), ("policy_pack", "policyPack")):
+        if key in m:
+            locked[name] = m.get(key)
+    return {"locked": locked, "organisation": m.get("organisation"),
+            "official_accounts": m.get("officialAccounts", []), "message": LOCKED_MESSAGE}
+
+
 @blueprint.get("/api/settings")
 def get_settings():
-    return jsonify({"settings": sources.load_settings(), "table": forms.settings_table()})
+    view = _managed_view()
+    values = {**sources.load_settings(), **{k: v for k, v in view["locked"].items() if k in forms.BY_NAME}}
+    return jsonify({"settings": values, "table": forms.settings_table(), "managed": view})
 
 
 @blueprint.put("/api/settings")
 def put_settings():
     values = forms.settings_from_form(_body())
-    return jsonify({"settings": sources.save_settings(values)})
+    locked = _managed_view()["locked"]
+    refused = [name for name in values if name in locked and values[name] != locked[name]]
+    if refused:
+        raise forms.FormError(refused[0], f"{LOCKED_MESSAGE}: this setting cannot be changed here.")
+    values = {k: v for k, v in values.items() if k not in locked}
+    saved = sources.save_settings(values)
+    return jsonify({"settings": {**saved, **{k: v for k, v in locked.items() if k in saved}}})
 
 
 # --- browsers ------------------------------------------------------------------------------------

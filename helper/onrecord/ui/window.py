@@ -58,6 +58,42 @@ def _prepare_qt_environment() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 
+# A browser's zoom levels (Chromium's), which Ctrl+plus and Ctrl+minus step through; Ctrl+0 is 100%.
+ZOOM_LEVELS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0)
+# Qt key sequences: "Ctrl++" is Ctrl+Shift+= on most layouts, so the unshifted Ctrl+= zooms in too.
+ZOOM_KEYS = {"Ctrl++": 1, "Ctrl+=": 1, "Ctrl+-": -1, "Ctrl+0": 0}
+
+
+def next_zoom(current: float, step: int) -> float:
+    """The zoom one level in (``step`` 1) or out (-1) from ``current``, or 100% for 0."""
+    if step == 0:
+        return 1.0
+    if step > 0:
+        return next((z for z in ZOOM_LEVELS if z > current + 0.005), ZOOM_LEVELS[-1])
+    return next((z for z in reversed(ZOOM_LEVELS) if z < current - 0.005), ZOOM_LEVELS[0])
+
+
+def add_zoom_keys(window) -> None:
+    """Ctrl+plus, Ctrl+minus and Ctrl+0 zoom the page, as in a browser: Qt's web view has no zoom keys of
+    its own (WebView2 on Windows has them already). Called on Qt's GUI thread by pywebview's
+    ``before_show`` event, which runs its handlers there, before the window first shows."""
+    from qtpy.QtGui import QKeySequence, QShortcut
+
+    native = window.native
+    view = getattr(native, "webview", None)
+    if view is None or not hasattr(view, "setZoomFactor"):
+        return
+
+    def zoom(step: int) -> None:
+        view.setZoomFactor(next_zoom(view.zoomFactor(), step))
+
+    native._onrecord_zoom_keys = []  # kept alive with the window
+    for keys, step in ZOOM_KEYS.items():
+        shortcut = QShortcut(QKeySequence(keys), native)
+        shortcut.activated.connect(lambda step=step: zoom(step))
+        native._onrecord_zoom_keys.append(shortcut)
+
+
 PACK_FILE_TYPES = ("Policy packs (*.yaml;*.yml;*.json)", "All files (*.*)")
 
 
@@ -105,6 +141,8 @@ def run_window(url: str, title: str = TITLE) -> None:
     window = webview.create_window(title, url, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE,
                                    js_api=bridge, text_select=True)
     bridge.window = window
+    if sys.platform.startswith("linux"):
+        window.events.before_show += add_zoom_keys
     with _lock:
         _open.append(window)
     try:

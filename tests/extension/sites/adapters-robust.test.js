@@ -7,18 +7,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { JSDOM } = require('jsdom');
 const { SITES } = require('./load-site');
+const { adapterSites } = require('./site-table');
 
-const PAGES = {
-  linkedin: 'https://www.linkedin.com/feed/update/urn:li:activity:1/',
-  facebook: 'https://www.facebook.com/groups/1/',
-  mastodon: 'https://mastodon.example/@someone',
-  bluesky: 'https://bsky.app/profile/x.bsky.social',
-  threads: 'https://www.threads.net/@someone',
-  blog: 'https://blog.example/wp-admin/post.php?post=1',
-  comments: 'https://www.theguardian.com/world/2026/nov/20/story',
-};
-
-for (const [id, url] of Object.entries(PAGES)) {
+// Every site with an adapter, on the first of its example addresses from the site table.
+for (const { id, examples: [url] } of adapterSites()) {
   test(`${id}: answers without throwing for editors in no known box`, () => {
     const { window } = new JSDOM('<!DOCTYPE html><body><div contenteditable="true" role="textbox"></div>' +
       '<textarea></textarea></body>', { url, runScripts: 'outside-only' });

@@ -6,10 +6,6 @@ const ROLE_LABELS = {
   civil_servant: "Civil servant", minister: "Minister", special_adviser: "Special adviser",
   nhs_staff: "NHS staff", contractor: "Contractor",
 };
-const SITE_LABELS = {
-  x: "X (Twitter)", linkedin: "LinkedIn", facebook: "Facebook", mastodon: "Mastodon", bluesky: "Bluesky",
-  threads: "Threads", blog: "Your blog", comments: "Comment boxes (news sites, blogs)", other: "Another site",
-};
 const CHANNEL_LABELS = { personal: "Personal", official: "Official", corporate: "Corporate" };
 const DECISION_LABELS = {
   acknowledged: "Acknowledged", fixed: "Changed the post", overridden: "Went ahead, with a reason",
@@ -70,10 +66,23 @@ function say(text) {
   window.setTimeout(() => { box.textContent = text; }, 50);
 }
 
+// Sites by the names people know them by, from the helper's site table.
+function siteLabel(id) {
+  return (state.choices && state.choices.site_labels && state.choices.site_labels[id]) || id;
+}
+
 function fmtTime(iso) {
   if (!iso) return "never";
   const d = new Date(iso);
   return isNaN(d) ? iso : d.toLocaleString();
+}
+
+// Each cell carries its column's name, which a narrow window shows beside it (table.stack in style.css).
+function labelCells(table) {
+  const names = Array.from(table.tHead.rows[0].cells, (th) => th.textContent.trim());
+  for (const row of table.tBodies[0].rows) {
+    Array.from(row.cells).forEach((td, i) => { if (names[i]) td.dataset.label = names[i]; });
+  }
 }
 
 // --- field errors: the message sits next to its field and is announced with it -----------------
@@ -293,15 +302,23 @@ async function saveProfile(event) {
   const form = $("#profile-form");
   const wizard = state.page === "wizard";
   const body = readProfileForm();
-  if (wizard) body.accounts = state.wizardAccounts;
+  if (wizard) {
+    // A handle typed but not added yet is what the user meant to add; with no account at all, ask first.
+    if (wizardEditor.hasTyped() && !(await wizardEditor.commit({ refocus: false }))) return;
+    if (!state.wizardAccounts.length && !(await confirmNoAccounts())) { wizardEditor.focus(); return; }
+    body.accounts = state.wizardAccounts;
+  }
   try {
     const data = await api("PUT", "profile", body);
     clearErrors(form);
     state.profile = data.profile;
     if (wizard) {
-      say(`Saved. OnRecord knows who you are and ${data.profile.accounts.length} of your accounts.`);
-      location.hash = "#accounts";
+      // The last first-run step is connecting the browser: the Browsers page, with a code ready to type.
+      location.hash = "#browsers";
       await route();
+      drawPairing(await api("POST", "pairing"));
+      const n = data.profile.accounts.length;
+      say(`Saved. OnRecord knows who you are and ${n} ${n === 1 ? "account" : "accounts"}. Now connect your browser with the code shown.`);
     } else {
       say("Your profile is saved.");
     }
@@ -316,7 +333,7 @@ async function saveProfile(event) {
 
 function accountEditor(root, { list, save, remove }) {
   const prefix = root.id;
-  const table = el("table", {},
+  const table = el("table", { class: "stack" },
     el("caption", { class: "visually-hidden", text: "Your declared accounts" }),
     el("thead", {}, el("tr", {}, ["Site", "Handle", "Kind", "Disclaimer in bio", "Actions"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody"));
@@ -324,7 +341,7 @@ function accountEditor(root, { list, save, remove }) {
   const form = el("form", { class: "account-form", novalidate: true, "aria-labelledby": `${prefix}-form-title` });
   const title = el("h2", { id: `${prefix}-form-title`, text: "Add an account" });
   const siteSel = el("select", { id: `${prefix}-site`, name: "site" },
-    state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+    state.choices.sites.map((s) => el("option", { value: s, text: siteLabel(s) })));
   const handle = el("input", { id: `${prefix}-handle`, name: "handle", autocomplete: "off", "aria-describedby": `${prefix}-handle-hint` });
   const channels = el("fieldset", { class: "field group", id: `${prefix}-channel` },
     el("legend", { text: "Kind of account" }),
@@ -332,6 +349,7 @@ function accountEditor(root, { list, save, remove }) {
       el("input", { type: "radio", name: "channel", value: c, id: `${prefix}-channel-${c}`, checked: c === "personal" }),
       el("label", { for: `${prefix}-channel-${c}`, text: CHANNEL_LABELS[c] || c }))));
   const bio = el("input", { type: "checkbox", id: `${prefix}-bio`, name: "bio_has_disclaimer" });
+  const bioChoice = el("div", { class: "choice" }, bio, el("label", { for: bio.id, text: "My bio on this account already says my views are my own" }));
   const submit = el("button", { type: "submit", text: "Add account" });
   const cancel = el("button", { type: "button", class: "secondary", hidden: true, text: "Cancel" });
   let editing = null;
@@ -342,13 +360,23 @@ function accountEditor(root, { list, save, remove }) {
       el("p", { class: "hint", id: `${prefix}-handle-hint`, text: "As the site shows it: @amyclarke on X, amy-clarke on LinkedIn, @amy@mastodon.social on Mastodon, your blog's address." }),
       handle),
     channels,
-    el("div", { class: "choice" }, bio, el("label", { for: bio.id, text: "My bio on this account already says my views are my own" })),
+    bioChoice,
     el("div", { class: "actions" }, submit, cancel));
+
+  // A bio disclaimer is what a personal account needs; official and corporate accounts speak for the
+  // organisation, so the box is offered only for personal ones.
+  function showBioChoice() {
+    const picked = $("input[name=channel]:checked", form);
+    bioChoice.hidden = !picked || picked.value !== "personal";
+    if (bioChoice.hidden) bio.checked = false;
+  }
+  channels.addEventListener("change", showBioChoice);
 
   function reset() {
     editing = null;
     form.reset();
     $(`#${prefix}-channel-personal`, form).checked = true;
+    showBioChoice();
     title.textContent = "Add an account";
     submit.textContent = "Add account";
     cancel.hidden = true;
@@ -360,7 +388,8 @@ function accountEditor(root, { list, save, remove }) {
     siteSel.value = acc.site;
     handle.value = acc.handle;
     $(`#${prefix}-channel-${acc.channel}`, form).checked = true;
-    bio.checked = !!acc.bio_has_disclaimer;
+    showBioChoice();
+    bio.checked = !!acc.bio_has_disclaimer && !bioChoice.hidden;
     title.textContent = `Edit ${acc.handle}`;
     submit.textContent = "Save changes";
     cancel.hidden = false;
@@ -372,15 +401,15 @@ function accountEditor(root, { list, save, remove }) {
     empty.hidden = accounts.length > 0;
     table.hidden = accounts.length === 0;
     table.tBodies[0].replaceChildren(...accounts.map((a) => el("tr", {},
-      el("td", { text: SITE_LABELS[a.site] || a.site }),
+      el("td", { text: siteLabel(a.site) }),
       el("td", { text: a.handle }),
       el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
       el("td", { text: a.bio_has_disclaimer ? "Yes" : "No" }),
-      el("td", {},
-        el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Edit", onclick: () => startEdit(a) }),
+      el("td", { class: "actions" },
+        el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${siteLabel(a.site)}`, text: "Edit", onclick: () => startEdit(a) }),
         " ",
         el("button", {
-          type: "button", class: "danger", "aria-label": `Remove ${a.handle} on ${SITE_LABELS[a.site] || a.site}`, text: "Remove",
+          type: "button", class: "danger", "aria-label": `Remove ${a.handle} on ${siteLabel(a.site)}`, text: "Remove",
           onclick: async () => {
             try {
               await remove(a);
@@ -390,40 +419,65 @@ function accountEditor(root, { list, save, remove }) {
             } catch (e) { focusField(showErrors(form, e)); }
           },
         })))));
+    labelCells(table);
   }
 
   cancel.addEventListener("click", () => { reset(); handle.focus(); });
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    event.stopPropagation(); // in the first-run steps this form sits inside the profile's own form
+  // Adds (or saves) the account in the form; true when it was, false when the form shows why not.
+  async function commit({ refocus = true } = {}) {
     const picked = $("input[name=channel]:checked", form);
     const acc = { site: siteSel.value, handle: handle.value.trim(), channel: picked ? picked.value : "", bio_has_disclaimer: bio.checked };
     clearErrors(form);
-    if (!acc.handle) { focusField(showErrors(form, { fields: [{ field: "handle", message: "Enter the handle as the site shows it." }] }, (f) => `${prefix}-${f}`)); return; }
+    if (!acc.handle) { focusField(showErrors(form, { fields: [{ field: "handle", message: "Enter the handle as the site shows it." }] }, (f) => `${prefix}-${f}`)); return false; }
     try {
       const wasEditing = editing;
       await save(acc, editing);
       reset();
       draw();
       say(wasEditing ? `Saved ${acc.handle}.` : `Added ${acc.handle} as ${acc.channel === "official" ? "an" : "a"} ${acc.channel} account.`);
-      handle.focus();
+      if (refocus) handle.focus();
+      return true;
     } catch (e) {
       focusField(showErrors(form, e, (f) => `${prefix}-${f.replace(/^accounts\.\d+\./, "")}`));
+      return false;
     }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    event.stopPropagation(); // in the first-run steps this form sits inside the profile's own form
+    commit();
   });
 
   root.replaceChildren(table, empty, form);
   reset();
   draw();
-  return { draw };
+  return {
+    draw,
+    commit,
+    // A handle typed but not yet added: saving the profile adds it rather than losing it.
+    hasTyped: () => handle.value.trim() !== "",
+    focus: () => handle.focus(),
+  };
 }
 
 function sameAccount(a, ref) {
   return a.site === ref.site && a.handle.toLowerCase() === ref.handle.toLowerCase();
 }
 
+// Whether to save the first-run steps with no account declared: the user's answer in a modal dialog.
+function confirmNoAccounts() {
+  const dialog = $("#no-accounts");
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "save"), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+}
+
+let wizardEditor = null;
 function wizardAccountsEditor() {
-  return accountEditor($("#wizard-accounts"), {
+  wizardEditor = accountEditor($("#wizard-accounts"), {
     list: () => state.wizardAccounts,
     save: async (acc, replaces) => {
       const rest = state.wizardAccounts.filter((a) => !(replaces && sameAccount(a, replaces)));
@@ -470,7 +524,9 @@ async function renderSettings(form) {
     const data = await api("GET", "settings");
     state.settings = data.settings;
     state.table = data.table;
+    state.managed = data.managed || { locked: {} };
   }
+  const locked = (state.managed && state.managed.locked) || {};
   const names = form.dataset.settings.split(" ");
   const rows = state.table.filter((s) => names.includes(s.name));
   form.replaceChildren(...rows.map((s) => {
@@ -480,12 +536,20 @@ async function renderSettings(form) {
       ? el("select", { id, name: s.name, "aria-describedby": hintId }, s.choices.map((c) => el("option", { value: c, text: CHOICE_LABELS[c] || c })))
       : el("input", { id, name: s.name, inputmode: "numeric", "aria-describedby": hintId });
     input.value = String(state.settings[s.name]);
+    // A setting the organisation enforces is shown, marked as theirs, and cannot be changed here.
+    if (Object.prototype.hasOwnProperty.call(locked, s.name)) {
+      input.disabled = true;
+      input.setAttribute("aria-describedby", `${hintId} ${id}-locked`);
+      return el("div", { class: "field", "data-onrecord-locked": s.name }, el("label", { for: id, text: settingLabel(s.name) }),
+        el("p", { class: "hint", id: hintId, text: s.help }), input,
+        el("p", { class: "locked", id: `${id}-locked`, text: state.managed.message || "Set by your organisation" }));
+    }
     return el("div", { class: "field" }, el("label", { for: id, text: settingLabel(s.name) }), el("p", { class: "hint", id: hintId, text: s.help }), input);
   }), el("div", { class: "actions" }, el("button", { type: "submit", text: "Save settings" })));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const values = {};
-    rows.forEach((s) => { values[s.name] = form.elements[s.name].value; });
+    rows.forEach((s) => { if (!Object.prototype.hasOwnProperty.call(locked, s.name)) values[s.name] = form.elements[s.name].value; });
     try {
       state.settings = (await api("PUT", "settings", values)).settings;
       clearErrors(form);
@@ -516,6 +580,7 @@ async function showPolicy() {
     el("td", { text: { info: "Shows a note", confirm: "Asks you to confirm", warn: "Asks for a reason" }[r.severity] || r.severity }),
     el("td", { text: r.message }),
     el("td", {}, r.url ? el("a", { href: r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
+  labelCells($("#rules"));
 }
 
 // --- browsers -------------------------------------------------------------------------------------
@@ -557,7 +622,29 @@ function drawNative(browsers) {
     el("td", { text: fmtTime(b.last_seen) }))));
 }
 
+// While the Browsers page shows, it follows the helper: a browser that pairs (or connects) appears, and
+// the code it used goes, without the user having to leave the page or refocus the window.
+const BROWSERS_POLL_MS = 1500;
+let browsersShown = "";
+async function followBrowsers() {
+  if (state.page !== "browsers" || document.hidden) return;
+  // The code is asked after only while one is showing: once spent, the helper has none to give.
+  const [pairing, { browsers }] = await Promise.all([pairingExpires ? api("GET", "pairing") : null, api("GET", "browsers")]);
+  if (state.page !== "browsers") return;
+  const before = JSON.parse(browsersShown || "[]");
+  if (pairing && $("#pair-code").textContent !== (pairing.code || "No code yet")) drawPairing(pairing);
+  if (JSON.stringify(browsers) === browsersShown) return;
+  const known = new Set(before.map((b) => b.id));
+  const added = browsersShown ? browsers.filter((b) => !known.has(b.id) && !b.revoked) : [];
+  await drawBrowsers(browsers);
+  for (const b of added) say(`${b.browser} is now connected to OnRecord.`);
+}
+
 async function drawBrowsers(browsers) {
+  browsersShown = JSON.stringify(browsers);
+  // A redraw keeps the keyboard where it was: on the same browser's button.
+  const focused = document.activeElement && document.activeElement.closest("#paired tr[data-client]");
+  const focusedId = focused && focused.dataset.client;
   $("#paired-empty").hidden = browsers.length > 0;
   $("#paired").hidden = browsers.length === 0;
   $("#paired tbody").replaceChildren(...browsers.map((b) => el("tr", { "data-client": b.id },
@@ -565,7 +652,7 @@ async function drawBrowsers(browsers) {
     el("td", { text: fmtTime(b.paired_at) }),
     el("td", { text: fmtTime(b.last_seen) }),
     el("td", { text: b.revoked ? `Revoked ${fmtTime(b.revoked_at)}` : "Paired" }),
-    el("td", {}, b.revoked ? "" : el("button", {
+    el("td", { class: "actions" }, b.revoked ? "" : el("button", {
       type: "button", class: "danger", text: "Revoke", "aria-label": `Revoke ${b.browser} paired ${fmtTime(b.paired_at)}`,
       onclick: async () => {
         try {
@@ -575,6 +662,11 @@ async function drawBrowsers(browsers) {
         } catch (e) { showErrors($("#page-browsers"), e); }
       },
     })))));
+  labelCells($("#paired"));
+  if (focusedId) {
+    const again = $(`#paired tr[data-client="${CSS.escape(String(focusedId))}"] button`);
+    (again || $("#browsers-heading")).focus();
+  }
 }
 
 // --- activity -------------------------------------------------------------------------------------
@@ -597,9 +689,10 @@ async function loadActivity() {
     if (cats.options.length === 1) cats.append(...data.categories.map((c) => el("option", { value: c, text: c.replace(/_/g, " ") })));
     $("#activity-count").textContent = data.entries.length === 1 ? "1 entry." : `${data.entries.length} entries.`;
     $("#activity tbody").replaceChildren(...data.entries.map((e) => el("tr", {},
-      el("td", { text: fmtTime(e.time) }), el("td", { text: SITE_LABELS[e.site] || e.site }), el("td", { text: e.account }),
+      el("td", { text: fmtTime(e.time) }), el("td", { text: siteLabel(e.site) }), el("td", { text: e.account }),
       el("td", { text: CHANNEL_LABELS[e.channel] || e.channel }), el("td", { text: e.categories.join(", ").replace(/_/g, " ") }),
       el("td", { text: DECISION_LABELS[e.decision] || e.decision }), el("td", { text: e.reason || "" }))));
+    labelCells($("#activity"));
   } catch (e) {
     focusField(showErrors(form, e));
   }
@@ -607,7 +700,7 @@ async function loadActivity() {
 
 function showActivity() {
   const sites = $("#activity-site");
-  if (sites.options.length === 1) sites.append(...state.choices.sites.map((s) => el("option", { value: s, text: SITE_LABELS[s] || s })));
+  if (sites.options.length === 1) sites.append(...state.choices.sites.map((s) => el("option", { value: s, text: siteLabel(s) })));
   return loadActivity();
 }
 
@@ -718,6 +811,7 @@ async function start() {
     if (state.page === "browsers") api("GET", "browsers").then((d) => { drawBrowsers(d.browsers); drawNative(d.native || []); }).catch(() => {});
   });
   window.setInterval(tickPairing, 1000);
+  window.setInterval(() => { followBrowsers().catch(() => {}); }, BROWSERS_POLL_MS);
   await route();
   document.body.dataset.ready = "true";
 }
