@@ -42,7 +42,6 @@ globalThis.OnRecordHelper = (function () {
   let knownPort = null;
   let knownHealth = null;
   let verifiedAt = 0;
-  let provenFor = null; // the token whose pairing the known port proved
   const VERIFIED_FOR_MS = 10000;
 
   function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
@@ -87,25 +86,28 @@ globalThis.OnRecordHelper = (function () {
   }
 
   // The port of a running OnRecord helper, or null. With `creds`, only a helper that proves it holds
-  // this browser's pairing will do: {port, health} for the first that does, else {impostor: true} when
-  // something answered as OnRecord but could not prove it, {notPaired: true} when a helper said it does
-  // not know this browser. A port proven moments ago is trusted for a few seconds, so a check does not
-  // wait for a probe first; any failed request forgets it, and so does a change of the configured port.
+  // this browser's pairing will do, proven afresh for every request (a proof is not kept: the helper may
+  // stop and something else take its port at any moment): {port, health} for the first that proves,
+  // else {impostor: true} when something answered as OnRecord but could not prove it, {notPaired: true}
+  // when a helper said it does not know this browser. Without `creds` (pairing, the popup), a port that
+  // answered as OnRecord moments ago is trusted for a few seconds, so it is not probed again at once.
   async function find(creds) {
     const ports = await portsToTry();
     const fresh = knownPort && knownHealth && ports[0] === knownPort && Date.now() - verifiedAt < VERIFIED_FOR_MS;
-    if (fresh && (!creds || provenFor === creds.token)) return { port: knownPort, health: knownHealth };
+    if (fresh && !creds) return { port: knownPort, health: knownHealth };
     let impostor = false;
     let notPaired = false;
     for (const port of ports) {
-      const health = await isOnRecord(port);
+      // The port that proved itself last time is asked for its proof straight away.
+      const health = fresh && port === knownPort ? knownHealth : await isOnRecord(port);
       if (!health) continue;
       if (creds) {
         const proof = await prove(port, creds);
         if (proof === 'not-paired') { notPaired = true; continue; }
+        if (proof === 'unreachable') continue;
         if (proof !== 'proven') { impostor = true; continue; }
       }
-      knownPort = port; knownHealth = health; verifiedAt = Date.now(); provenFor = creds ? creds.token : null;
+      knownPort = port; knownHealth = health; verifiedAt = Date.now();
       return { port, health };
     }
     forgetPort();
@@ -118,7 +120,6 @@ globalThis.OnRecordHelper = (function () {
     knownPort = null;
     knownHealth = null;
     verifiedAt = 0;
-    provenFor = null;
   }
 
   // ---- native messaging
@@ -209,8 +210,9 @@ globalThis.OnRecordHelper = (function () {
     return hex(mac);
   }
 
-  // 'proven', 'not-paired' (the helper there does not know this browser: 401) or 'failed' (anything else:
-  // a wrong answer, no answer, an error). Only the client id and a random nonce are sent.
+  // 'proven', 'not-paired' (the helper there does not know this browser: 401), 'unreachable' (no answer
+  // at all) or 'failed' (anything else: a wrong answer, an error). Only the client id and a random nonce
+  // are sent.
   async function prove(port, creds) {
     if (!creds || !creds.proofKey || !/^[0-9a-f]{64}$/.test(creds.proofKey) || !Number.isInteger(creds.clientId)) {
       return 'not-paired'; // paired before proofs existed, or never: pair again
@@ -222,7 +224,7 @@ globalThis.OnRecordHelper = (function () {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ client_id: creds.clientId, nonce }),
       }, HEALTH_TIMEOUT_MS);
-    } catch (err) { return 'failed'; }
+    } catch (err) { return 'unreachable'; }
     if (res.status === 401) return 'not-paired';
     if (!res.ok) return 'failed';
     let answer = null;

@@ -448,3 +448,31 @@ test('background: a host answering an error is the answer (no fall back to a por
   assert.equal(result.status, 'error');
   assert.match(result.notice.message, /site: nope/);
 });
+
+test('background: something that takes the helper\'s port a moment after it stops gets no draft', async () => {
+  const answer = () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }];
+  const real = await serve({ '/v1/health': HEALTH, '/v1/check': answer });
+  const { port } = real;
+  const client = loadClient(memoryArea({ helperPort: port, ...paired('t') }));
+  assert.equal((await client.check(DRAFT)).status, 'ok');
+  await real.close();
+  const seen = [];
+  const routes = impostorRoutes();
+  const impostor = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.push({ url: req.url, auth: req.headers.authorization, body });
+      const handler = routes[req.url];
+      const [status, json] = handler ? handler(req, body ? JSON.parse(body) : null) : [404, {}];
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+  });
+  await new Promise((resolve) => impostor.listen(port, '127.0.0.1', resolve));
+  try {
+    assert.equal((await client.check(DRAFT)).status, 'impostor');
+    assert.deepEqual(seen.map((r) => r.url).filter((u) => u !== '/v1/health'), ['/v1/prove']);
+    assert.ok(seen.every((r) => !r.auth && !r.body.includes('Hello')));
+  } finally { await new Promise((r) => impostor.close(r)); }
+});
