@@ -22,6 +22,8 @@ globalThis.OnRecordHelper = (function () {
   // After the host could not be started, HTTP is used for this long before native messaging is tried again.
   const NATIVE_RETRY_MS = 30000;
   const PROOF_LABEL = 'onrecord-prove-v1';
+  // A proof costs the helper one keyed hash, but a busy machine may take a while to answer it.
+  const PROOF_TIMEOUT_MS = 2000;
 
   // Shown when the helper cannot be asked; posts are public and permanent whatever the helper says.
   // It names no organisation's policy: the user's own is not known without the helper.
@@ -223,7 +225,7 @@ globalThis.OnRecordHelper = (function () {
       res = await fetchWithTimeout(`http://127.0.0.1:${port}/v1/prove`, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ client_id: creds.clientId, nonce }),
-      }, HEALTH_TIMEOUT_MS);
+      }, PROOF_TIMEOUT_MS);
     } catch (err) { return 'unreachable'; }
     if (res.status === 401) return 'not-paired';
     if (!res.ok) return 'failed';
@@ -245,9 +247,9 @@ globalThis.OnRecordHelper = (function () {
     for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
       if (attempt) await sleep(BACKOFF_MS[attempt - 1]);
       const creds = auth ? await credentials() : null;
-      if (auth && !creds) return { status: 'not-paired' };
       const found = await find(creds);
       if (!found) { last = { status: 'not-running' }; continue; }
+      if (auth && !creds) return { status: 'not-paired' };
       // Nothing is sent to a helper that has not proven itself, and the pairing is kept.
       if (found.impostor) return { status: 'impostor' };
       if (found.notPaired) return { status: 'not-paired' };

@@ -204,3 +204,33 @@ def test_install_all_and_one_browser(tmp_path):
     assert _run(home, "uninstall", "--browser", "edge").returncode == 0
     assert not (home / ".config/microsoft-edge/NativeMessagingHosts/org.onrecord.helper.json").exists()
     assert (home / ".config/google-chrome/NativeMessagingHosts/org.onrecord.helper.json").is_file()
+
+
+def test_every_installer_registers_the_host_and_every_uninstaller_removes_it():
+    # Data test for the installers that cannot run here (Windows, macOS); the Linux tarball and .deb are
+    # installed for real in tests/packaging.
+    packaging = ROOT / "packaging"
+    iss = (packaging / "windows" / "onrecord.iss").read_text()
+    assert 'Parameters: "native-host install --all --system"' in iss and 'Parameters: "native-host install --all"' in iss
+    assert 'Parameters: "native-host uninstall --system"' in iss and 'Parameters: "native-host uninstall"' in iss
+    assert 'Source: "onrecord-native-host.bat"' in iss
+    bat = (packaging / "windows" / "onrecord-native-host.bat").read_text()
+    assert '"%~dp0onrecord.exe" native-host %*' in bat
+    assert "onrecord-native-host" in (packaging / "macos" / "build.sh").read_text()
+    assert "native-host install --system --all" in (packaging / "linux" / "postinst").read_text()
+    assert "native-host uninstall --system" in (packaging / "linux" / "prerm").read_text()
+    assert "native-host install" in (packaging / "linux" / "install.sh").read_text()
+    assert "native-host uninstall" in (packaging / "linux" / "uninstall.sh").read_text()
+
+
+def test_the_packaged_wrapper_runs_the_program_beside_it(tmp_path):
+    import shutil
+    folder = tmp_path / "onrecord"
+    folder.mkdir()
+    shutil.copy(ROOT / "packaging" / "linux" / "onrecord-native-host", folder)
+    (folder / "onrecord").write_text('#!/bin/sh\necho "$@"\n')
+    (folder / "onrecord").chmod(0o755)
+    link = tmp_path / "elsewhere"
+    link.symlink_to(folder / "onrecord-native-host")
+    out = subprocess.run([str(link), "chrome-extension://x/"], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "native-host chrome-extension://x/"

@@ -216,7 +216,9 @@ def place(browser: str, scope: str, platform: str | None = None, home: Path | No
     if key == "win32":
         folder = _windows_folder(scope, env) / browser
         return Place(browser, scope, folder / MANIFEST_FILE, f"{HIVES[scope]}\\{where}\\{HOST_NAME}")
-    if where.startswith("~/"):
+    if key == "linux" and where.startswith("~/.config/") and env.get("XDG_CONFIG_HOME") and home is None:
+        where = env["XDG_CONFIG_HOME"] + where[len("~/.config"):]  # Chromium browsers keep to XDG
+    elif where.startswith("~/"):
         where = str(Path(home) if home else Path.home()) + where[1:]
     return Place(browser, scope, Path(where) / MANIFEST_FILE)
 
