@@ -51,7 +51,7 @@ EXPECTED = {
     "http": ["http.check_p50_ms", "http.check_p99_ms", "http.health_p50_ms", "http.health_p99_ms",
              "http.check_health_p50_ratio", "http.first_check_ms", "http.throughput_2_clients", "http.rss_idle_mb",
              "http.rss_after_checks_mb", "http.rss_growth_mb"],
-    "startup": ["startup.source_s", "startup.packaged_s"],
+    "startup": ["startup.source_s", "startup.self_test_s", "startup.packaged_s"],
     "browser": ["browser.cpu_ms_per_char_with", "browser.cpu_ms_per_char_without", "browser.typing_ratio",
                 "browser.typing_only_ms_per_char_with", "browser.typing_only_ms_per_char_without",
                 "browser.typing_only_ratio", "browser.extension_script_ms_per_char", "browser.extension_script_share",

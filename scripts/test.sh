@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh Debian machine, then runs every test:
 # the extension's unit tests (node --test), then the Python suite (pytest), which includes the
-# browser tests in real Chromium, the helper over real HTTP, the keyring tests on a real
-# Secret Service, the settings window under Xvfb and the packaged binary.
+# browser tests in real Chromium and Firefox ESR (Firefox driven from node by tests/e2e/firefox/flow.mjs),
+# the helper over real HTTP, the keyring tests on a real Secret Service, the settings window under Xvfb
+# and the packaged binary.
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 

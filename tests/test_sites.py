@@ -7,6 +7,7 @@ host names, the options page and the managed-storage schema.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -92,3 +93,23 @@ def test_the_it_guide_names_every_site():
     guide = (ROOT / "docs" / "it-guide.md").read_text("utf-8")
     for site in sites.TABLE:
         assert f"`{site.id}`" in guide, f"docs/it-guide.md does not name the site {site.id}"
+
+
+def _per_site_maps(tree: ast.AST):
+    """Dict literals keyed by three or more site ids: a test's per-site table."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+            if len(keys & set(sites.SITES)) >= 3 and keys <= set(sites.SITES):
+                yield node.lineno, keys
+
+
+def test_every_per_site_table_in_the_python_tests_covers_every_site():
+    # One robustness test once listed every site but X; a table of sites in a test must name them all.
+    missing = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for line, keys in _per_site_maps(ast.parse(path.read_text("utf-8"), str(path))):
+            lacking = [s.id for s in ADAPTER_SITES if s.id not in keys]
+            if lacking:
+                missing.append(f"{path.relative_to(ROOT)}:{line} lacks {', '.join(lacking)}")
+    assert not missing, missing

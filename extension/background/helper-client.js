@@ -33,6 +33,14 @@ globalThis.OnRecordHelper = (function () {
     source: "Your organisation's social media policy",
   });
 
+  // Shown instead when the organisation's managed holdWhenUnchecked is true: the post is held until the
+  // user confirms it, since nobody checked it.
+  const UNCHECKED_HOLD = Object.freeze({
+    id: 'onrecord.unchecked.hold', category: 'permanence', severity: 'confirm',
+    message: 'OnRecord could not check this draft. Your organisation asks you to confirm before posting it: posts are public and permanent.',
+    source: 'Your organisation\'s OnRecord settings',
+  });
+
   const NOTICES = Object.freeze({
     'not-running': { message: 'The OnRecord helper is not running, so this draft was not checked. Start OnRecord from your applications menu, or run:', command: 'onrecord run' },
     'not-paired': { message: 'This browser is not paired with OnRecord, so this draft was not checked. Open the OnRecord button in the toolbar and enter the pairing code that OnRecord shows (or run onrecord pair).' },
@@ -41,10 +49,30 @@ globalThis.OnRecordHelper = (function () {
   });
 
   const storage = () => globalThis.chrome.storage;
+  // The organisation's holdWhenUnchecked, read from managed storage at start and again when it changes.
+  let holdWhenUnchecked = false;
+  async function readManaged() {
+    try {
+      const got = storage().managed ? await storage().managed.get('holdWhenUnchecked') : {};
+      holdWhenUnchecked = got.holdWhenUnchecked === true;
+    } catch (err) { holdWhenUnchecked = false; /* no policy installed */ }
+  }
+  readManaged();
+  if (storage().onChanged) {
+    storage().onChanged.addListener((changes, area) => {
+      if (area !== 'managed') return;
+      if (changes.helperPort) forgetPort(); // the next request looks on the port the organisation set
+      readManaged();
+    });
+  }
   let knownPort = null;
   let knownHealth = null;
   let verifiedAt = 0;
   const VERIFIED_FOR_MS = 10000;
+
+  function extensionVersion() {
+    try { return globalThis.chrome.runtime.getManifest().version; } catch (err) { return undefined; }
+  }
 
   function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
@@ -289,7 +317,7 @@ globalThis.OnRecordHelper = (function () {
     return {
       status,
       account: draft && draft.account ? { site: draft.site, handle: draft.account, channel: 'unknown' } : null,
-      prompts: [PERMANENCE],
+      prompts: [holdWhenUnchecked ? UNCHECKED_HOLD : PERMANENCE],
       notice,
     };
   }
@@ -367,7 +395,8 @@ globalThis.OnRecordHelper = (function () {
     if (!creds) return { running: true, paired: false, port: found.port, version: found.health.version };
     const answer = await request('POST', '/v1/status', {});
     const paired = answer.status === 'ok' && !!(answer.body && answer.body.paired);
-    return { running: true, paired, port: found.port, version: found.health.version };
+    const pack = paired && answer.body.pack ? answer.body.pack : null;
+    return { running: true, paired, port: found.port, version: found.health.version, ...(pack ? { pack } : {}) };
   }
 
   async function simple(method, path, body) {
@@ -378,7 +407,8 @@ globalThis.OnRecordHelper = (function () {
 
   return Object.freeze({
     DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status,
-    decide: (decision) => simple('POST', '/v1/decisions', decision),
+    decide: (decision) => simple('POST', '/v1/decisions', { ...decision, extension_version: extensionVersion() }),
+    readManaged,
     declare: (account) => simple('POST', '/v1/accounts', account),
   });
 })();

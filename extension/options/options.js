@@ -27,9 +27,12 @@
     sitesEl.append(label);
   }
 
+  // Every managed-storage key the extension reads (extension/managed-schema.json).
+  const MANAGED_KEYS = ['organisation', 'helperPort', 'sites', 'holdWhenUnchecked'];
+
   async function managedSettings() {
     try {
-      return (chrome.storage.managed && await chrome.storage.managed.get(['helperPort', 'sites'])) || {};
+      return (chrome.storage.managed && await chrome.storage.managed.get(MANAGED_KEYS)) || {};
     } catch (err) {
       return {}; // no policy installed (Firefox says so with an error)
     }
@@ -51,7 +54,36 @@
     if (managed.helperPort) { portEl.value = managed.helperPort; document.getElementById('managed').hidden = false; }
     // The page is usable once it shows what is saved: a save before then would save the blank form.
     portEl.disabled = !!managed.helperPort;
+    showOrganisation(managed);
     form.querySelector('[data-onrecord-action="save-options"]').disabled = false;
+  }
+
+  // What only the organisation sets: its name, and whether a post is held when it cannot be checked.
+  function showOrganisation(managed) {
+    const org = typeof managed.organisation === 'string' && managed.organisation.trim() ? managed.organisation.trim() : '';
+    const hold = typeof managed.holdWhenUnchecked === 'boolean' ? managed.holdWhenUnchecked : null;
+    const any = MANAGED_KEYS.some((k) => managed[k] !== undefined);
+    document.getElementById('organisation').hidden = !any;
+    document.getElementById('organisation-name').textContent = org
+      ? `${org} manages some of these settings.` : 'Your organisation manages some of these settings.';
+    const holdBox = document.getElementById('hold-unchecked');
+    holdBox.checked = hold === true;
+    holdBox.closest('label').hidden = hold === null;
+    document.getElementById('hold-unchecked-hint').hidden = hold === null;
+    // Firefox reads policies.json only when it starts; Chrome and Edge apply a change as it comes.
+    const firefox = typeof globalThis.browser !== 'undefined' && /Firefox\//.test(globalThis.navigator.userAgent || '');
+    document.getElementById('managed-restart').hidden = !(any && firefox);
+  }
+
+  // The organisation's policy can change while the page is open (Chrome and Edge say so as it happens).
+  if (chrome.storage.onChanged) {
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'managed') return;
+      load().then(() => {
+        document.getElementById('policy-changed').textContent =
+          'Your organisation changed these settings. Reload open pages for a change of sites to apply.';
+      });
+    });
   }
 
   form.addEventListener('submit', async (e) => {

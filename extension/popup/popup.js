@@ -33,7 +33,23 @@
       statusEl.textContent = 'Connected and paired with the OnRecord helper.';
       form.hidden = true;
     }
+    showPack(status && status.paired ? status.pack : null);
     return status;
+  }
+
+  // Which policy pack is in force; for the organisation's published pack, its version and when the
+  // helper last confirmed it with the organisation's server.
+  function showPack(pack) {
+    const el = document.querySelector('[data-onrecord="pack"]');
+    if (!el) return;
+    el.hidden = !(pack && (pack.id || pack.url));
+    if (el.hidden) return;
+    let text = `Policy pack: ${pack.id}`;
+    if (pack.version !== undefined && pack.version !== null) text += `, version ${pack.version}`;
+    if (pack.last_confirmed) text += `, last confirmed ${pack.last_confirmed.replace('T', ' ').replace('Z', ' UTC')}`;
+    if (pack.signature && pack.signature !== 'verified' && pack.signature !== 'none') text += ` (not in force: ${pack.signature.replace('_', ' ')})`;
+    if (!pack.id) text = 'Your organisation\'s policy pack has not been fetched yet.';
+    el.textContent = text;
   }
 
   async function showPage() {

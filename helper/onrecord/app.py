@@ -10,6 +10,8 @@ Tests pass ``config`` in rather than patching. Keys (all optional):
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
 - ``MANAGED``: a ``ManagedReader`` (default: the platform's managed settings, or ``ONRECORD_MANAGED_DIR``).
 - ``PACKS_DIR``: where fetched policy packs are kept (default ``packs/`` in the data folder).
+- ``PACK_CAFILE``: the certificate authorities a signed pack's server is checked against (default: the
+  system's trust store).
 - ``ONRECORD_WINDOW_KEY``, ``ONRECORD_WINDOW_KEY_FILE``: the settings window's key, and whether to write it
   to ``window.key`` for ``onrecord settings`` (default: a new random key, written).
 
@@ -23,13 +25,13 @@ from typing import Any
 
 from flask import Flask
 
+from onrecord.pack_source import PackSource
 from onrecord.server.access import install_access_log
 from onrecord.server.errors import install_error_handlers
 from onrecord.server.guard import Guard
 from onrecord.server.routes import api
 from onrecord.service import HelperService
 from onrecord.managed import default_reader
-from onrecord.managed.packs import PackSource
 from onrecord.store.audit import AuditLog
 from onrecord.store.audit_json import JsonAudit
 from onrecord.store.database import data_folder
@@ -60,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | N
     managed = app.config.get("MANAGED") or default_reader()
     json_audit = JsonAudit(managed.current)
     packs = PackSource(app.config.get("PACKS_DIR") or data_folder() / "packs", managed.current,
-                       events=json_audit.write)
+                       events=json_audit.write, cafile=app.config.get("PACK_CAFILE"))
     app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit)
     service = HelperService(None, load_settings=settings.view, today=app.config.get("TODAY"), clients=clients,
                             managed=managed, packs=packs, json_audit=json_audit,

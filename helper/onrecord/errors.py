@@ -77,13 +77,20 @@ class KeyringUnavailable(Unavailable):
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+# SQLite says a full disk as SQLITE_FULL when a write needs a page, and as SQLITE_IOERR_SHMSIZE when a WAL
+# database's shared-memory file cannot be given its first pages (opening one on a full disk).
+_SQLITE_FULL_CODES = {sqlite3.SQLITE_FULL, getattr(sqlite3, "SQLITE_IOERR_SHMSIZE", 4874)}
+
+
 def is_disk_full(exc: BaseException) -> bool:
-    """Whether ``exc`` says the disk (or quota) is full: an ``OSError`` or SQLite's ``SQLITE_FULL``."""
+    """Whether ``exc`` says the disk (or quota) is full: an ``OSError``, or SQLite's word for it."""
+    if isinstance(exc, DiskFull):
+        return True
     if isinstance(exc, OSError):
         return exc.errno in _FULL_ERRNOS
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
-        return code == sqlite3.SQLITE_FULL if code is not None else "disk is full" in str(exc)
+        return code in _SQLITE_FULL_CODES if code is not None else "disk is full" in str(exc)
     return False
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
 from pathlib import Path
 
 from onrecord import paths
@@ -21,7 +22,20 @@ _installed: list[logging.Handler] = []
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every file it opens (the first and each rotation) is created with mode 0600."""
+    """Every file it opens (the first and each rotation) is created with mode 0600.
+
+    A record that cannot be written (a full disk) is dropped without a traceback on standard error each
+    time; the first such failure is said there once, in one line.
+    """
+
+    _said_failure = False
+
+    def handleError(self, record):  # noqa: N802 - logging's hook
+        if not self._said_failure:
+            self._said_failure = True
+            exc = sys.exc_info()[1]
+            sys.stderr.write(f"onrecord: cannot write the log file {self.baseFilename} "
+                             f"({type(exc).__name__}: {exc}); messages go to standard error only\n")
 
     def _open(self):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -27,11 +27,15 @@ def private_folder(path: Path) -> Path:
     return path
 
 
+def home_path() -> Path:
+    """Where the data folder is, without making it (for what only looks)."""
+    env = os.environ.get("ONRECORD_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def home() -> Path:
     """The data folder, created with permissions for the user alone."""
-    env = os.environ.get("ONRECORD_HOME")
-    path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return private_folder(path)
+    return private_folder(home_path())
 
 
 def profile_path() -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -18,14 +19,18 @@ from typing import Any, Callable, Mapping
 from onrecord.errors import Conflict, DiskFull, ProfileError
 from onrecord.managed import ManagedReader, ManagedSettings, default_reader
 from onrecord.managed.effective import apply_to_profile
+from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
-from onrecord.policy.model import CheckResult
+from onrecord.policy.packs import Pack, load_pack
+from onrecord.policy.model import CheckResult, Draft
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
 from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
 
 log = logging.getLogger(__name__)
+
+SHOWN_AGAIN_AFTER = 600  # seconds: a prompt that comes back after this long away is audited as shown again
 
 # What checks use until a profile is saved: no accounts declared, the general civil service pack.
 PROVISIONAL_PACK = "civil-service"
@@ -45,6 +50,7 @@ class CheckRequest:
     text: str
     context: str = "post"
     reply_to: str | None = None
+    reply_to_bio: str | None = None  # what the page shows of the account replied to (its bio or title)
 
 
 @dataclass(frozen=True)
@@ -66,17 +72,19 @@ class HelperService:
 
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None,
-                 clients: ClientStore | None = None, managed: ManagedReader | None = None, packs=None,
+                 clients: ClientStore | None = None, managed: ManagedReader | None = None, packs: PackSource | None = None,
                  json_audit=None, saved_settings: Callable[[], frozenset] = lambda: frozenset()):
         self.audit = audit
         # Managed settings (re-read when the organisation changes them), the signed pack fetched from the
-        # organisation's URL (onrecord.managed.packs.PackSource) and the JSON audit for its SIEM.
+        # organisation's URL (onrecord.pack_source.PackSource) and the JSON audit for its SIEM.
         self.managed_reader = managed or default_reader()
         self.packs = packs
         self.json_audit = json_audit
         self.saved_settings = saved_settings
         self._managed_seen: ManagedSettings | None = None
-        self._shown: dict[tuple[str, str], frozenset] = {}
+        self._shown: dict[tuple[str, str, str], float] = {}
+        self._effective_cache: tuple | None = None
+        self._said_no_fetched_pack: str | None = None
         self.clients = clients or ClientStore()
         load_settings = load_settings or settings_store.SettingsStore().view
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
@@ -168,7 +176,16 @@ class HelperService:
         m = self.managed()
         if not m.values:
             return profile
-        return apply_to_profile(profile, m, self.packs.ref if self.packs else None)
+        # The same profile object while nothing changed: the engine keeps per-profile work (phrases,
+        # accounts) by identity, and checks come on every pause in typing.
+        ref = self.packs.ref(m.get("policyPack")) if self.packs and str(m.get("policyPack", "")).startswith("https://") else None
+        key = (id(profile), id(m), ref)
+        cached = self._effective_cache
+        if cached is not None and cached[0] == key and cached[1] is profile:
+            return cached[2]
+        result = apply_to_profile(profile, m, lambda url: ref)
+        self._effective_cache = (key, profile, result)
+        return result
 
     def audit_event(self, kind: str, fields: dict) -> None:
         if self.json_audit is None:
@@ -192,27 +209,81 @@ class HelperService:
     def check(self, request: CheckRequest) -> CheckResult:
         """Check a draft (its text goes to the engine and nowhere else)."""
         profile = self._profile_for_checks()
-        result = self._apply_reminder_frequency(engine.check_text(profile, request.site, request.account, request.text,
-                                                                  request.context, request.reply_to))
+        pack = self._fetched_pack(profile)
+        if pack is None:
+            result = engine.check_text(profile, request.site, request.account, request.text, request.context,
+                                       request.reply_to, request.reply_to_bio)
+        else:
+            draft = Draft(request.text, request.site, request.account, request.context or "post",
+                          (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
+            result = engine.check(draft, profile, pack)
+        result = self._apply_reminder_frequency(result)
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
         return result
 
     def _audit_shown(self, profile: Profile, result: CheckResult) -> None:
-        """prompt_shown once for each prompt that newly appears for an account (checks come per pause)."""
-        key = (result.account.site, normalise_handle(result.account.site, result.account.handle))
-        ids = frozenset(p.id for p in result.prompts)
-        before = self._shown.get(key, frozenset())
-        if len(self._shown) > 1000:
-            self._shown.clear()
-        self._shown[key] = ids
-        pack = self.pack_fields(profile)
+        """prompt_shown for a prompt the account's checks have not had for ``SHOWN_AGAIN_AFTER`` seconds: checks
+        come on every pause in typing, and a prompt comes and goes as the draft changes."""
+        account = normalise_handle(result.account.site, result.account.handle)
+        now = time.monotonic()
+        new = []
         for p in result.prompts:
-            if p.id not in before:
-                self.audit_event("prompt_shown", {"outcome": "success", "severity": p.severity, "rule_id": p.id,
-                                                  "category": p.category, "site": result.account.site,
-                                                  "channel": result.account.channel, "account": result.account.handle,
-                                                  **pack})
+            key = (result.account.site, account, p.id)
+            last = self._shown.get(key)
+            if last is None or now - last > SHOWN_AGAIN_AFTER:
+                new.append(p)
+            self._shown[key] = now
+        if len(self._shown) > 10000:
+            self._shown.clear()
+        if not new:
+            return
+        pack = self.pack_fields(profile)
+        for p in new:
+            self.audit_event("prompt_shown", {"outcome": "success", "severity": p.severity, "rule_id": p.id,
+                                              "category": p.category, "site": result.account.site,
+                                              "channel": result.account.channel, "account": result.account.handle,
+                                              **pack})
+
+    # The signed pack from the organisation's web server -------------------------------------------
+
+    def pack_url(self) -> str | None:
+        """The URL of the signed pack in effect (managed ``policyPack``, else the saved profile's), or None.
+        Cheap: asked on every check's answer."""
+        if self.packs is None:
+            return None
+        try:
+            own = self.profile().policy_pack
+        except NoProfile:
+            own = None
+        return self.packs.wanted(own)
+
+    def _fetched_pack(self, profile: Profile) -> Pack | None:
+        """For a profile whose own ``policy_pack`` is a URL: the last good signed pack from there; until there is
+        one (or once it has expired), the provisional built-in pack, so reminders never stop. (A managed
+        ``policyPack`` URL is applied by ``effective``: the kept pack's file, else the user's own pack.)"""
+        url = profile.policy_pack
+        if self.packs is None or not is_url(url):
+            return None
+        pack = self.packs.pack(url)
+        if pack is not None:
+            self._said_no_fetched_pack = None
+            return pack
+        if self._said_no_fetched_pack != url:  # once, not on every keystroke's check
+            log.warning("no good policy pack from %s yet: checking with the built-in %s pack", url, PROVISIONAL_PACK)
+            self._said_no_fetched_pack = url
+        return load_pack(PROVISIONAL_PACK)
+
+    def refresh_pack(self):
+        """Fetch the signed pack in effect again (at start and periodically); None when none is named."""
+        url = self.pack_url()
+        return self.packs.refresh(url) if url else None
+
+    def pack_report(self) -> dict | None:
+        """Which signed pack is in force (id, version, signature state, last confirmed), or None when the
+        pack is not named by URL. For the check answer, ``onrecord status`` and ``policy show``."""
+        url = self.pack_url()
+        return self.packs.summary(url) if url else None
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""

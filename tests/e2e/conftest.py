@@ -113,8 +113,20 @@ class SiteServer:
         return ",".join(f"MAP {host}:443 127.0.0.1:{self.port}" for host in HOST_TO_SITE)
 
 
+def build_editor_bundles() -> None:
+    """Bundles the real editor libraries (npm, pinned by package-lock.json) that the saved pages embed;
+    see tests/fixtures/editors/build.mjs. The bundles are build output, not in git."""
+    if not (ROOT / "node_modules" / "esbuild").is_dir():
+        pytest.fail("node_modules/esbuild is missing: run `npm ci` (scripts/test.sh does) before the browser tests")
+    done = subprocess.run(["node", str(ROOT / "tests" / "fixtures" / "editors" / "build.mjs")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        pytest.fail(f"building the editor bundles failed: {done.stderr.strip()}")
+
+
 @pytest.fixture(scope="session")
 def site_server(tmp_path_factory):
+    build_editor_bundles()
     mimetypes.add_type("text/javascript", ".js")
     cert, key = make_certificate(tmp_path_factory.mktemp("tls"))
     server = ThreadingHTTPSServer(("127.0.0.1", 0), SiteHandler)

@@ -35,6 +35,7 @@ STAFF_PROFILE = {
     "expertise": ["commissioning", "primary care"],
     "line_manager": "Helen Ward",
     "accounts": [
+        {"site": "x", "handle": "@rajmehta", "channel": "personal"},
         {"site": "linkedin", "handle": "raj-mehta", "channel": "personal"},
         {"site": "facebook", "handle": "Raj Mehta", "channel": "personal"},
         {"site": "mastodon", "handle": "@rajmehta@mastodon.social", "channel": "personal"},
@@ -93,14 +94,22 @@ def posted(page) -> list:
 
 
 def answer_what_holds(card) -> None:
-    """Acknowledges and overrides whatever else still holds the post, as a user who read the card would."""
-    acknowledge = card.locator('[data-onrecord-action="acknowledge"]')
-    if acknowledge.count():
-        acknowledge.first.click()
-    override = card.locator('[data-onrecord-action="override"]')
-    if override.count():
-        card.locator('[data-onrecord="override-reason"]').fill("Checked with my line manager")
+    """Answers each prompt that still holds the post on its own line, as a user who read the card would:
+    "OK" on what asks to be confirmed, "Post anyway…" with a reason on a warning. First waits for the
+    card to show the answer to the draft as it is (not "checking")."""
+    expect(card.locator('[aria-busy="true"]')).to_have_count(0, timeout=10000)
+    for _ in range(12):
+        acknowledge = card.locator('[data-onrecord-action="acknowledge"]')
+        if acknowledge.count():
+            acknowledge.first.click()
+            continue
+        override = card.locator('[data-onrecord-action="override"]')
+        if not override.count():
+            break
         override.first.click()
+        reason = card.locator('[data-onrecord="override-reason"]').first
+        reason.fill("Checked with my line manager")
+        reason.press("Enter")
     expect(card.locator('[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]')).to_have_count(0)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import expect
+from site_flow import answer_what_holds
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "home-2026-11-20.html"
@@ -30,18 +31,6 @@ def posted(page) -> list:
 def type_draft(page, text: str) -> None:
     page.locator(EDITOR).first.click()
     page.keyboard.type(text)
-
-
-def answer_what_holds(card) -> None:
-    """Acknowledges and overrides whatever still holds the post, as a user who read the card would."""
-    acknowledge = card.locator('[data-onrecord-action="acknowledge"]')
-    if acknowledge.count():
-        acknowledge.click()
-    override = card.locator('[data-onrecord-action="override"]')
-    if override.count():
-        card.locator('[data-onrecord="override-reason"]').fill("Checked with my line manager")
-        override.click()
-    expect(card.locator('[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]')).to_have_count(0)
 
 
 def open_with_work_draft(browser, failure_shot):

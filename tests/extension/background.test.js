@@ -476,3 +476,34 @@ test('background: something that takes the helper\'s port a moment after it stop
     assert.ok(seen.every((r) => !r.auth && !r.body.includes('Hello')));
   } finally { await new Promise((r) => impostor.close(r)); }
 });
+
+test('client: with the organisation\'s holdWhenUnchecked a draft that cannot be checked is held until confirmed', async () => {
+  const managedArea = { holdWhenUnchecked: true };
+  const context = vm.createContext({
+    fetch, AbortController, setTimeout, clearTimeout, console, URL,
+    chrome: { storage: { local: memoryArea({ helperPort: 1 }), managed: { get: async () => ({ ...managedArea }) } } },
+  });
+  context.globalThis = context;
+  vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'helper-client.js'), 'utf8'), context);
+  const client = context.OnRecordHelper;
+  await client.readManaged();
+  const held = client.unreachable('not-running', { site: 'x', account: '@amyclarke' });
+  assert.equal(held.prompts.length, 1);
+  assert.equal(held.prompts[0].severity, 'confirm', 'the post is held until the user confirms');
+  assert.match(held.prompts[0].message, /could not check this draft/);
+  managedArea.holdWhenUnchecked = false;
+  await client.readManaged();
+  assert.equal(client.unreachable('not-running', { site: 'x', account: '@amyclarke' }).prompts[0].severity, 'info');
+});
+
+test('background: the popup is told which policy pack is in force and when it was last confirmed', async () => {
+  const pack = { id: 'acme', url: 'https://intranet.example/acme.yaml', version: 12, signature: 'verified', last_confirmed: '2026-12-03T16:04:05Z' };
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/status': () => [200, { paired: true, client_id: 1, version: '0.1.0', api: 1, pack }],
+  });
+  try {
+    const status = await loadClient(memoryArea({ helperPort: helper.port, ...paired('tok-1') })).status();
+    assert.deepEqual(plain(status.pack), pack);
+  } finally { await helper.close(); }
+});

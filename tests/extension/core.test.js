@@ -267,3 +267,259 @@ test('core: a site the administrator turned on runs although the user had turned
   await checked(p.window);
   assert.ok(p.document.querySelector('[data-onrecord="card"]'), 'no card on a site the administrator turned on');
 });
+
+// ---------------------------------------------------------------- the hold's edge cases
+
+// A background whose answers to the drafts `slow(draft)` picks wait until the test lets them go.
+function controlled(slow) {
+  const waiting = [];
+  const answer = (message) => {
+    if (message.type !== 'content/check' || !slow(message.draft)) return helperLike(message);
+    return new Promise((resolve) => waiting.push(() => resolve(helperLike(message))));
+  };
+  return { answer, release: () => { while (waiting.length) waiting.shift()(); }, waiting };
+}
+
+test('core: an older check\'s answer that arrives after a newer one is not applied', async () => {
+  const bg = controlled((draft) => !/Views my own/.test(draft.text));
+  const p = await page(bg.answer);
+  type(p.window, p.editor, WORK);
+  await until(() => bg.waiting.length === 1, 5000, 'the first check');
+  type(p.window, p.editor, ' Views my own.');
+  await checked(p.window); // the newer draft's answer: nothing holds it
+  assert.equal(p.inCard('[data-onrecord-category="disclaimer"]'), null);
+  bg.release(); // the older draft's answer, which asked for the disclaimer, comes last
+  await wait(50);
+  assert.equal(p.inCard('[data-onrecord-category="disclaimer"]'), null, 'the older answer replaced the newer one');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 1, 'the post was held on the older draft\'s answer');
+  assert.equal(p.document.querySelector('[data-onrecord="hold"]'), null);
+});
+
+test('core: a draft edited after its last check, within the debounce, is checked before it is posted', async () => {
+  const p = await page();
+  type(p.window, p.editor, 'Sunday bake: lemon drizzle');
+  await checked(p.window);
+  type(p.window, p.editor, ' OFFICIAL-SENSITIVE');
+  p.post().click(); // before the debounce has sent the edited draft
+  assert.equal(p.window.__posted.length, 0, 'the edited draft went out on the answer to the draft before it');
+  await until(() => p.checks().length === 2, 5000, 'the edited draft to be checked');
+  await checked(p.window);
+  assert.equal(p.window.__posted.length, 0, 'the edited draft went out unanswered');
+  assert.ok(p.document.querySelector('[data-onrecord="hold"]'), 'no hold for the edited draft');
+  assert.ok(p.inCard('[data-onrecord-category="classified"]'));
+});
+
+test('core: a draft edited while the held post waits for its check is checked again before it is sent', async () => {
+  const bg = controlled((draft) => draft.text === 'Sunday bake: lemon drizzle');
+  const p = await page(bg.answer);
+  type(p.window, p.editor, 'Sunday bake: lemon drizzle');
+  p.post().click(); // held: the draft was never checked
+  await until(() => bg.waiting.length === 1, 5000, 'the check');
+  type(p.window, p.editor, ' OFFICIAL-SENSITIVE');
+  bg.release(); // the answer to the draft without the marking: nothing to hold
+  await until(() => p.checks().length === 2, 5000, 'the edited draft to be checked');
+  await checked(p.window);
+  await wait(20);
+  assert.equal(p.window.__posted.length, 0, 'the edited draft was sent on the older draft\'s answer');
+  assert.ok(p.inCard('[data-onrecord-category="classified"]'));
+});
+
+// ---------------------------------------------------------------- the card, one line per prompt
+
+const NHS = 'Patient 943 476 5919 on ward 7. OFFICIAL-SENSITIVE';
+function withMatches(message) {
+  const answer = helperLike(message);
+  if (message.type !== 'content/check') return answer;
+  const text = message.draft.text;
+  const cp = (s) => [...s].length; // offsets in code points, as the helper gives them
+  const span = (words) => { // the last occurrence, so a test can tell it from an earlier one
+    const at = text.lastIndexOf(words);
+    return { start: cp(text.slice(0, at)), end: cp(text.slice(0, at)) + cp(words) };
+  };
+  if (text.includes('943 476 5919')) {
+    answer.prompts.push({ id: 'nhse.patient-data', category: 'patient_data', severity: 'warn',
+      message: 'This may identify a patient.', source: 'NHS England social media policy 3.1',
+      link: 'https://www.england.nhs.uk/social-media-policy#3.1', matches: [span('943 476 5919'), span('ward 7')] });
+  }
+  for (const prompt of answer.prompts) {
+    if (prompt.category === 'classified') prompt.matches = [span('OFFICIAL-SENSITIVE')];
+  }
+  return answer;
+}
+
+test('core: each prompt is one line with its severity word, short title, the quoted words and its own action', async () => {
+  const p = await page(withMatches);
+  type(p.window, p.editor, `🏥 ${NHS} at the Department of Health`);
+  await checked(p.window);
+  const patient = p.inCard('[data-onrecord-category="patient_data"]');
+  assert.equal(patient.querySelector('h3').textContent, 'Warning Patient data');
+  assert.deepEqual(Array.from(patient.querySelectorAll('q'), (q) => q.textContent), ['943 476 5919', 'ward 7']);
+  assert.equal(patient.querySelectorAll('[data-onrecord-action]').length, 1);
+  assert.equal(patient.querySelector('[data-onrecord-action="override"]').textContent, 'Post anyway…');
+  const link = patient.querySelector('a[href]');
+  assert.equal(link.href, 'https://www.england.nhs.uk/social-media-policy#3.1');
+  assert.equal(link.textContent, 'Source: NHS England social media policy 3.1');
+  assert.ok(link.closest('[hidden]'), 'the source is behind "Why?", one click away');
+  patient.querySelector('button[aria-expanded]').click();
+  assert.equal(p.inCard('[data-onrecord-category="patient_data"] a[href]').closest('[hidden]'), null);
+  // Warnings first, then what to confirm, then the reminders folded into one line.
+  const order = Array.from(p.card().shadowRoot.querySelectorAll('[data-onrecord-category]'), (e) => e.getAttribute('data-onrecord-category'));
+  assert.deepEqual(order, ['classified', 'patient_data', 'disclaimer', 'permanence']);
+  const disclaimer = p.inCard('[data-onrecord-category="disclaimer"]');
+  assert.deepEqual(Array.from(disclaimer.querySelectorAll('[data-onrecord-action]'), (b) => b.getAttribute('data-onrecord-action')),
+    ['insert-disclaimer', 'acknowledge']);
+  // Each line's action answers its own prompt, and only it.
+  disclaimer.querySelector('[data-onrecord-action="acknowledge"]').click();
+  assert.ok(p.inCard('[data-onrecord-category="disclaimer"]').textContent.includes('Answered'));
+  assert.equal(p.inCard('[data-onrecord-category="patient_data"]').textContent.includes('Answered'), false);
+  const acks = p.chrome.sent.filter((m) => m.type === 'content/decision' && m.decision.decision === 'acknowledged');
+  assert.deepEqual([...acks[0].decision.categories], ['disclaimer']);
+});
+
+test('core: "Post anyway…" asks for the reason in place, and answers its own warning only', async () => {
+  const p = await page(withMatches);
+  type(p.window, p.editor, NHS);
+  await checked(p.window);
+  assert.equal(p.inCard('[data-onrecord="override-reason"]'), null);
+  p.inCard('[data-onrecord-category="patient_data"] [data-onrecord-action="override"]').click();
+  const reason = p.inCard('[data-onrecord-category="patient_data"] [data-onrecord="override-reason"]');
+  assert.equal(p.card().shadowRoot.activeElement, reason, 'the reason is asked for where the user is');
+  p.inCard('[data-onrecord-category="patient_data"] [data-onrecord-action="override"]').click();
+  assert.equal(reason.getAttribute('aria-invalid'), 'true');
+  reason.value = 'The number is a made-up example';
+  reason.dispatchEvent(new p.window.Event('input', { bubbles: true }));
+  reason.dispatchEvent(new p.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  const override = p.chrome.sent.find((m) => m.type === 'content/decision' && m.decision.decision === 'overridden');
+  assert.deepEqual([...override.decision.categories], ['patient_data']);
+  assert.equal(override.decision.reason, 'The number is a made-up example');
+  // Focus goes on to the next prompt still to answer.
+  const next = p.card().shadowRoot.activeElement;
+  assert.equal(next.getAttribute('data-onrecord-action'), 'override');
+  assert.ok(next.closest('[data-onrecord-category="classified"]'));
+  p.post().click();
+  assert.equal(p.window.__posted.length, 0, 'one override let the other warning through');
+});
+
+test('core: the live region says which prompts are answered and when posting is ready', async () => {
+  const p = await page();
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const live = p.inCard('[role="status"]');
+  assert.match(live.textContent, /2 prompts .*1 to answer before posting\./);
+  p.inCard('[data-onrecord-action="acknowledge"]').click();
+  assert.equal(live.textContent, 'OnRecord: Disclaimer needed: answered. Ready to post.');
+  // The last prompt answered: focus goes back to the editor, not to the page's body.
+  assert.equal(p.document.activeElement, p.editor);
+});
+
+test('core: after "Add disclaimer" focus stays in the editor, caret after the text, and the hold dialog leaves quietly', async () => {
+  const p = await page();
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  p.post().click();
+  const hold = p.document.querySelector('[data-onrecord="hold"]');
+  assert.equal(hold.nextElementSibling, p.card(), 'the hold dialog comes just before the card in the tab order');
+  assert.equal(p.document.activeElement, hold, 'the dialog takes focus when the post is held');
+  hold.shadowRoot.querySelector('[data-onrecord-hold-action="review"]').click();
+  assert.equal(p.card().shadowRoot.activeElement.getAttribute('data-onrecord-action'), 'insert-disclaimer');
+  const focusMoves = [];
+  p.document.addEventListener('focusin', (e) => focusMoves.push(e.target), true);
+  p.inCard('[data-onrecord-action="insert-disclaimer"]').click();
+  await until(() => p.chrome.sent.some((m) => m.type === 'content/decision'), 5000, 'the fix');
+  await checked(p.window);
+  assert.equal(p.document.querySelector('[data-onrecord="hold"]'), null);
+  assert.equal(p.document.activeElement, p.editor, 'focus left the editor');
+  assert.ok(!focusMoves.some((t) => t.getAttribute && t.getAttribute('data-onrecord') === 'hold'), 'the hold dialog took focus again');
+  const sel = p.window.getSelection();
+  assert.ok(p.editor.contains(sel.anchorNode));
+  const range = p.document.createRange();
+  range.selectNodeContents(p.editor);
+  range.setEnd(sel.anchorNode, sel.anchorOffset);
+  assert.ok(range.toString().endsWith('Views my own.'), `the caret is not after the inserted text: ${range.toString()}`);
+});
+
+test('core: re-rendering the card leaves focus where it was', async () => {
+  const p = await page(withMatches);
+  type(p.window, p.editor, `${NHS} at the Department of Health`);
+  await checked(p.window);
+  const why = () => p.inCard('[data-onrecord-category="classified"] button[aria-expanded]');
+  why().focus();
+  // Another prompt answered (a re-render of every line) keeps focus on what had it.
+  p.window.OnRecordContent.act(p.editor, 'acknowledge', { id: 'dh.disclaimer.personal-work' });
+  await wait(0);
+  assert.ok(p.inCard('[data-onrecord-category="disclaimer"]').classList.contains('answered'));
+  assert.equal(p.card().shadowRoot.activeElement, why());
+  // A card that does not have focus never takes it.
+  p.editor.focus();
+  type(p.window, p.editor, ' More.');
+  await checked(p.window);
+  assert.equal(p.document.activeElement, p.editor);
+});
+
+// ---------------------------------------------------------------- the words marked in the editor
+
+// jsdom has no CSS Custom Highlight API; this registry keeps what the extension registers, as Chromium's
+// does (a Highlight is a set of ranges; CSS.highlights maps names to them). The browser tests use the real one.
+function withHighlightApi(window) {
+  window.Highlight = class Highlight extends window.Set {};
+  if (!window.CSS) window.CSS = {};
+  window.CSS.highlights = new Map();
+}
+
+async function markedPage() {
+  const chrome = fakeChrome(withMatches);
+  const p = loadPage('x', 'home-2026-11-20.html', 'https://x.com/home', { scripts: 'all', chrome, beforeParse: withHighlightApi });
+  await wait(10);
+  const [editor] = p.sites.get('x').findEditors(p.document);
+  const marked = (name) => Array.from(p.window.CSS.highlights.get(name) || [], (r) => r.toString());
+  return { ...p, chrome, editor, marked, card: () => p.document.querySelector('[data-onrecord="card"]') };
+}
+
+test('core: the quoted words are marked in the editor by the Highlight API, its DOM untouched', async () => {
+  const p = await markedPage();
+  // An emoji first: the helper's code point offsets and the editor's UTF-16 text differ from there on;
+  // "ward 7" twice, across two blocks: the second is the one the helper names.
+  type(p.window, p.editor, '🏥 A ward 7 visit\nPatient 943 476 5919 on ward 7. OFFICIAL-SENSITIVE');
+  await wait(20);
+  const before = p.editor.innerHTML;
+  await checked(p.window);
+  assert.deepEqual(p.marked('onrecord-warn').sort(), ['943 476 5919', 'OFFICIAL-SENSITIVE', 'ward 7']);
+  const ward = Array.from(p.window.CSS.highlights.get('onrecord-warn')).find((r) => r.toString() === 'ward 7');
+  const blocks = p.editor.querySelectorAll('[data-block="true"]');
+  assert.equal(blocks.length, 2);
+  assert.ok(blocks[1].contains(ward.startContainer), 'the first "ward 7" was marked, not the one the helper named');
+  assert.equal(p.editor.innerHTML, before, 'marking the words changed the editor\'s DOM');
+  // An edit takes the marks away at once (they would sit on the wrong words); the new answer puts them back.
+  type(p.window, p.editor, '!');
+  await wait(20); // the edit is seen by the mutation observer
+  assert.deepEqual(p.marked('onrecord-warn'), []);
+  await checked(p.window);
+  assert.equal(p.marked('onrecord-warn').length, 3);
+});
+
+test('core: a textarea gets the quote in the card and no marks', async () => {
+  const p = await markedPage();
+  const area = p.document.createElement('textarea');
+  p.document.body.append(area);
+  const ranges = p.window.OnRecordHighlight.mark(area, 'Patient 943 476 5919', [{ severity: 'warn', matches: [{ start: 8, end: 20 }] }],
+    p.window.OnRecordLogic.utf16Spans);
+  assert.equal(ranges, 0);
+  assert.deepEqual(p.marked('onrecord-warn'), []);
+});
+
+test('core: an edit marks the card as checking at once, and the answer clears it', async () => {
+  const p = await page();
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const box = () => p.inCard('section');
+  assert.equal(box().getAttribute('aria-busy'), null);
+  type(p.window, p.editor, '!');
+  await wait(20);
+  assert.equal(box().getAttribute('aria-busy'), 'true');
+  assert.match(p.inCard('header').textContent, /checking…/);
+  assert.ok(p.inCard('[data-onrecord-category="disclaimer"]'), 'the prompts went away while checking');
+  await checked(p.window);
+  assert.equal(box().getAttribute('aria-busy'), null);
+  assert.doesNotMatch(p.inCard('header').textContent, /checking/);
+});

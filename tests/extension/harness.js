@@ -97,9 +97,19 @@ function pick(items, keys) {
 function fakeChrome(answer, { local = {}, managed = {} } = {}) {
   const sent = [];
   const store = { ...local };
+  const changeListeners = [];
   return {
     sent,
     store,
+    // An administrator's policy changing while the page is open: the browser updates managed storage
+    // and tells every listener, as Chrome does when it reloads policies.
+    changeManaged(next) {
+      const changes = {};
+      for (const k of new Set([...Object.keys(managed), ...Object.keys(next)])) changes[k] = { oldValue: managed[k], newValue: next[k] };
+      for (const k of Object.keys(managed)) delete managed[k];
+      Object.assign(managed, next);
+      for (const fn of changeListeners) fn(changes, 'managed');
+    },
     runtime: {
       id: 'test-extension',
       sendMessage(message) { sent.push(message); return Promise.resolve(answer(message)); },
@@ -117,6 +127,7 @@ function fakeChrome(answer, { local = {}, managed = {} } = {}) {
       managed: {
         get(keys) { return Promise.resolve(pick(managed, keys)); },
       },
+      onChanged: { addListener(fn) { changeListeners.push(fn); } },
     },
   };
 }

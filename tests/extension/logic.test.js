@@ -71,8 +71,48 @@ test('logic: the badge names the channel and the handle', () => {
 test('logic: prompts are ordered warn, confirm, info and announced in one polite line', () => {
   const sorted = L.sortPrompts([p('a', 'info', 'permanence'), p('b', 'warn', 'classified'), p('c', 'confirm')]);
   assert.deepEqual(plain(sorted.map((x) => x.id)), ['b', 'c', 'a']);
-  assert.equal(L.announcement(sorted), 'OnRecord: 3 prompts (classified, disclaimer, permanence), 2 to answer before posting.');
-  assert.equal(L.announcement([]), 'OnRecord: nothing to flag in this draft.');
+  const first = L.announcement(sorted, new Set(['b', 'c']), null);
+  assert.equal(first.text, 'OnRecord: 3 prompts (Warning: Security marking; Confirm: Disclaimer needed; '
+    + 'Reminder: Public and permanent). 2 to answer before posting.');
+  assert.equal(L.announcement(sorted, new Set(['b', 'c']), first.said).text, null, 'said twice');
+  const one = L.announcement(sorted, new Set(['b']), first.said);
+  assert.equal(one.text, 'OnRecord: Disclaimer needed: answered. 1 to answer before posting.');
+  assert.equal(L.announcement(sorted, new Set(), one.said).text, 'OnRecord: Security marking: answered. Ready to post.');
+  assert.equal(L.announcement([], new Set(), null).text, 'OnRecord: nothing to flag in this draft. Ready to post.');
+  assert.equal(L.announcement([p('a', 'info', 'permanence')], new Set(), null).text,
+    'OnRecord: 1 prompt (Reminder: Public and permanent). Ready to post.');
+});
+
+test('logic: each action answers its own prompt; without one, all it can', () => {
+  const open = [p('b', 'confirm'), p('c', 'warn'), p('d', 'confirm', 'media')];
+  assert.deepEqual(plain(L.answeredBy('acknowledge', open, 'd')), ['d']);
+  assert.deepEqual(plain(L.answeredBy('acknowledge', open, 'c')), [], 'OK does not answer a warning');
+  assert.deepEqual(plain(L.answeredBy('override', open, 'c')), ['c']);
+  assert.deepEqual(plain(L.answeredBy('override', open, 'nope')), []);
+});
+
+test('logic: matches in code points become UTF-16 spans, and quotes of the words', () => {
+  // "🏥" is one code point and two UTF-16 units: every offset after it moves by one.
+  const text = '🏥 Patient 943 476 5919 on ward 7, ward 7 again';
+  const nhs = { start: 10, end: 22 };
+  assert.deepEqual(plain(L.utf16Spans(text, [nhs])), [{ start: 11, end: 23 }]);
+  assert.equal(text.slice(11, 23), '943 476 5919');
+  assert.deepEqual(plain(L.quotes(text, [nhs, { start: 26, end: 32 }, { start: 34, end: 40 }])),
+    ['943 476 5919', 'ward 7'], 'the same words are quoted once');
+  assert.deepEqual(plain(L.utf16Spans(text, [{ start: 5, end: 500 }, { start: 3, end: 3 }, { start: -1, end: 2 }, null])), []);
+  assert.deepEqual(plain(L.utf16Spans('abc', [{ start: 0, end: 3 }])), [{ start: 0, end: 3 }], 'a span to the very end');
+  assert.deepEqual(plain(L.quotes('a\n  long   words', [{ start: 0, end: 16 }])), ['a long words']);
+  assert.equal(L.quotes('x'.repeat(100), [{ start: 0, end: 100 }])[0].length, 48);
+  assert.deepEqual(plain(L.quotes('abc', undefined)), []);
+});
+
+test('logic: a short title per category, and the severity as a word', () => {
+  assert.equal(L.titleOf(p('a', 'warn', 'patient_data')), 'Patient data');
+  assert.equal(L.titleOf({ ...p('a', 'warn', 'patient_data'), title: 'NHS number' }), 'NHS number');
+  assert.equal(L.titleOf(p('a', 'warn', 'something_new')), 'something new');
+  assert.equal(L.severityWord('warn'), 'Warning');
+  assert.equal(L.severityWord('confirm'), 'Confirm');
+  assert.equal(L.severityWord('info'), 'Reminder');
 });
 
 test('logic: the debouncer runs once, after the last call, per key', () => {

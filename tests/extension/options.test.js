@@ -85,3 +85,30 @@ test('options: nothing can be changed or saved until the page shows what is save
   assert.equal(page.document.getElementById('helper-port').value, '47660');
   assert.equal(page.box('x').disabled, false);
 });
+
+test('options: the organisation and hold-when-unchecked are shown as the organisation\'s, and not changeable', async () => {
+  const page = await options({ managed: { organisation: 'NHS England', holdWhenUnchecked: true } });
+  const summary = page.document.querySelector('[data-onrecord="managed-summary"]');
+  assert.equal(summary.hidden, false);
+  assert.match(summary.textContent, /NHS England manages some of these settings/);
+  const hold = page.document.querySelector('[data-onrecord="hold-when-unchecked"]');
+  assert.equal(hold.checked, true);
+  assert.equal(hold.disabled, true);
+  assert.match(page.document.getElementById(hold.getAttribute('aria-describedby')).textContent, /Set by your organisation/);
+});
+
+test('options: without a policy nothing is shown as the organisation\'s', async () => {
+  const page = await options({});
+  assert.equal(page.document.querySelector('[data-onrecord="managed-summary"]').hidden, true);
+});
+
+test('options: a policy that changes while the page is open is shown at once, and said', async () => {
+  const page = await options({ local: { disabledSites: ['x'] } });
+  assert.equal(page.box('x').disabled, false);
+  page.chrome.changeManaged({ sites: { x: true }, helperPort: 47700 });
+  await until(() => page.box('x').disabled, 2000, 'the new policy');
+  assert.equal(page.box('x').checked, true);
+  assert.equal(page.document.getElementById('helper-port').value, '47700');
+  assert.equal(page.document.getElementById('helper-port').disabled, true);
+  assert.match(page.document.querySelector('[data-onrecord="policy-changed"]').textContent, /Your organisation changed these settings/);
+});

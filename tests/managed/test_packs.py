@@ -10,7 +10,7 @@ import pytest
 
 from onrecord.managed import ManagedReader
 from onrecord.policy import signing
-from onrecord.managed.packs import PackSource
+from onrecord.pack_source import PackSource
 
 from tests.managed.https_server import HttpsFolder, make_ca_and_server
 
@@ -86,7 +86,7 @@ def test_a_good_pack_is_used_and_says_which_and_when(world):
     ("tampered", "the signature does not match the pack"),
     ("unknown key", "which is not one of the trusted signing keys"),
     ("rollback", "version 3 is older than version 4 already accepted"),
-    ("below minimum", "version 5 is below the managed minimumPackVersion 9"),
+    ("below minimum", "version 3 is below the managed minimumPackVersion 4"),
     ("expired", "version 5 expired on 2020-01-31"),
 ])
 def test_a_bad_pack_is_refused_with_a_clear_message_and_the_last_good_stays(world, case, why):
@@ -99,8 +99,8 @@ def test_a_bad_pack_is_refused_with_a_clear_message_and_the_last_good_stays(worl
     elif case == "rollback":
         world.publish(3)
     elif case == "below minimum":
-        world.manage(minimumPackVersion=9)
-        world.publish(5)
+        world.manage(minimumPackVersion=4)  # (a minimum above the kept version retires it: tests/pack_source)
+        world.publish(3)
     elif case == "expired":
         world.publish(5, extra="expires: 2020-01-31\n")
     outcome = world.source.refresh()
@@ -135,4 +135,24 @@ def test_a_certificate_from_an_untrusted_authority_is_refused(world, monkeypatch
     monkeypatch.setenv("SSL_CERT_FILE", str(other_ca))
     world.publish(4)
     outcome = world.source.refresh()
-    assert not outcome.accepted and "CERTIFICATE_VERIFY_FAILED" in outcome.message
+    assert not outcome.accepted and "certificate is not trusted" in outcome.message
+
+
+def test_checks_use_the_fetched_pack_and_the_helper_says_which_is_in_force(world, tmp_path, monkeypatch):
+    from onrecord.app import create_app
+    from onrecord.service import CheckRequest
+    monkeypatch.setenv("ONRECORD_HOME", str(tmp_path / "home"))
+    app = create_app({"MANAGED": world.reader, "PACKS_DIR": world.source.folder, "AUDIT_DB": str(tmp_path / "a.sqlite3"),
+                      "ONRECORD_WINDOW_KEY_FILE": False})
+    service = app.extensions["onrecord_service"]
+    draft = CheckRequest("x", "@someone", "A post about the NHS")
+    before = service.pack_report()
+    assert (before["url"], before["id"], before["signature"]) == (world.url, None, "none")  # none accepted yet
+    assert any(p.id.startswith("cs.") for p in service.check(draft).prompts)
+    world.publish(8)
+    assert app.extensions["onrecord_packs"].refresh().accepted
+    world.reader.current(force=True)
+    now = service.pack_report()
+    assert (now["id"], now["version"], now["signature"]) == ("example-trust", 8, "verified") and now["last_confirmed"]
+    ids = [p.id for p in service.check(draft).prompts]
+    assert ids and all(i.startswith("nhse.") for i in ids), ids  # the fetched pack, which extends nhs-england

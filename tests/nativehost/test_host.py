@@ -71,11 +71,11 @@ def test_checks_a_draft_with_no_helper_running_and_no_pairing(chrome_host, onrec
 
 
 def test_answers_bad_requests_with_the_http_status_and_stays_in_step(chrome_host):
-    assert chrome_host.ask({"id": 1, "path": "/v1/check", "body": {"site": "x", "account": "@a", "text": "hi",
-                                                                   "extra": 1}}) == {
-        "id": 1, "status": 400,
-        "body": {"error": {"code": "bad_input", "message": "unknown field 'extra' (fields: site, account, text, "
-                                                            "context, reply_to)"}}}
+    refused = chrome_host.ask({"id": 1, "path": "/v1/check", "body": {"site": "x", "account": "@a", "text": "hi",
+                                                                      "extra": 1}})
+    assert refused["id"] == 1 and refused["status"] == 400
+    assert refused["body"]["error"]["code"] == "bad_input"
+    assert refused["body"]["error"]["message"].startswith("unknown field 'extra' (fields: site, account, text")
     assert chrome_host.ask({"id": 2, "path": "/v1/pair", "body": {"code": "123456"}})["status"] == 404
     chrome_host.send(struct.pack("=I", 5) + b"{nope")
     assert chrome_host.read()["status"] == 400

@@ -12,6 +12,15 @@ globalThis.OnRecordHold = (function () {
     return !!container && !!node && (container === node || container.contains(node));
   }
 
+  // Enter or Space on a post button that is not a real <button> (Facebook's and Threads' div
+  // role=button): the site's own key handler posts, and no click follows. A real button turns the key
+  // into a click, which is caught as one, so its keys are left alone.
+  function activatesButton(event, button) {
+    if (event.key !== 'Enter' && event.key !== ' ') return false;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return false;
+    return !!button && !/^(BUTTON|INPUT)$/.test(button.tagName);
+  }
+
   // The send path an event belongs to, as {editors, trigger, button, form}, or null when it sends
   // nothing. A button or a form can send several editors at once (the parts of an X thread).
   function sendOf(event, controller) {
@@ -31,7 +40,15 @@ globalThis.OnRecordHold = (function () {
           editors.push(editor); button = own;
         }
       } else if (event.type === 'keydown') {
-        if (!within(editor, target) || event.isComposing) continue;
+        if (!within(editor, target)) {
+          let own = null;
+          try { own = adapter.findPostButton(editor); } catch (err) { own = null; }
+          if (own && within(own, target) && activatesButton(event, own) && !isDisabled(own)) {
+            editors.push(editor); button = own;
+          }
+          continue;
+        }
+        if (event.isComposing) continue;
         const modifierEnter = event.key === 'Enter' && (event.ctrlKey || event.metaKey);
         let siteKey = false;
         try { siteKey = !modifierEnter && adapter.isSendKey(event, editor); } catch (err) { siteKey = false; }

@@ -1,11 +1,26 @@
 'use strict';
 // Putting text into a site's editor so that the site's own state changes, not only its DOM: rich editors
 // (Draft.js, ProseMirror, Lexical, Quill, Gutenberg) keep a model and re-render from it, so a DOM edit
-// would be thrown away or, worse, posted without the text. Each kind gets the path its editor listens
-// to, execCommand comes last, and the text is read back to confirm it took.
+// would be thrown away or, worse, posted without the text. The first way for every kind is the browser's
+// own editing command, execCommand('insertText'): it fires the trusted beforeinput and input events and
+// makes the DOM change that each of these editors reads into its model, and it is one step on the
+// browser's and the editor's undo stacks, so one Ctrl+Z takes the text out again. (Proved on the real
+// libraries by tests/e2e/test_real_editors.py: Draft.js 0.11.7, Lexical 0.52, Quill 2, TipTap 2, a
+// React-controlled textarea.) The other ways are fallbacks, and the text is read back to confirm it took.
 globalThis.OnRecordInsert = (function () {
   const MAIN_WORLD = 'onrecord-main-world';
+  // Editors merge changes made close together into one undo step (Quill within 1 s, ProseMirror 0.5 s,
+  // Lexical 0.3 s, the browser's own typing too): text put in sooner after the user's last keystroke
+  // would be undone together with their typing, so the insertion waits out the longest of these.
+  const HISTORY_DELAY_MS = 1000;
   let nextNonce = 1;
+  const lastInput = new WeakMap(); // editing host -> time of its last input event
+
+  if (globalThis.document) {
+    globalThis.document.addEventListener('input', (event) => {
+      if (event.target && typeof event.target === 'object') lastInput.set(event.target, Date.now());
+    }, true);
+  }
 
   function settle(win) {
     return new Promise((resolve) => {
@@ -22,10 +37,20 @@ globalThis.OnRecordInsert = (function () {
     });
   }
 
+  function isField(editor) {
+    return editor.tagName === 'TEXTAREA' || editor.tagName === 'INPUT';
+  }
+
   function caretToEnd(editor) {
     const doc = editor.ownerDocument;
     const win = doc.defaultView;
     editor.focus();
+    // A form field has its own caret; a document selection around it would take the focus away.
+    if (isField(editor)) {
+      const end = editor.value.length;
+      editor.setSelectionRange(end, end);
+      return;
+    }
     const sel = win.getSelection();
     if (!sel) return;
     const range = doc.createRange();
@@ -48,21 +73,18 @@ globalThis.OnRecordInsert = (function () {
     return new Promise((resolve) => editor.ownerDocument.defaultView.setTimeout(resolve, 0));
   }
 
+  // A paste the editor handles itself, carrying the text. Firefox's ClipboardEvent constructor drops
+  // clipboardData, so there the event would carry nothing: an empty paste is never sent, since an
+  // editor may still open an undo step for it that a Ctrl+Z would then spend on the user's own text.
   async function viaPaste(editor, text) {
     const win = editor.ownerDocument.defaultView;
-    await afterCaretMoves(editor);
     const data = new win.DataTransfer();
     data.setData('text/plain', text);
     const event = new win.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
-    editor.dispatchEvent(event);
-  }
-
-  async function viaBeforeInput(editor, text) {
-    const win = editor.ownerDocument.defaultView;
+    if (!event.clipboardData || event.clipboardData.getData('text/plain') !== text) {
+      throw new Error('this browser sends no text with a scripted paste');
+    }
     await afterCaretMoves(editor);
-    const event = new win.InputEvent('beforeinput', {
-      inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true,
-    });
     editor.dispatchEvent(event);
   }
 
@@ -79,9 +101,19 @@ globalThis.OnRecordInsert = (function () {
     editor.dispatchEvent(new win.Event('change', { bubbles: true }));
   }
 
+  // The browser's own insertion at the caret, put at the end of the draft: one undoable step.
   async function viaExecCommand(editor, text) {
     await afterCaretMoves(editor);
-    editor.ownerDocument.execCommand('insertText', false, text);
+    if (!editor.ownerDocument.execCommand('insertText', false, text)) {
+      throw new Error('the browser did not run insertText here');
+    }
+  }
+
+  // Waits until the editor's undo history has closed the user's last typing into a step of its own.
+  function afterHistoryDelay(editor, delay) {
+    const since = Date.now() - (lastInput.get(editor) || 0);
+    const wait = Math.max(0, delay - since);
+    return wait ? new Promise((resolve) => editor.ownerDocument.defaultView.setTimeout(resolve, wait)) : null;
   }
 
   // Quill and Gutenberg keep their objects in the page's own JavaScript world; main-world.js, injected
@@ -108,13 +140,14 @@ globalThis.OnRecordInsert = (function () {
     });
   }
 
-  // The ordered ways to try for each kind of editor.
+  // The ordered ways to try for each kind of editor. The value setter keeps React's state right but
+  // clears the browser's undo, so it is only the last resort for a field.
   const STRATEGIES = {
-    draftjs: ['paste', 'execCommand'],
-    prosemirror: ['paste', 'execCommand'],
-    lexical: ['beforeinput', 'paste', 'execCommand'],
-    quill: ['quill', 'paste', 'execCommand'],
-    textarea: ['value'],
+    draftjs: ['execCommand', 'paste'],
+    prosemirror: ['execCommand', 'paste'],
+    lexical: ['execCommand', 'paste'],
+    quill: ['execCommand', 'quill', 'paste'],
+    textarea: ['execCommand', 'value'],
     gutenberg: ['gutenberg', 'execCommand'],
     contenteditable: ['execCommand', 'paste'],
   };
@@ -122,7 +155,6 @@ globalThis.OnRecordInsert = (function () {
   async function run(way, editor, text) {
     switch (way) {
       case 'paste': return viaPaste(editor, text);
-      case 'beforeinput': return viaBeforeInput(editor, text);
       case 'value': return viaValueSetter(editor, text);
       case 'execCommand': return viaExecCommand(editor, text);
       case 'quill': return viaMainWorld(editor, 'quill-append', text);
@@ -136,6 +168,7 @@ globalThis.OnRecordInsert = (function () {
   async function append(editor, kind, suffix, { read, expect, refind }) {
     const ways = STRATEGIES[kind] || STRATEGIES.contenteditable;
     let current = editor;
+    await afterHistoryDelay(editor, HISTORY_DELAY_MS);
     for (const way of ways) {
       try {
         await run(way, current, suffix);

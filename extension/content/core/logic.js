@@ -37,11 +37,14 @@ globalThis.OnRecordLogic = (function () {
     return result.prompts.filter((p) => HOLDING.includes(p.severity) && !(answered && answered.has(p.id)));
   }
 
-  // Which prompts an action answers: acknowledge covers `confirm`, an override with a reason covers
-  // `warn` (and any `confirm` left, since the user has chosen to go ahead).
-  function answeredBy(action, prompts) {
-    if (action === 'acknowledge') return prompts.filter((p) => p.severity === 'confirm').map((p) => p.id);
-    if (action === 'override') return prompts.filter((p) => HOLDING.includes(p.severity)).map((p) => p.id);
+  // Which prompts an action answers. Each prompt in the card has its own action, so an action names its
+  // prompt (`id`): "OK" (acknowledge) answers a `confirm` prompt, "Post anyway" with a reason (override)
+  // a `warn` or `confirm` one. Without an id, acknowledge covers every `confirm` prompt and an override
+  // everything that holds (the user has chosen to go ahead).
+  function answeredBy(action, prompts, id) {
+    const target = id === undefined ? prompts : prompts.filter((p) => p.id === id);
+    if (action === 'acknowledge') return target.filter((p) => p.severity === 'confirm').map((p) => p.id);
+    if (action === 'override') return target.filter((p) => HOLDING.includes(p.severity)).map((p) => p.id);
     return [];
   }
 
@@ -73,14 +76,89 @@ globalThis.OnRecordLogic = (function () {
     return account.handle ? `${name} · ${account.handle}` : name;
   }
 
-  // One line for a screen reader when the set of prompts changes.
-  function announcement(prompts) {
-    const holding = prompts.filter((p) => HOLDING.includes(p.severity)).length;
-    if (!prompts.length) return 'OnRecord: nothing to flag in this draft.';
-    const names = prompts.map((p) => p.category.replace(/_/g, ' ')).join(', ');
+  // A short title for each category, for the card's one line per prompt (the message is one click away).
+  const TITLES = Object.freeze({
+    permanence: 'Public and permanent', disclaimer: 'Disclaimer needed', identity: 'Say who you are',
+    patient_data: 'Patient data', classified: 'Security marking', confidential: 'Confidential material',
+    personal_details: 'Personal details', political: 'Party politics', commercial: 'Commercial content',
+    conduct: 'Conduct', media: 'Replying to the media', reference: 'Reference or recommendation',
+    expertise: 'Outside your expertise', clearance: 'Needs clearance', unknown_account: 'Undeclared account',
+    safeguarding: 'Safeguarding', edit: 'Edited post', whistleblowing: 'Raising a concern',
+  });
+  const SEVERITY_WORDS = Object.freeze({ warn: 'Warning', confirm: 'Confirm', info: 'Reminder' });
+
+  function titleOf(prompt) {
+    if (prompt.title) return String(prompt.title);
+    return TITLES[prompt.category] || String(prompt.category || 'Prompt').replace(/_/g, ' ');
+  }
+
+  function severityWord(severity) {
+    return SEVERITY_WORDS[severity] || String(severity || '');
+  }
+
+  // The helper gives `matches` as offsets in Unicode code points (CONTRACT section 3); JavaScript strings
+  // count UTF-16 units, which differ after any character outside the Basic Multilingual Plane (an emoji).
+  // Spans out of range or empty are dropped, not guessed at.
+  function utf16Spans(text, matches) {
+    if (!Array.isArray(matches) || !matches.length || !text) return [];
+    const wanted = new Set();
+    for (const m of matches) {
+      if (m && Number.isInteger(m.start) && Number.isInteger(m.end) && m.start >= 0 && m.end > m.start) {
+        wanted.add(m.start); wanted.add(m.end);
+      }
+    }
+    const at = new Map(); // code point offset -> UTF-16 offset
+    let cp = 0;
+    let i = 0;
+    for (; i < text.length; cp++) {
+      if (wanted.has(cp)) at.set(cp, i);
+      const code = text.codePointAt(i);
+      i += code > 0xffff ? 2 : 1;
+    }
+    if (wanted.has(cp)) at.set(cp, i);
+    const spans = [];
+    for (const m of matches) {
+      if (!m || !at.has(m.start) || !at.has(m.end) || m.end <= m.start) continue;
+      spans.push({ start: at.get(m.start), end: at.get(m.end) });
+    }
+    return spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  // The words a prompt quotes: each span's text with its spaces squashed, long ones shortened in the middle,
+  // each quoted once, in the order they appear.
+  function quotes(text, matches, max = 48) {
+    const seen = new Set();
+    const out = [];
+    for (const span of utf16Spans(text, matches)) {
+      let q = text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+      if (!q) continue;
+      if (q.length > max) q = `${q.slice(0, Math.ceil((max - 1) / 2))}…${q.slice(q.length - Math.floor((max - 1) / 2))}`;
+      if (!seen.has(q)) { seen.add(q); out.push(q); }
+    }
+    return out;
+  }
+
+  // What the card's live region says: the prompts when they change, then which are answered as the user
+  // answers them, and "Ready to post" once nothing holds. `open` is the ids still to answer; `before` is
+  // what was said last ({ids, open}) or null. Null when nothing new is to be said.
+  function announcement(prompts, open, before) {
+    const ids = prompts.map((p) => p.id).join(',');
+    const openIds = prompts.filter((p) => open.has(p.id)).map((p) => p.id);
+    const openKey = openIds.join(',');
+    const now = { ids, open: openKey };
+    if (before && before.ids === ids && before.open === openKey) return { text: null, said: now };
+    const left = openIds.length;
+    const ready = left ? `${left} to answer before posting.` : 'Ready to post.';
+    if (before && before.ids === ids && prompts.length) {
+      const was = new Set(before.open ? before.open.split(',') : []);
+      const answered = prompts.filter((p) => was.has(p.id) && !open.has(p.id)).map(titleOf);
+      const said = answered.length ? `${answered.join(', ')}: answered. ` : '';
+      return { text: `OnRecord: ${said}${ready}`, said: now };
+    }
+    if (!prompts.length) return { text: 'OnRecord: nothing to flag in this draft. Ready to post.', said: now };
     const s = prompts.length === 1 ? '' : 's';
-    const held = holding ? `, ${holding} to answer before posting` : '';
-    return `OnRecord: ${prompts.length} prompt${s} (${names})${held}.`;
+    const names = prompts.map((p) => `${severityWord(p.severity)}: ${titleOf(p)}`).join('; ');
+    return { text: `OnRecord: ${prompts.length} prompt${s} (${names}). ${ready}`, said: now };
   }
 
   // The ids of the sites that are off: the user's choice (a list of ids turned off), except where an
@@ -127,7 +205,8 @@ globalThis.OnRecordLogic = (function () {
   }
 
   return Object.freeze({
-    HOLDING, DEBOUNCE_MS, answerKey, requestKey, isEmpty, sortPrompts, unanswered, answeredBy, withFix,
-    fixSuffix, hasFix, badge, announcement, debouncer, luminance, disabledSites, managedOnly,
+    HOLDING, DEBOUNCE_MS, TITLES, answerKey, requestKey, isEmpty, sortPrompts, unanswered, answeredBy, withFix,
+    fixSuffix, hasFix, badge, announcement, titleOf, severityWord, utf16Spans, quotes, debouncer, luminance,
+    disabledSites, managedOnly,
   });
 })();

@@ -8,6 +8,7 @@
   const Card = globalThis.OnRecordCard;
   const Insert = globalThis.OnRecordInsert;
   const Hold = globalThis.OnRecordHold;
+  const Highlight = globalThis.OnRecordHighlight;
   const win = globalThis.window;
   const doc = win.document;
   const runtime = globalThis.chrome && globalThis.chrome.runtime;
@@ -104,13 +105,14 @@
 
   function newState(editor) {
     return {
-      id: nextId++, editor, card: null, hold: null, request: null, key: null, result: null,
-      inFlight: null, error: null, bypass: false, locked: false,
+      id: nextId++, editor, card: null, hold: null, request: null, key: null, result: null, resultKey: null,
+      resultText: '', inFlight: null, error: null, bypass: false, locked: false,
     };
   }
 
   function forget(editor, st) {
     debounce.cancel(st.id);
+    Highlight.clear(editor);
     if (st.card) st.card.remove();
     if (st.hold) st.hold.hide();
     states.delete(editor);
@@ -138,6 +140,10 @@
   function schedule(editor, wait) {
     const st = states.get(editor);
     if (!st) return;
+    // The marks were placed on the text as it was checked: an edit would leave them on the wrong words.
+    if (Highlight.has(editor)) Highlight.clear(editor);
+    // The card says at once that what it shows is about to be checked again (once per burst of typing).
+    if (st.card && st.result) st.card.busy();
     if (wait === 0) { debounce.cancel(st.id); checkNow(editor); return; }
     debounce.schedule(st.id, () => checkNow(editor));
   }
@@ -149,22 +155,34 @@
     if (!st || !adapter) return Promise.resolve();
     const request = draftOf(editor);
     if (L.isEmpty(request.text)) {
-      st.request = null; st.key = null; st.result = null;
+      st.request = null; st.key = null; st.result = null; st.resultKey = null;
+      Highlight.clear(editor);
       if (st.card) { st.card.remove(); st.card = null; }
       if (st.hold) st.hold.hide();
       setLock(st, false);
       return Promise.resolve();
     }
     const key = L.requestKey(request);
-    if (key === st.key) return st.inFlight || Promise.resolve();
+    if (key === st.key) {
+      if (!st.inFlight && st.resultKey === key) {
+        render(editor); // the same draft: nothing to check, and the card is no longer "checking"
+        if (!Highlight.has(editor)) markWords(st);
+      }
+      return st.inFlight || Promise.resolve();
+    }
     st.key = key;
     st.request = request;
     st.error = null;
     const flight = send({ type: 'content/check', draft: request }).then((answer) => {
-      if (st.key !== key) return; // a newer draft superseded this one
+      // An answer to an older draft, arriving after the draft changed: a newer check is on its way, and
+      // this answer must not decide whether the newer draft is held.
+      if (st.key !== key) return;
       st.result = answer || offlineFallback();
+      st.resultKey = key;
+      st.resultText = request.text;
       st.inFlight = null;
       render(editor);
+      markWords(st);
     });
     st.inFlight = flight;
     render(editor, true);
@@ -177,6 +195,15 @@
       notice: { message: 'OnRecord cannot check this draft right now. Reload the page to try again.' } };
   }
 
+  function markWords(st) {
+    if (!st.result || st.resultKey !== st.key) return;
+    try {
+      Highlight.mark(st.editor, st.resultText, st.result.prompts, L.utf16Spans);
+    } catch (err) {
+      console.warn('OnRecord: marking the words failed', err);
+    }
+  }
+
   function unansweredOf(st) {
     if (!st.result || !st.request) return [];
     const answered = answers.get(L.answerKey(st.request.site, st.request.account, st.request.text));
@@ -186,24 +213,66 @@
   function render(editor, busy) {
     const st = states.get(editor);
     if (!st || !st.request) return;
-    if (!st.card) st.card = Card.create(editor.ownerDocument, (action, detail) => act(editor, action, detail));
+    if (!st.card) {
+      st.card = Card.create(editor.ownerDocument, (action, detail) => act(editor, action, detail),
+        { onLeave: () => returnToEditor(st.editor, false) });
+    }
+    // While a newer draft is checked the card keeps the last answer's prompts, marked as checking: the
+    // old answer judged against the new text would show every answered prompt as open again.
+    if (st.result && st.resultKey !== st.key) {
+      let anchor = null;
+      try { anchor = adapter.anchor(editor); } catch (err) { anchor = null; }
+      if (!st.card.host.isConnected) st.card.update({ ...lastShown(st), busy: true }, anchor || editor);
+      else st.card.busy();
+      return;
+    }
     const result = st.result || { account: null, prompts: [] };
     const open = unansweredOf(st);
     let anchor = null;
     try { anchor = adapter.anchor(editor); } catch (err) { anchor = null; }
-    st.card.update({
+    st.shown = {
       account: result.account || (st.request.account ? { handle: st.request.account } : null),
       prompts: st.result ? result.prompts : [],
       unanswered: open,
       notice: result.notice,
       error: st.error,
       busy: !!busy && !st.result,
-    }, anchor || editor);
+      text: st.resultText,
+    };
+    st.card.update(st.shown, anchor || editor);
     if (st.hold && st.hold.shown) {
-      if (!open.length) st.hold.hide();
-      else st.hold.show(open, st.card.host, st.card.host.getAttribute('data-theme'));
+      if (!open.length) {
+        const hadFocus = st.hold.hasFocus();
+        st.hold.hide();
+        if (hadFocus) returnToEditor(st.editor, false);
+      } else {
+        st.hold.update(open, st.card.host.getAttribute('data-theme'), st.card.host);
+      }
     }
     setLock(st, open.length > 0);
+  }
+
+  function lastShown(st) {
+    return st.shown || { account: null, prompts: [], unanswered: [], text: '' };
+  }
+
+  // Puts focus back in the editor: with the caret after the text (after an insertion), or where the
+  // user left it when the selection is still in the editor.
+  function returnToEditor(editor, atEnd) {
+    if (!editor || !editor.isConnected) return;
+    try {
+      if (editor.tagName === 'TEXTAREA' || editor.tagName === 'INPUT') {
+        editor.focus();
+        if (atEnd) editor.setSelectionRange(editor.value.length, editor.value.length);
+        return;
+      }
+      const sel = editor.ownerDocument.getSelection();
+      const inside = sel && sel.rangeCount > 0 && editor.contains(sel.anchorNode);
+      if (atEnd || !inside) Insert.caretToEnd(editor);
+      else editor.focus();
+    } catch (err) {
+      editor.focus();
+    }
   }
 
   // Gutenberg publishes from its own toolbar and keyboard shortcuts; locking post saving holds them all.
@@ -256,18 +325,22 @@
         st.error = null;
         record(st, 'fixed', [detail]);
         if (result.editor !== editor) scan();
+        // Back where the user was typing, the caret after the text just added.
+        returnToEditor(result.editor, true);
         schedule(result.editor, 0);
       } else {
         st.error = `This editor did not accept the text. Please type “${fixText}” yourself.`;
         render(editor);
       }
     } else if (action === 'acknowledge' || action === 'override') {
-      const ids = L.answeredBy(action, open);
+      // Each prompt has its own action: the one pressed answers its own prompt.
+      const ids = L.answeredBy(action, open, detail && detail.id);
+      if (!ids.length) return;
       answer(st, ids);
       record(st, action === 'acknowledge' ? 'acknowledged' : 'overridden',
         open.filter((p) => ids.includes(p.id)), detail && detail.reason);
+      // The card moves focus on to the next prompt to answer, or back to the editor when none is left.
       render(editor);
-      if (!unansweredOf(st).length) editor.focus();
     } else if (action.startsWith('declare-')) {
       const handle = (detail && detail.handle) || handleOf(st);
       if (!handle) return;
@@ -279,6 +352,7 @@
         return;
       }
       st.key = null; // the same draft now gets a different answer
+      st.resultKey = null;
       schedule(editor, 0);
     }
   }
@@ -291,8 +365,11 @@
 
   // ---------------------------------------------------------------- holding a send
 
+  // True when the answer shown is the answer to the draft as it is now: same text, account, context and
+  // post replied to, and no newer check on its way. A draft edited since its last check (within the
+  // debounce, before the check was even sent) is not fresh.
   function isFresh(st) {
-    return !!st.result && !st.inFlight && st.key === L.requestKey(draftOf(st.editor));
+    return !!st.result && !st.inFlight && st.resultKey === st.key && st.key === L.requestKey(draftOf(st.editor));
   }
 
   // Called synchronously by the capture listeners: true holds this send back.
@@ -302,10 +379,8 @@
     if (all.some((st) => st.bypass)) { all.forEach((st) => { st.bypass = false; }); return false; }
     const drafts = all.filter((st) => !L.isEmpty(adapter.readText(st.editor)));
     if (!drafts.length) return false;
-    const blocked = () => drafts.find((st) => unansweredOf(st).length);
-    const stale = drafts.filter((st) => !isFresh(st));
-    if (!stale.length) {
-      const held = blocked();
+    if (drafts.every(isFresh)) {
+      const held = drafts.find((st) => unansweredOf(st).length);
       if (!held) {
         drafts.forEach((st) => record(st, 'posted', st.result.prompts || []));
         return false;
@@ -315,14 +390,29 @@
     }
     // A draft changed since its last check (or the check is still running): hold, check now, and send
     // it on if nothing needs answering.
+    checkAllThenSend(drafts, sendInfo, event, 0);
+    return true;
+  }
+
+  // Checks every draft of a held send until each answer is the answer to its draft as it is then (the
+  // user may go on typing while a check runs), then holds or sends it on. A draft that keeps changing
+  // is left for the user to send again once it settles.
+  const SEND_TRIES = 3;
+  function checkAllThenSend(drafts, sendInfo, event, tries) {
+    const stale = drafts.filter((st) => !isFresh(st));
     stale.forEach((st) => debounce.cancel(st.id));
     Promise.all(stale.map((st) => checkNow(st.editor))).then(() => {
-      const held = blocked();
+      const live = drafts.filter((st) => states.get(st.editor) === st && !L.isEmpty(adapter.readText(st.editor)));
+      if (!live.length) return;
+      if (!live.every(isFresh)) {
+        if (tries + 1 < SEND_TRIES) checkAllThenSend(live, sendInfo, event, tries + 1);
+        return;
+      }
+      const held = live.find((st) => unansweredOf(st).length);
       if (held) { showHold(held.editor, unansweredOf(held)); return; }
-      drafts.forEach((st) => record(st, 'posted', (st.result && st.result.prompts) || []));
-      resend(drafts[0], sendInfo, event);
+      live.forEach((st) => record(st, 'posted', (st.result && st.result.prompts) || []));
+      resend(live[0], sendInfo, event);
     });
-    return true;
   }
 
   // Sends again the way the user sent: the same keys (a site where they do nothing still does
@@ -355,7 +445,7 @@
         onCancel: () => {
           st.hold.hide();
           record(st, 'cancelled', unansweredOf(st));
-          editor.focus();
+          returnToEditor(st.editor, false);
         },
       });
     }

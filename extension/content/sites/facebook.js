@@ -12,8 +12,12 @@
     dialog: 'div[role="dialog"]',
     commentForm: 'form',
     // The dialog's send button: a div role=button labelled "Post" ("Save" when editing, "Publish" on some
-    // Page tools) (feed-2026-11-20.html).
+    // Page tools) (feed-2026-11-20.html); posting as a Page it is labelled "Next" and opens "Post settings"
+    // (page-composer-lexical-2026-12-03.html).
     dialogButton: 'div[role="button"][aria-label], button[aria-label]',
+    // The "Post settings" step of posting as a Page, a dialog of its own whose Post button posts the draft;
+    // known by its heading, while it is shown (page-composer-lexical-2026-12-03.html #post-settings).
+    dialogHeading: 'h1, h2, [role="heading"]',
     // The comment box's send button: #focused-state-composer-submit, or the "Comment" / "Reply" button
     // beside the box (feed-2026-11-20.html).
     commentButton: '#focused-state-composer-submit, div[role="button"][aria-label="Comment"], ' +
@@ -33,6 +37,22 @@
   const REPLY_LABEL = /^(?:reply|write a reply)\b/i;
   const COMMENT_LABEL = /comment|reply|answer/i;
   const DIALOG_BUTTON_LABELS = /^(post|save|publish|share now|share|update)$/i;
+  const NEXT_LABEL = /^next$/i;
+  const POST_SETTINGS = /^post settings$/i;
+
+  function buttonIn(dialog, labels) {
+    return Array.from(dialog.querySelectorAll(selectors.dialogButton))
+      .find((b) => labels.test(R.squash(b.getAttribute('aria-label')))) || null;
+  }
+
+  // The "Post settings" dialog now shown, if any.
+  function postSettings(doc) {
+    return Array.from(doc.querySelectorAll(selectors.dialog)).find((d) => {
+      const heading = d.querySelector(selectors.dialogHeading);
+      const name = R.squash(d.getAttribute('aria-label') || (heading && heading.textContent));
+      return POST_SETTINGS.test(name) && !d.closest('[hidden], [aria-hidden="true"]');
+    }) || null;
+  }
 
   function isComment(editor) {
     return COMMENT_LABEL.test(R.labelOf(editor)) || (!editor.closest(selectors.dialog) && Boolean(editor.closest(selectors.commentForm)));
@@ -71,8 +91,11 @@
       }
       const dialog = editor.closest(selectors.dialog);
       if (!dialog) return null;
-      return Array.from(dialog.querySelectorAll(selectors.dialogButton))
-        .find((b) => DIALOG_BUTTON_LABELS.test(R.squash(b.getAttribute('aria-label')))) || null;
+      const own = buttonIn(dialog, DIALOG_BUTTON_LABELS);
+      if (own || !buttonIn(dialog, NEXT_LABEL)) return own;
+      // Posting as a Page: "Next" only opens "Post settings", and that dialog's Post button posts this draft.
+      const settings = postSettings(editor.ownerDocument);
+      return settings ? buttonIn(settings, DIALOG_BUTTON_LABELS) : null;
     },
 
     // A comment goes out on plain Enter (Shift+Enter is a new line); the composer needs its button.
@@ -100,7 +123,7 @@
 
     context(editor) {
       const dialog = editor.closest(selectors.dialog);
-      const heading = dialog && dialog.querySelector('h2, h1, [role="heading"]');
+      const heading = dialog && dialog.querySelector(selectors.dialogHeading);
       if (heading && /^\s*edit\b/i.test(heading.textContent)) return 'edit';
       if (!isComment(editor)) return 'post';
       return REPLY_LABEL.test(R.labelOf(editor)) ? 'reply' : 'comment';

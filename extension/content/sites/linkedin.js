@@ -35,11 +35,18 @@
     commentButton: 'button[class*="comments-comment-box__submit-button"]',
     // The recommendation modal's primary action, "Send" (recommendation-2026-11-20.html).
     modalPrimary: '.artdeco-modal__actionbar button.artdeco-button--primary, [role="dialog"] footer button.artdeco-button--primary',
-    // The signed-in member's profile link in the feed's identity card (feed-2026-11-20.html .feed-identity-module).
+    // The signed-in member's profile link in the feed's identity card (feed-2026-11-20.html .feed-identity-module),
+    // or, in the redesign whose class names are generated, the navigation's own profile link
+    // (sharing-compose-quill-2026-12-03.html: "View profile of Raj Mehta" under nav "Primary Navigation").
     meLink: '.feed-identity-module a[href*="/in/"], .profile-card-member-details a[href*="/in/"], ' +
-      '.global-nav__me a[href*="/in/"]',
-    // The member's name: the nav "Me" photo's alt text (feed-2026-11-20.html .global-nav__me-photo).
-    meName: 'img.global-nav__me-photo',
+      '.global-nav__me a[href*="/in/"], header nav a[href*="/in/"]',
+    // The member's name: the nav "Me" photo's alt text (feed-2026-11-20.html .global-nav__me-photo), or the
+    // photo in the navigation's profile link (sharing-compose-quill-2026-12-03.html).
+    meName: 'img.global-nav__me-photo, header nav a[href*="/in/"] img[alt]',
+    // The redesigned share dialog (sharing-compose-quill-2026-12-03.html, at /sharing/compose/ and over
+    // the feed): a role=dialog holding the editor; its actor button is labelled "NAME, Post to Anyone".
+    shareDialog: '[role="dialog"]',
+    dialogActor: 'button[aria-label*=", post to" i]',
     // Who the share box posts as: its actor button, "NAME, Post to Anyone" (feed-2026-11-20.html,
     // company-admin-2026-11-20.html).
     shareActor: '.share-unified-settings-entry-button, .share-creation-state__member-info button[aria-label]',
@@ -105,10 +112,17 @@
       return img ? img.getAttribute('alt') : null;
     }
     const state = editor.closest(selectors.shareState);
-    const button = state && state.querySelector(selectors.shareActor);
+    const dialog = shareDialogOf(editor);
+    const button = (state && state.querySelector(selectors.shareActor)) || (dialog && dialog.querySelector(selectors.dialogActor));
     if (!button) return null;
     const label = button.getAttribute('aria-label');
     return label ? label.split(',')[0] : R.squash(button.firstElementChild ? button.firstElementChild.textContent : '');
+  }
+
+  // The share dialog of the redesign around this editor: a dialog that is not a recommendation form.
+  function shareDialogOf(editor) {
+    if (editor.closest(selectors.shareState) || editor.closest(selectors.commentBox) || inRecommendation(editor)) return null;
+    return editor.closest(selectors.shareDialog);
   }
 
   // The button that sends this editor's text, found from the editor now.
@@ -118,6 +132,9 @@
       const form = editor.closest('form');
       return (form && form.querySelector(selectors.commentButton)) || R.nearest(editor, selectors.commentButton, 8);
     }
+    const share = shareDialogOf(editor);
+    // The redesign's Post button has generated classes only: it is the dialog's button that says "Post".
+    if (share) return R.byText(share, 'button', SEND_LABEL);
     const dialog = editor.closest(selectors.recommendationDialog);
     if (dialog) return dialog.querySelector(`${selectors.modalPrimary}, ${selectors.shareButton}`);
     // Markup without a known box: the nearest button that says what it sends.
@@ -176,7 +193,7 @@
 
     context(editor) {
       if (inRecommendation(editor)) return 'reference';
-      const state = editor.closest(selectors.shareState);
+      const state = editor.closest(selectors.shareState) || shareDialogOf(editor);
       if (state) {
         const dialog = state.closest('[role="dialog"], .artdeco-modal') || state;
         const heading = dialog.querySelector('h1, h2');

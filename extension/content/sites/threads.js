@@ -15,7 +15,15 @@
     // (home-2026-11-20.html).
     profileLink: 'a[href^="/@"]',
     profileIcon: 'svg[aria-label]',
+    // When the navigation has no profile link (a narrow window, the composer opened from a post): the
+    // composer itself names who posts, by the avatar's alt text "USERNAME's profile picture" or the
+    // username written above the editor (home-2026-11-20.html, composer-lexical-2026-12-03.html
+    // span[dir="auto"] in the composer's column).
+    composerAvatar: 'img[alt$="profile picture"]',
+    composerName: 'span[dir="auto"]',
   };
+
+  const USERNAME = /^[A-Za-z0-9._]{1,30}$/;
 
   const SEND_LABEL = /^(post|reply|post all)$/i;
 
@@ -38,6 +46,21 @@
         const m = /^\/@([^/?#]+)/.exec(a.getAttribute('href'));
         if (m) return R.decode(m[1]);
       }
+    }
+    return null;
+  }
+
+  // Who posts, as the composer around this editor names them.
+  function composerUsername(editor) {
+    for (let node = editor.parentElement, depth = 0; node && depth < 6; node = node.parentElement, depth++) {
+      const avatar = node.querySelector(selectors.composerAvatar);
+      const m = avatar && /^(.+?)['’]s profile picture$/i.exec(avatar.getAttribute('alt') || '');
+      if (m && USERNAME.test(m[1])) return m[1];
+      const name = Array.from(node.querySelectorAll(selectors.composerName))
+        .find((s) => !editor.contains(s) && (s.compareDocumentPosition(editor) & 4 /* editor follows */) &&
+          USERNAME.test(R.squash(s.textContent)));
+      if (name) return R.squash(name.textContent);
+      if (node.matches(selectors.dialog)) break;
     }
     return null;
   }
@@ -76,8 +99,8 @@
       return false; // Threads sends by its button and Ctrl/Cmd+Enter
     },
 
-    account(document) {
-      const username = ownUsername(document);
+    account(document, editor) {
+      const username = ownUsername(document) || (editor ? composerUsername(editor) : null);
       return username ? { handle: `@${username}` } : null;
     },
 

@@ -16,4 +16,5 @@ MODULES = (
     "native_host",
     "policy",
     "status",
+    "corpus",
 )

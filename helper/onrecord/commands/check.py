@@ -6,6 +6,7 @@ import json
 import sys
 
 from onrecord.errors import BadInput, ProfileError
+from onrecord.pack_source import is_url, kept_pack
 from onrecord.policy.engine import check_text
 from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES
 from onrecord.profile import SITES, load_profile
@@ -20,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--account", metavar="HANDLE", help="the account the draft is posted from (required)")
     p.add_argument("--context", default="post", metavar="CONTEXT", help=f"one of: {', '.join(CONTEXTS)} (default post)")
     p.add_argument("--reply-to", metavar="HANDLE", help="who the draft answers (a handle, or a news site for comments)")
+    p.add_argument("--reply-to-bio", metavar="TEXT",
+                   help="what the page shows of the account replied to (its bio or title), e.g. \"Health correspondent\"")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("text", nargs="?", default="-", metavar="TEXT",
                    help="the draft; - or nothing reads standard input, which is better: other users of the "
@@ -64,6 +67,8 @@ def format_result(result) -> str:
         lines.append("No prompts: nothing in this draft needs a reminder.")
     for p in result.prompts:
         lines.append(f"- {p.category} [{p.severity}]: {p.message}")
+        if p.matches:
+            lines.append("    Words: " + ", ".join(f"{a}-{b}" for a, b in p.matches))
         lines.append(f"    Source: {p.source}")
         if p.fix is not None:
             lines.append(f"    Fix: add \"{p.fix.text}\"")
@@ -76,7 +81,18 @@ def run(args) -> int:
         raise BadInput(f"check: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     profile = _profile(args.profile)
     text = read_draft(args.text)
-    result = check_text(profile, args.site, args.account, text, args.context, args.reply_to)
+    if is_url(profile.policy_pack):
+        # A signed pack from the organisation's server: the copy the helper fetched and kept, checked again.
+        from onrecord import managed
+        from onrecord.policy.engine import check
+        from onrecord.policy.model import Draft
+
+        pack = kept_pack(managed.current, profile.policy_pack)
+        draft = Draft(text, args.site, args.account, args.context or "post", (args.reply_to or "").strip() or None,
+                      (args.reply_to_bio or "").strip() or None)
+        result = check(draft, profile, pack)
+    else:
+        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to, args.reply_to_bio)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -15,8 +15,12 @@ def register(sub) -> None:
 
 
 def pair(args) -> int:
-    runtime = instance.require_running()
-    code = clients.new_pairing_code()
+    runtime = instance.running()
+    if runtime is None and not instance.is_locked():
+        instance.require_running()  # says it is not running, and how to start it
+    code = clients.new_pairing_code()  # a full disk is said here, before anything is printed
+    if runtime is None:
+        instance.require_running()  # running, but where is unknown: says why
     if args.json:
         print(json.dumps({"code": code.code, "expires_at": code.expires_at, "url": runtime.url}))
         return 0

@@ -10,7 +10,7 @@ import json
 
 from onrecord import managed
 from onrecord.managed.effective import managed_only, user_settings
-from onrecord.managed.packs import PackSource
+from onrecord.pack_source import PackSource
 from onrecord.store import profile_store, settings_store
 from onrecord.store.database import data_folder
 
@@ -59,6 +59,10 @@ def _show(args) -> int:
         if info:
             print(f"\nPolicy pack in force: {info['id']} version {info['version']} from {pack['url']}, signature "
                   f"{info['signature']} (key {info['signed_by']}), last confirmed {info['last_confirmed']}")
+        elif pack.get("kept"):
+            kept = pack["kept"]
+            print(f"\nVersion {kept['version']} of {kept['id']} from {pack['url']} is kept but not used (signature "
+                  f"state: {pack['signature']}); the profile's own pack is in use.")
         else:
             print(f"\nNo pack from {pack['url']} has been accepted yet; the profile's own pack is in use.")
         if pack.get("last_error"):
@@ -70,9 +74,14 @@ def _show(args) -> int:
 
 
 def _refresh(args) -> int:
-    outcome = pack_source().refresh()
+    source = pack_source()
+    try:
+        profile = profile_store.load_saved()
+    except Exception:  # as in report(): a corrupt profile is reported elsewhere
+        profile = None
+    outcome = source.refresh(source.wanted(profile.policy_pack if profile else None))
     if outcome is None:
-        print("No policy pack URL is managed (policyPack is not an https:// URL): nothing to fetch.")
+        print("No policy pack is named by URL (managed policyPack or the profile's policy_pack): nothing to fetch.")
         return 0
     print(outcome.message)
     return 0 if outcome.accepted else 1

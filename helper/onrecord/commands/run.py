@@ -105,10 +105,12 @@ def run(args) -> int:
         if store.problem:
             log.warning(store.problem)
         _purge(app)
+        from onrecord.pack_source import Refresher, refresh_interval
+        packs = app.extensions["onrecord_packs"]
+        # A pack named by URL: fetched now and every packRefreshHours; the last good one is used meanwhile.
+        refresher = Refresher(service.refresh_pack, refresh_interval(packs.managed))
+        refresher.start()
 
-        from onrecord.managed.packs import Refresher
-        refresher = Refresher(app.extensions["onrecord_packs"])
-        refresher.start()  # a pack named by URL: fetched now and every packRefreshHours
         service.managed()  # the managed settings in force at start go into the JSON audit
         _register_native_host()
         server.start()

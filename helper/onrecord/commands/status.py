@@ -72,7 +72,10 @@ def _profile() -> dict:
 def report() -> dict:
     from onrecord.commands.policy import pack_source
     m = managed.current()
-    pack = pack_source().status()
+    source = pack_source()
+    profile = _profile()
+    # The managed policyPack URL, else the profile's own policy_pack when it is a URL.
+    pack = source.status(source.wanted(profile.get("policy_pack")))
     folder = m.get("auditJsonDirectory")
     folder = os.path.expandvars(os.path.expanduser(folder)) if folder else None
     return {
@@ -80,7 +83,7 @@ def report() -> dict:
         "helper": _helper(),
         "native_host": _native_host(),
         "browsers": _browsers(),
-        "profile": _profile(),
+        "profile": profile,
         "pack": {"managed": m.get("policyPack"), **pack},
         "managed": {"keys": sorted(m.values), "recommended": sorted(m.recommended), "problems": list(m.problems),
                     "from": managed.default_reader().describe()},

@@ -49,13 +49,18 @@ def _wordings(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
+def fill(text: str, organisation: str) -> str:
+    """A pack wording in the user's own terms: ``{organisation}`` is the organisation they declared."""
+    return text.replace("{organisation}", organisation) if "{organisation}" in text else text
+
+
+def _fix(rule: Rule, pack: Pack, draft: Draft, organisation: str = "") -> tuple[Fix | None, str]:
     """The fix for a rule, fitted to the site, and a note for the message when it cannot fit."""
     spec = rule.fix
     if not spec:
         return None, ""
     if "text" in spec:
-        return Fix("append", spec["text"]), ""
+        return Fix("append", fill(spec["text"], organisation)), ""
     wording = spec["wording"]
     disc = pack.disclaimer
     if wording == "disclaimer":
@@ -64,6 +69,9 @@ def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
     else:
         full = _wordings(disc.get(wording))
     short = _wordings(disc.get("short"))
+    organisation = organisation or pack.data.get("organisation") or ""
+    full = [fill(t, organisation) for t in full]
+    short = [fill(t, organisation) for t in short]
     limit = SITE_LIMITS.get(draft.site)
     if limit is None or not (full or short):
         return (Fix("append", full[0]), "") if full else (None, "")
@@ -80,30 +88,79 @@ def _fix(rule: Rule, pack: Pack, draft: Draft) -> tuple[Fix | None, str]:
                                  f"shorten the post by {over} character{'s' if over != 1 else ''} to add it.")
 
 
-def _prompt(rule: Rule, pack: Pack, draft: Draft) -> Prompt:
+def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None) -> Prompt:
     """The rule's prompt with its fix fitted to the draft. Prompts are immutable, so each rule keeps
-    the few it has made (one per fix and note) rather than building one per check."""
+    the few it has made (one per organisation, fix and note) rather than building one per check."""
     made = rule.prompts
+    organisation = (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
     if rule.fix and "wording" in rule.fix:
-        fix, note = _fix(rule, pack, draft)
-        key = (fix, note)
+        fix, note = _fix(rule, pack, draft, organisation)
+        key = (organisation, fix, note)
     else:
-        key = None
+        key = organisation
     prompt = made.get(key)
     if prompt is None:
-        fix, note = key if key is not None else _fix(rule, pack, draft)
-        prompt = Prompt(rule.id, rule.category, rule.severity, rule.message + note, rule.source, fix)
+        fix, note = key[1:] if isinstance(key, tuple) else _fix(rule, pack, draft, organisation)
+        prompt = Prompt(rule.id, rule.category, rule.severity, fill(rule.message, organisation) + note, rule.source,
+                        fix, (), rule.link)
         if len(made) > 64:  # notes name how many characters to cut: keep the memory bounded
             made.clear()
         made[key] = prompt
     return prompt
 
 
+_QUOTE_MAX = 40  # characters of one quoted span in a message
+_QUOTES = 3  # spans quoted in a message at most
+
+
+def merge_spans(spans) -> tuple:
+    """Sorted spans with overlapping or touching ones joined."""
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if a >= b:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return tuple((a, b) for a, b in out)
+
+
+def quote(text: str, matches) -> str:
+    """The words of the first few spans, as the message shows them ("943 476 5919", "Tories")."""
+    words: list[str] = []
+    for a, b in matches:
+        w = " ".join(text[a:b].split())
+        if len(w) > _QUOTE_MAX:
+            w = w[:_QUOTE_MAX - 1].rstrip() + "\u2026"
+        if w and w not in words:
+            words.append(w)
+        if len(words) == _QUOTES:
+            break
+    return ", ".join(f"\u201c{w}\u201d" for w in words)
+
+
+def _with_evidence(prompt: Prompt, rule: Rule, scan: Scan) -> Prompt:
+    """The prompt with the spans that set it off, and its message quoting them. Made afresh for each
+    draft and never kept: the quoted words are the draft's."""
+    matches = merge_spans(rule.evidence(scan))
+    if not matches:
+        return prompt
+    words = quote(scan.text, matches)
+    if "{words}" in prompt.message:
+        message = prompt.message.replace("{words}", words)
+    else:
+        message = f"{words}: {prompt.message}"
+    return Prompt(prompt.id, prompt.category, prompt.severity, message, prompt.source, prompt.fix, matches,
+                  prompt.link)
+
+
 def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
     index, facts = pack.facts_for(profile)
     acc = facts.find_account(profile, draft.site, draft.account)
     channel = acc.channel if acc else "unknown"
-    scan = Scan(draft.text, draft.site, draft.context, draft.reply_to, channel, acc, facts, pack, index)
+    scan = Scan(draft.text, draft.site, draft.context, draft.reply_to, channel, acc, facts, pack, index,
+                draft.reply_to_bio)
     prompts: list[Prompt] = []
     seen: set[str] = set()
     present = scan.present
@@ -115,7 +172,10 @@ def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
             continue
         if rule.fires(scan):
             seen.add(rule.category)
-            prompts.append(_prompt(rule, pack, draft))
+            prompt = _prompt(rule, pack, draft, facts)
+            if rule.words:
+                prompt = _with_evidence(prompt, rule, scan)
+            prompts.append(prompt)
     info = AccountInfo(draft.site, acc.handle if acc else draft.account.strip(), channel)
     return CheckResult(info, tuple(prompts))
 
@@ -133,9 +193,10 @@ def check(draft: Draft, profile: Profile, pack=None) -> CheckResult:
 
 
 def check_text(profile: Profile, site: str, account: str, text: str, context: str = "post",
-               reply_to: str | None = None) -> CheckResult:
+               reply_to: str | None = None, reply_to_bio: str | None = None) -> CheckResult:
     """The entry point for the command line and the helper: loads the profile's pack and checks."""
-    return check(Draft(text, site, account, context or "post", (reply_to or "").strip() or None), profile)
+    return check(Draft(text, site, account, context or "post", (reply_to or "").strip() or None,
+                       (reply_to_bio or "").strip() or None), profile)
 
 
 def list_packs() -> list[dict]:

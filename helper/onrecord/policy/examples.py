@@ -27,6 +27,8 @@ class Example:
     reply_to: str | None
     profile_overrides: dict
     line: int
+    reply_to_bio: str | None = None
+    words: tuple = ()  # for a fire example: the words its prompt must quote
 
 
 def _first(values, default):
@@ -57,7 +59,8 @@ def examples_of(pack) -> list[Example]:
                         match = [a for a in base.get("accounts", []) if a.get("site") == site and a.get("channel") == channel]
                         account = match[0]["handle"] if match else UNDECLARED
                 out.append(Example(rule.id, kind, item["text"], site, account, context, item.get("reply_to"),
-                                   dict(item.get("profile") or {}), line_of(items, i)))
+                                   dict(item.get("profile") or {}), line_of(items, i), item.get("reply_to_bio"),
+                                   tuple(item.get("words") or ())))
     return out
 
 
@@ -75,11 +78,15 @@ def run(pack) -> list[tuple[Example, str]]:
         data = {k: v for k, v in {**base, **ex.profile_overrides}.items() if v is not None}
         try:
             profile = profile_from_dict(data, "example_profile")
-            result = check(Draft(ex.text, ex.site, ex.account, ex.context, ex.reply_to), profile, pack)
+            result = check(Draft(ex.text, ex.site, ex.account, ex.context, ex.reply_to, ex.reply_to_bio), profile, pack)
         except OnRecordError as exc:
             failures.append((ex, f"could not be checked: {exc.message}"))
             continue
-        fired = any(p.id == ex.rule_id for p in result.prompts)
+        prompt = next((p for p in result.prompts if p.id == ex.rule_id), None)
+        fired = prompt is not None
+        quoted = [ex.text[a:b] for a, b in prompt.matches] if fired else []
+        if ex.kind == "fire" and fired and ex.words and not all(any(w in q for q in quoted) for w in ex.words):
+            failures.append((ex, f"rule {ex.rule_id}: example should quote {list(ex.words)} but quoted {quoted}: {ex.text!r}"))
         if ex.kind == "fire" and not fired:
             got = ", ".join(p.id for p in result.prompts) or "nothing"
             failures.append((ex, f"rule {ex.rule_id}: example should fire but did not (got {got}): {ex.text!r}"))

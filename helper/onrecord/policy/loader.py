@@ -6,42 +6,14 @@ each with its line number (from PyYAML's node marks).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import yaml
-
-from onrecord.policy.model import CATEGORIES, CONTEXTS, SEVERITIES
-from onrecord.profile import ROLES, SITES
-
-CHANNELS_IN_RULES = ("personal", "official", "corporate", "unknown")
-FIX_WORDINGS = ("disclaimer", "blog", "media", "reference", "full", "short")
-TOP_KEYS = {
-    "id": "a short name for the pack (letters, digits, dashes)",
-    "title": "the pack's name for people",
-    "abstract": "true for a pack that only others extend",
-    "extends": "the pack this one builds on (a built-in id or a path)",
-    "documents": "the policy documents the rules cite",
-    "disclaimer": "the disclaimer wordings",
-    "org_names": "the organisation's names, handles and hashtags",
-    "org_domains": "the organisation's e-mail and web domains",
-    "media": "news outlets' handles and domains",
-    "news_domain_words": "words in a web address that mark a newspaper's site",
-    "public_addresses": "public street names that are not anyone's home",
-    "work_related": "the lexicons that make a draft work-related",
-    "work_framing": "the lexicon of policy words that make a mention of the user's expertise work",
-    "lexicons": "named lists of phrases",
-    "topics": "policy topics, for the expertise check",
-    "triggers": "named sets of triggers that rules can `use:`",
-    "example_profile": "the profile that rule examples are checked with",
-    "rules": "the rules",
-    "drop": "ids of the extended pack's rules to leave out",
-    "version": "a whole number that only grows, for a pack published at a URL",
-    "expires": "the date (YYYY-MM-DD) after which a published pack is no longer used",
-}
-RULE_KEYS = ("id", "category", "severity", "channels", "roles", "sites", "contexts", "triggers", "unless",
-             "message", "source", "fix", "examples")
-RULE_REQUIRED = ("id", "category", "severity", "channels", "triggers", "message", "source")
 
 
 @dataclass(frozen=True)
@@ -104,6 +76,8 @@ def _sequence(loader: _Loader, node):
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+# Dates stay text (``expires: 2027-01-31``), as in the JSON the schema describes.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def parse(text: str) -> tuple[object, list[Problem]]:
@@ -127,8 +101,49 @@ def line_of(container, key) -> int:
     return getattr(container, "line", 0)
 
 
-def _is_str_list(value) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    """The pack format as a JSON Schema (``schemas/pack.schema.json``), which ``onrecord pack validate`` applies."""
+    return json.loads(resources.files("onrecord").joinpath("schemas/pack.schema.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+
+
+def _line_at(data, path) -> tuple[int, str]:
+    """The line of the value at ``path`` in the parsed pack, and the path written out (rules[3].fix)."""
+    node, line, words = data, getattr(data, "line", 1), ""
+    for step in path:
+        line = line_of(node, step) or line
+        words += f"[{step}]" if isinstance(step, int) else (f".{step}" if words else str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line, words
+
+
+def _describe(error) -> str:
+    v = error.validator
+    if v == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        return f"unknown key {', '.join(map(repr, extra))} (allowed: {', '.join(allowed)})"
+    if v == "required":
+        return error.message.replace("is a required property", "is missing")
+    if v == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if v in ("minProperties", "maxProperties") and isinstance(error.instance, dict):
+        return "a trigger is a mapping with one detector name, e.g. {lexicon: insults}"
+    if v == "type":
+        return f"expected {error.validator_value}, got {type(error.instance).__name__}"
+    if v == "oneOf" and error.context:
+        best = min(error.context, key=lambda e: len(e.absolute_path))
+        return _describe(best) if best.validator != "type" else f"not the right shape: {error.schema.get('description', error.message[:120])}"
+    description = error.schema.get("description")
+    return f"{error.message[:160]}" + (f" ({description})" if description else "")
 
 
 def _is_date(value) -> bool:
@@ -143,141 +158,48 @@ def _is_date(value) -> bool:
 
 
 def check_structure(data) -> list[Problem]:
-    """Problems with the shape of one pack file (before ``extends:`` is merged)."""
-    problems: list[Problem] = []
-
-    def add(container, key, message):
-        problems.append(Problem(line_of(container, key), message))
-
+    """Problems with the shape of one pack file (before ``extends:`` is merged): the JSON Schema's,
+    each at its line, then what a schema cannot say (an id used twice)."""
     if not isinstance(data, dict):
         return [Problem(getattr(data, "line", 1), "a pack is a mapping of keys (id, title, rules...)")]
-    for key in data:
-        if key not in TOP_KEYS:
-            add(data, key, f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})")
-    if "version" in data and (isinstance(data["version"], bool) or not isinstance(data["version"], int)
-                              or data["version"] < 0):
-        add(data, "version", f"`version:` must be a whole number of 0 or more ({TOP_KEYS['version']})")
-    if "expires" in data and not _is_date(data["expires"]):
-        add(data, "expires", f"`expires:` must be a date like 2027-03-31 ({TOP_KEYS['expires']})")
-    for key in ("id", "title"):
-        if not isinstance(data.get(key), str) or not data.get(key, "").strip():
-            add(data, key, f"`{key}:` is missing or not text ({TOP_KEYS[key]})")
-    for key in ("org_names", "org_domains", "public_addresses", "work_related", "drop", "news_domain_words"):
-        if key in data and not _is_str_list(data[key]):
-            add(data, key, f"`{key}:` must be a list of text ({TOP_KEYS[key]})")
-    if "disclaimer" in data:
-        disc = data["disclaimer"]
-        if not isinstance(disc, dict):
-            add(data, "disclaimer", "`disclaimer:` must map wording names (full, short, blog, ...) to text")
-        else:
-            for k, v in disc.items():
-                if not (isinstance(v, str) and v.strip()) and not _is_str_list(v):
-                    add(disc, k, f"disclaimer wording {k!r} must be text or a list of text")
-    if "media" in data:
-        media = data["media"]
-        if not isinstance(media, dict) or set(media) - {"handles", "domains"}:
-            add(data, "media", "`media:` takes `handles:` and `domains:` lists")
-        else:
-            for k, v in media.items():
-                if not _is_str_list(v):
-                    add(media, k, f"media {k} must be a list of text")
-    for section in ("lexicons", "topics"):
-        if section not in data:
-            continue
-        lex = data[section]
-        if not isinstance(lex, dict):
-            add(data, section, f"`{section}:` must map names to lists of phrases")
-            continue
-        for name, value in lex.items():
-            if isinstance(value, dict):
-                extra = set(value) - {"phrases", "except"}
-                if extra or not _is_str_list(value.get("phrases")) or ("except" in value and not _is_str_list(value["except"])):
-                    add(lex, name, f"{section[:-1]} {name!r}: expected a list of phrases, or `phrases:` and `except:` lists")
-            elif not _is_str_list(value) or not value:
-                add(lex, name, f"{section[:-1]} {name!r}: expected a non-empty list of phrases")
-    if "triggers" in data:
-        trig = data["triggers"]
-        if not isinstance(trig, dict) or not all(isinstance(v, list) and v for v in trig.values()):
-            add(data, "triggers", "`triggers:` must map names to non-empty lists of triggers")
-    if "example_profile" in data and not isinstance(data["example_profile"], dict):
-        add(data, "example_profile", "`example_profile:` must be a profile (name, organisation, accounts...)")
-    rules = data.get("rules", [])
-    if not isinstance(rules, list):
-        add(data, "rules", "`rules:` must be a list of rules")
-        return problems
-    seen: dict[str, int] = {}
-    for i, rule in enumerate(rules):
-        if not isinstance(rule, dict):
-            add(rules, i, "each rule is a mapping (id, category, severity, ...)")
-            continue
-        problems.extend(_check_rule(rule, seen))
-    return problems
-
-
-def _check_rule(rule: LineDict, seen: dict) -> list[Problem]:
     problems: list[Problem] = []
-    rid = rule.get("id") if isinstance(rule.get("id"), str) else "?"
-
-    def add(key, message, container=rule):
-        problems.append(Problem(line_of(container, key), f"rule {rid}: {message}"))
-
-    for key in rule:
-        if key not in RULE_KEYS:
-            add(key, f"unknown key {key!r} (allowed: {', '.join(RULE_KEYS)})")
-    for key in RULE_REQUIRED:
-        if key not in rule:
-            add(None, f"`{key}:` is missing")
-    if isinstance(rule.get("id"), str):
-        if rid in seen:
-            add("id", f"the id is used twice (first on line {seen[rid]})")
-        seen[rid] = line_of(rule, "id")
-    elif "id" in rule:
-        add("id", "`id:` must be text")
-    if "category" in rule and rule["category"] not in CATEGORIES:
-        add("category", f"category {rule['category']!r} is not one of {', '.join(CATEGORIES)}")
-    if "severity" in rule and rule["severity"] not in SEVERITIES:
-        add("severity", f"severity {rule['severity']!r} is not one of {', '.join(SEVERITIES)}")
-    for key, allowed in (("channels", CHANNELS_IN_RULES), ("roles", ROLES), ("sites", SITES), ("contexts", CONTEXTS)):
-        if key not in rule:
-            continue
-        value = rule[key]
-        if not isinstance(value, list) or not value:
-            add(key, f"`{key}:` must be a list (or [any])")
-            continue
-        bad = [v for v in value if v != "any" and v not in allowed]
-        if bad:
-            add(key, f"{key} {', '.join(map(repr, bad))} not known (allowed: any, {', '.join(allowed)})")
-    for key in ("message", "source"):
-        if key in rule and not (isinstance(rule[key], str) and rule[key].strip()):
-            add(key, f"`{key}:` must be text")
-    for key in ("triggers", "unless"):
-        if key in rule and (not isinstance(rule[key], list) or not rule[key]):
-            add(key, f"`{key}:` must be a non-empty list of triggers")
-    if "fix" in rule:
-        fix = rule["fix"]
-        ok = isinstance(fix, dict) and set(fix) <= {"type", "wording", "text"} and fix.get("type", "append") == "append" \
-            and (("wording" in fix) != ("text" in fix))
-        if ok and "wording" in fix and fix["wording"] not in FIX_WORDINGS:
-            ok = False
-        if not ok:
-            add("fix", f"`fix:` must be {{type: append, wording: {'|'.join(FIX_WORDINGS)}}} or {{type: append, text: ...}}")
-    if "examples" in rule:
-        ex = rule["examples"]
-        if not isinstance(ex, dict) or set(ex) - {"fire", "pass"}:
-            add("examples", "`examples:` takes `fire:` and `pass:` lists")
+    for error in _validator().iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            line = line_of(_at(data, path), extra[0]) if extra else 0
+            where = _line_at(data, path)[1]
         else:
-            for k, items in ex.items():
-                if not isinstance(items, list):
-                    add(k, f"examples {k} must be a list", ex)
-                    continue
-                for j, item in enumerate(items):
-                    if isinstance(item, str) and item.strip():
-                        continue
-                    if isinstance(item, dict) and isinstance(item.get("text"), str) and \
-                            set(item) <= {"text", "channel", "site", "context", "reply_to", "account", "profile"}:
-                        continue
-                    add(j, "example must be text or {text, channel, site, context, reply_to, account, profile}", items)
+            line, where = _line_at(data, path)
+        rule_id = _rule_id(data, path)
+        prefix = f"rule {rule_id}: " if rule_id else ""
+        where = f"{where}: " if where else ""
+        problems.append(Problem(line, f"{prefix}{where}{_describe(error)}"))
+    if isinstance(data.get("expires"), str) and not _is_date(data["expires"]):  # 2027-02-30 has the shape
+        problems.append(Problem(line_of(data, "expires"), f"expires: {data['expires']!r} is not a date like 2027-03-31"))
+    seen: dict[str, int] = {}
+    for rule in data.get("rules") or []:
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            rid = rule["id"]
+            if rid in seen:
+                problems.append(Problem(line_of(rule, "id"), f"rule {rid}: the id is used twice (first on line {seen[rid]})"))
+            else:
+                seen[rid] = line_of(rule, "id")
     return problems
+
+
+def _at(data, path):
+    node = data
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _rule_id(data, path):
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        rule = data["rules"][path[1]]
+        return rule.get("id") if isinstance(rule, dict) and isinstance(rule.get("id"), str) else "?"
+    return None
 
 
 def read_file(path: Path) -> str:
@@ -293,17 +215,86 @@ def read_file(path: Path) -> str:
         raise ValueError(f"{path}: the pack is not UTF-8 text") from None
 
 
+# Lists that an extending pack adds to (and takes from with ``remove:``), at the top or one level down.
+ADDING_LISTS = ("org_names", "org_domains", "public_domains", "role_mailboxes", "public_numbers", "public_postcodes",
+                "public_addresses", "news_domain_words", "work_related")
+ADDING_MAPS = ("lexicons", "topics", "triggers", "media", "topic_groups")
+# Mappings whose entries an extending pack replaces one by one.
+REPLACING_MAPS = ("disclaimer", "documents", "patterns", "renamed")
+
+
+def _phrases(value):
+    """A lexicon's (phrases, except) whether written as a list or as {phrases, except}."""
+    if isinstance(value, dict):
+        return list(value.get("phrases") or []), list(value.get("except") or [])
+    return list(value or []), []
+
+
+def _add(old, new):
+    """``new`` added to ``old``: lists joined without repeats; lexicons' exceptions too; mappings of
+    lists (``media.sites``) name by name."""
+    if isinstance(old, dict) and isinstance(new, dict) and "phrases" not in old and "phrases" not in new:
+        return {**old, **{k: (_add(old[k], v) if k in old else v) for k, v in new.items()}}
+    if isinstance(old, dict) or isinstance(new, dict):
+        (p1, e1), (p2, e2) = _phrases(old), _phrases(new)
+        return {"phrases": p1 + [x for x in p2 if x not in p1], "except": e1 + [x for x in e2 if x not in e1]}
+    if isinstance(old, list) and isinstance(new, list):
+        return old + [x for x in new if x not in old]
+    return new
+
+
+def _take(value, gone: set):
+    if isinstance(value, dict):
+        phrases, exceptions = _phrases(value)
+        return {"phrases": [x for x in phrases if x not in gone], "except": exceptions}
+    return [x for x in value if not (isinstance(x, str) and x in gone)]
+
+
 def merge(parent: dict, child: dict) -> tuple[dict, list[Problem]]:
-    """The child pack over its parent: keys replace, rules add (same id replaces), ``drop:`` removes."""
+    """The child pack over its parent. Lists and named lists add to the parent's (``remove:`` takes
+    entries out); wordings, documents and patterns replace the parent's by name; other keys replace;
+    rules add (same id replaces) and ``drop:`` removes rules."""
     problems: list[Problem] = []
     merged = dict(parent)
     for key, value in child.items():
-        if key in ("rules", "drop", "extends", "abstract"):
+        if key in ("rules", "drop", "extends", "abstract", "remove"):
             continue
-        if key in ("lexicons", "topics", "triggers", "disclaimer", "documents", "media") and isinstance(value, dict):
+        if key in ADDING_LISTS and isinstance(value, list):
+            merged[key] = _add(list(parent.get(key) or []), value)
+        elif key in ADDING_MAPS and isinstance(value, dict):
+            mine = dict(parent.get(key) or {})
+            for name, entries in value.items():
+                mine[name] = _add(mine[name], entries) if name in mine else entries
+            merged[key] = mine
+        elif key in REPLACING_MAPS and isinstance(value, dict):
             merged[key] = {**(parent.get(key) or {}), **value}
         else:
             merged[key] = value
+    for key, gone in (child.get("remove") or {}).items():
+        have = merged.get(key)
+        if isinstance(gone, list):
+            missing = [g for g in gone if not isinstance(have, list) or g not in have]
+            if missing:
+                problems.append(Problem(line_of(child["remove"], key),
+                                        f"remove: {key} of the extended pack has no {', '.join(map(repr, missing))}"))
+            if isinstance(have, list):
+                merged[key] = _take(have, set(gone))
+            continue
+        if not isinstance(have, dict):
+            problems.append(Problem(line_of(child["remove"], key), f"remove: the extended pack has no {key}"))
+            continue
+        have = dict(have)
+        for name, entries in gone.items():
+            if name not in have:
+                problems.append(Problem(line_of(gone, name), f"remove: the extended pack has no {key} {name!r}"))
+                continue
+            present = _phrases(have[name])[0] if key in ("lexicons", "topics") else list(have[name])
+            missing = [g for g in entries if g not in present]
+            if missing:
+                problems.append(Problem(line_of(gone, name),
+                                        f"remove: {key} {name!r} of the extended pack has no {', '.join(map(repr, missing))}"))
+            have[name] = _take(have[name], set(entries))
+        merged[key] = have
     rules = list(parent.get("rules") or [])
     drop = child.get("drop") or []
     known = {r.get("id") for r in rules if isinstance(r, dict)}
@@ -317,4 +308,8 @@ def merge(parent: dict, child: dict) -> tuple[dict, list[Problem]]:
     # specific organisation's wording wins.
     merged["rules"] = own + [r for r in rules if not (isinstance(r, dict) and r.get("id") in own_ids)]
     merged["abstract"] = bool(child.get("abstract", False))
+    for key in ("version", "expires"):  # a pack's own, never inherited
+        merged.pop(key, None)
+        if key in child:
+            merged[key] = child[key]
     return merged, problems

@@ -24,6 +24,8 @@ class Draft:
     account: str
     context: str = "post"
     reply_to: str | None = None
+    # What the page shows of the account replied to (its bio or title), when the extension can read it.
+    reply_to_bio: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,20 @@ class Prompt:
     message: str
     source: str
     fix: Fix | None = None
+    # The spans of the draft that set the prompt off, in code points, end exclusive (CONTRACT section 3);
+    # empty for a prompt that comes from the situation rather than the words.
+    matches: tuple = ()
+    link: str | None = None
 
     def to_json(self) -> dict:
         d = {"id": self.id, "category": self.category, "severity": self.severity,
              "message": self.message, "source": self.source}
         if self.fix is not None:
             d["fix"] = self.fix.to_json()
+        if self.matches:
+            d["matches"] = [{"start": a, "end": b} for a, b in self.matches]
+        if self.link:
+            d["link"] = self.link
         return d
 
     @cached_property

@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, need_of, registry, text_literal
+from onrecord.policy.detectors import DIGIT, any_guarded, folded_literal, need_of, registry, spans_of, text_literal
 from onrecord.policy.detectors.expertise import DECLARED_LEXICON, TOPIC_PREFIX, topics_in
 from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, tokenize
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
@@ -24,6 +24,7 @@ from onrecord.sites import MENTION_SITES
 MEDIA_LEXICON = "@media.handles"
 _CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
 ORG_LEXICON = "org_names"
+NAME_LEXICON = "@profile.name"  # the user's own name, full and first: a draft that introduces its author
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Rule:
     triggers: tuple = ()
     unless: tuple = ()
     line: int = 0
+    link: str | None = None
     _trigger: object = field(default=None, repr=False)
     # What a draft needs for any trigger to hold (None: no such test), and the prompts made so far.
     need: frozenset | None = field(default=None, repr=False)
@@ -52,6 +54,12 @@ class Rule:
         # lacks is not called.
         self._trigger = any_guarded(self.triggers)
         self.need = self._trigger.need
+        # Whether a trigger can say which words set it off (the situation's rules cannot).
+        self.words = any(getattr(t, "spans", None) is not None for t in self.triggers)
+
+    def evidence(self, scan) -> list:
+        """The spans of the draft that set the rule off (for a rule that fired)."""
+        return spans_of(self._trigger, scan)
 
     def applies(self, channel: str, site: str, context: str, roles: frozenset) -> bool:
         if self.channels is not None and channel not in self.channels:
@@ -164,6 +172,9 @@ class Pack:
         own.add(PROFILE_LEXICON, [n for n in names + expertise + job_parts if tokenize(fold(n))])
         if expertise:
             own.add(DECLARED_LEXICON, expertise)
+        full_name = " ".join((profile.name or "").split())
+        if full_name:
+            own.add(NAME_LEXICON, ["=" + w for w in {full_name, full_name.split()[0]} if tokenize(fold(w))])
         covered: set[str] = set()
         for phrase in expertise + job_parts:
             covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
@@ -173,6 +184,7 @@ class Pack:
             declared_expertise=bool(expertise),
             has_line_manager=bool(profile.line_manager),
             roles=frozenset(profile.roles),
+            organisation=current_name(profile.organisation, self.data.get("renamed") or {}),
         )
         result = (self.index.merged(own), facts)
         with self._lock:
@@ -194,7 +206,7 @@ class _Compiler:
     def __init__(self, data: dict):
         self.data = data
         self.index = PhraseIndex()
-        self.lexicons: set[str] = {PROFILE_LEXICON, DECLARED_LEXICON, MEDIA_LEXICON}
+        self.lexicons: set[str] = {PROFILE_LEXICON, DECLARED_LEXICON, MEDIA_LEXICON, NAME_LEXICON}
         self.registry = registry()
         self.named_cache: dict[str, object] = {}
         self.named_stack: list[str] = []
@@ -278,6 +290,13 @@ class _Compiler:
                 self.problems.append(Problem(line_of(items, i), f"rule {rule.get('id')}: {key}: {exc}"))
         return tuple(out)
 
+    def _document_link(self, raw):
+        """A rule citing one of the pack's documents links to it when the document has a ``link``."""
+        for doc in (self.data.get("documents") or {}).values():
+            if isinstance(doc, dict) and doc.get("link") and doc.get("title") and doc["title"] in str(raw.get("source")):
+                return doc["link"]
+        return None
+
     def rule(self, raw) -> Rule:
         def opt(key):
             value = raw.get(key)
@@ -293,8 +312,17 @@ class _Compiler:
             message=" ".join(raw["message"].split()), source=" ".join(raw["source"].split()),
             fix=dict(fix) if fix else None, examples=raw.get("examples") or {},
             triggers=self.compile_list(raw, "triggers"), unless=self.compile_list(raw, "unless"),
-            line=getattr(raw, "line", 0),
+            line=getattr(raw, "line", 0), link=raw.get("link") or self._document_link(raw),
         )
+
+
+def current_name(organisation: str, renamed: dict) -> str:
+    """The organisation by today's name when the pack records that it was renamed, else as declared."""
+    name = " ".join((organisation or "").split())
+    for old, new in renamed.items():
+        if name.lower() == old.lower():
+            return new
+    return name
 
 
 def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:

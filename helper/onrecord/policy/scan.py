@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import re
 
-from onrecord.policy.detectors.lexicon import fold, tokenize
+from onrecord.policy.detectors.lexicon import TOKEN_RE, fold, tokenize
 
 _DIGIT = re.compile(r"\d")
 
@@ -20,6 +20,7 @@ class ProfileFacts:
     declared_expertise: bool = False
     has_line_manager: bool = True
     roles: frozenset = frozenset()
+    organisation: str = ""  # as the user declared it, or by today's name when the pack knows it renamed
     accounts: dict = field(default_factory=dict)
 
     def find_account(self, profile, site: str, handle: str):
@@ -39,9 +40,9 @@ class Scan:
     """
 
     __slots__ = ("text", "folded", "tokens", "hits", "has_digit", "site", "context", "reply_to", "channel",
-                 "account", "facts", "pack", "memo", "present")
+                 "account", "facts", "pack", "memo", "present", "reply_to_bio")
 
-    def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index):
+    def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index, reply_to_bio=None):
         self.text = text
         self.folded = fold(text)
         self.tokens = tokenize(self.folded)
@@ -50,6 +51,7 @@ class Scan:
         self.site = site
         self.context = context
         self.reply_to = reply_to
+        self.reply_to_bio = reply_to_bio
         self.channel = channel
         self.account = account
         self.facts = facts
@@ -59,3 +61,33 @@ class Scan:
 
     def positions(self, lexicon: str) -> list[tuple[int, int]]:
         return self.hits.get(lexicon, ())
+
+    # Evidence: only for rules that fired, so none of this runs on a draft that raises nothing. ------
+    def token_offsets(self) -> list[tuple[int, int]]:
+        """Each token's (start, end) in code points of the draft as written."""
+        offsets = self.memo.get("token_offsets")
+        if offsets is None:
+            spans = [m.span() for m in TOKEN_RE.finditer(self.folded)]
+            if len(self.folded) != len(self.text):  # lower() made some letter longer: map back
+                back = _folded_to_text(self.text)
+                spans = [(back[a], back[b]) for a, b in spans]
+            offsets = self.memo["token_offsets"] = spans
+        return offsets
+
+    def char_spans(self, token_spans) -> list[tuple[int, int]]:
+        """Token spans ``(first, past_last)`` as spans of the draft's code points."""
+        offsets = self.token_offsets()
+        out = []
+        for a, b in token_spans:
+            if 0 <= a < len(offsets) and a < b <= len(offsets):
+                out.append((offsets[a][0], offsets[b - 1][1]))
+        return out
+
+
+def _folded_to_text(text: str) -> list[int]:
+    """For each index of ``fold(text)`` (and its end), the index of ``text`` it comes from."""
+    back = []
+    for i, ch in enumerate(text):
+        back += [i] * len(fold(ch))
+    back.append(len(text))
+    return back

@@ -5,7 +5,7 @@ Signed packs: how the pieces fit
 An organisation publishes its pack at an ``https://`` URL with the signature beside it (URL + ``.minisig``).
 ``onrecord pack sign --key SECRET_KEY_FILE PACK_FILE`` (or minisign itself) makes that signature on the
 administrator's machine; the helper fetches both, verifies them against the managed ``packSigningKeys``
-(current key first, next key second) and keeps the last good pack (``onrecord.managed.packs``). This module is
+(current key first, next key second) and keeps the last good pack (``onrecord.pack_source``). This module is
 the pure part: the file formats and the checks on what was signed. It does no I/O but reading key files.
 
 Formats (minisign's own, read and written by py-minisign):

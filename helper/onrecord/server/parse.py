@@ -16,6 +16,7 @@ MAX_HANDLE = 300
 MAX_REASON = 1000
 MAX_IDS = 100
 MAX_CONTEXT = 20
+MAX_REPLY_TO_BIO = 500  # a bio on X is at most 160 characters; a LinkedIn headline 220
 
 
 def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
@@ -67,8 +68,8 @@ def no_fields(body: dict) -> None:
 
 
 def check_request(body: dict) -> CheckRequest:
-    """``{"site", "account", "text", "context"?, "reply_to"?}``."""
-    fields(body, ("site", "account", "text"), ("context", "reply_to"))
+    """``{"site", "account", "text", "context"?, "reply_to"?, "reply_to_bio"?}``."""
+    fields(body, ("site", "account", "text"), ("context", "reply_to", "reply_to_bio"))
     site = choice_field(body, "site", SITES)
     account = text_field(body, "account", MAX_HANDLE)
     text = body.get("text")
@@ -76,7 +77,8 @@ def check_request(body: dict) -> CheckRequest:
         raise BadInput(f"text: expected text, got {type(text).__name__}")
     context = text_field(body, "context", MAX_CONTEXT, required=False) or "post"
     reply_to = text_field(body, "reply_to", MAX_HANDLE, required=False)
-    return CheckRequest(site, account, text, context, reply_to)
+    reply_to_bio = text_field(body, "reply_to_bio", MAX_REPLY_TO_BIO, required=False)
+    return CheckRequest(site, account, text, context, reply_to, reply_to_bio)
 
 
 def account_ref(body: dict) -> tuple[str, str]:

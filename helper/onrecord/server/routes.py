@@ -13,6 +13,7 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
+from onrecord.policy.model import dumps
 from onrecord.server import parse
 from onrecord.service import HelperService
 
@@ -51,8 +52,10 @@ def check():
     # typing, and most prompts are the same from one to the next.
     text = result.to_json_text()
     problem = service.profile_problem()
-    if problem:  # rare: the saved profile could not be read, and the card must say so
-        text = json.dumps({**json.loads(text), "profile_problem": problem})
+    pack = service.pack_report()
+    if problem or pack:  # rare: the saved profile could not be read, or the pack is a signed one from a URL
+        extra = {"profile_problem": problem} if problem else {}
+        text = dumps({**json.loads(text), **extra, **({"pack": pack} if pack else {})})
     return current_app.response_class(text + "\n", mimetype="application/json")
 
 
@@ -63,7 +66,11 @@ def check():
 def status():
     """Whether this token is paired (the guard has said so by now) and which helper answers it."""
     parse.no_fields(g.body)
-    return jsonify({"paired": True, "client_id": g.client.id, "version": __version__, "api": API_VERSION})
+    answer = {"paired": True, "client_id": g.client.id, "version": __version__, "api": API_VERSION}
+    pack = _service().pack_report()
+    if pack:
+        answer["pack"] = pack
+    return jsonify(answer)
 
 
 @api.post("/account")

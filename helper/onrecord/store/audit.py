@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from onrecord import paths
-from onrecord.errors import BadInput, Unavailable, disk_full, is_disk_full
+from onrecord.errors import BadInput, DiskFull, Unavailable, disk_full, is_disk_full
 from onrecord.store.atomic import write_atomic
 from onrecord.store.database import connect, iso_time, transaction
 
@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS reminders (
 
 class AuditUnavailable(Unavailable):
     code = "audit_unavailable"
+
+
+class AuditDiskFull(AuditUnavailable, DiskFull):
+    """The activity log cannot be written because the disk is full (checks go on; decisions are not kept)."""
+
+    code = "disk_full"
 
 
 @dataclass(frozen=True)
@@ -127,9 +133,9 @@ class AuditLog:
         try:
             with self._connect() as conn:
                 return work(conn)
-        except (sqlite3.Error, OSError, UnicodeError) as exc:
+        except (sqlite3.Error, OSError, UnicodeError, DiskFull) as exc:
             if is_disk_full(exc):
-                raise disk_full("the activity log could not be written") from None
+                raise AuditDiskFull(disk_full("the activity log could not be used").message) from None
             raise AuditUnavailable(f"the activity log could not be used: {exc}") from None
 
     def record(self, event: AuditEvent) -> None:

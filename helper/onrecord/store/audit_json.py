@@ -55,11 +55,15 @@ class JsonAudit:
         self.last_write: float | None = None
         self.last_error: str | None = None
         self._user = getpass.getuser()
+        self._folder: tuple[str | None, Path | None] = (None, None)
+        self._made: Path | None = None
         self._host = socket.gethostname()
 
     def folder(self) -> Path | None:
         raw = self.managed().get("auditJsonDirectory")
-        return Path(os.path.expandvars(os.path.expanduser(raw))) if raw else None
+        if raw != self._folder[0]:  # asked on every check: worked out again only when the setting changes
+            self._folder = (raw, Path(os.path.expandvars(os.path.expanduser(raw))) if raw else None)
+        return self._folder[1]
 
     def write(self, event_type: str, fields: dict[str, Any]) -> bool:
         """Append one event; False when not configured or it could not be written (logged, never raised)."""
@@ -83,13 +87,16 @@ class JsonAudit:
         path = folder / f"{dt.datetime.fromtimestamp(now, dt.timezone.utc):%Y-%m-%d}.jsonl"
         with self._lock:
             try:
-                folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+                if self._made != folder:
+                    folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+                    self._made = folder
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o640)
                 try:
                     os.write(fd, line)
                 finally:
                     os.close(fd)
             except OSError as exc:
+                self._made = None  # the folder may have gone: make it again next time
                 self.last_error = f"{path}: {exc.strerror}"
                 log.warning("JSON audit not written: %s", self.last_error)
                 return False

@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import NotFound, Refused, Unauthorized
+from onrecord.errors import DiskFull, NotFound, Refused, Unauthorized
 from onrecord.store import secrets
-from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, transaction
+from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, read_only_snapshot, transaction
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,7 @@ class _LiveClients:
         # passes only by giving a 64-bit value it cannot see, past the limit on failed tokens.
         # Emptied with the view, so a revoke still counts on the next request.
         self._verified: dict[int, Client] = {}
+        self._said_full = False
 
     def current(self) -> tuple[hmac.HMAC, tuple[tuple[str, Client], ...], dict[int, Client]]:
         """The keyed hash, ready keyed (a copy of it hashes a token), the live clients' hashes, and the
@@ -173,13 +174,28 @@ class _LiveClients:
             stamp = self.watch.stamp()
             if stamp is None or stamp != self._stamp:
                 # The stamp is taken before reading, so a change made during the read shows next time.
-                with connect(self.path, _SCHEMA) as conn:
-                    rows = conn.execute("SELECT * FROM clients WHERE revoked_at IS NULL").fetchall()
+                rows = self._read_live()
                 self._keyed = hmac.new(self.secrets.get_or_create_key(_KEY_NAME), digestmod=hashlib.sha256)
                 self._hashes = tuple((row["token_hash"], _client(row)) for row in rows)
                 self._verified = {}
                 self._stamp = stamp
             return self._keyed, self._hashes, self._verified
+
+    def _read_live(self) -> list:
+        query = "SELECT * FROM clients WHERE revoked_at IS NULL"
+        try:
+            with connect(self.path, _SCHEMA) as conn:
+                return conn.execute(query).fetchall()
+        except DiskFull:
+            # Paired browsers must still be known on a full disk, so checks go on: read the file as it is.
+            if not self._said_full:
+                self._said_full = True
+                log.warning("the disk is full: reading the paired browsers from the file as it stands")
+            snapshot = read_only_snapshot(self.path)
+            try:
+                return snapshot.execute(query).fetchall()
+            finally:
+                snapshot.close()
 
     def close(self) -> None:
         self.watch.close()
@@ -314,7 +330,7 @@ class ClientStore:
             try:  # the change it makes rebuilds the live view, so the next request sees the new time
                 with connect(live.path, _SCHEMA) as conn:
                     conn.execute("UPDATE clients SET last_seen = ? WHERE id = ?", (now, found.id))
-            except (sqlite3.Error, OSError) as exc:  # a busy or full database must not refuse a good token
+            except (sqlite3.Error, OSError, DiskFull) as exc:  # a busy or full database must not refuse a good token
                 log.debug("last_seen not updated (%s)", type(exc).__name__)
         return found
 

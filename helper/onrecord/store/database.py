@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from onrecord import paths
+from onrecord.errors import disk_full, is_disk_full
 from onrecord.store.atomic import keep_aside
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,12 @@ def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.C
         _forget(key)
         found = None
     if found is None:
-        conn = _open(path, schema, timeout)
+        try:
+            conn = _open(path, schema, timeout)
+        except (sqlite3.Error, OSError) as exc:
+            if is_disk_full(exc):
+                raise disk_full(f"{path.name} could not be opened") from None
+            raise
         while len(cache) >= _PER_THREAD:
             _forget(next(iter(cache)))
         found = (conn, os.stat(path).st_ino, timeout)  # _open set the busy timeout
@@ -129,6 +135,8 @@ def connect(path: Path, schema: str, timeout: float = 2.0) -> Iterator[sqlite3.C
         if _is_corrupt(exc):
             _forget(key)
             _set_aside(path)
+        if is_disk_full(exc):
+            raise disk_full(f"{path.name} could not be written") from None
         raise
     except BaseException:
         if conn.in_transaction:
@@ -225,6 +233,17 @@ class ChangeWatch:
     def close(self) -> None:
         with self._lock:
             self._close()
+
+
+def read_only_snapshot(path: Path) -> sqlite3.Connection:
+    """A connection that reads the database file as it stands, taking no lock and making no file.
+
+    For a full disk, where a WAL database cannot be opened the usual way (its shared-memory file cannot
+    be made). It sees what was checkpointed into the file: all of it after the last helper stopped cleanly.
+    """
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def close_all() -> None:

@@ -10,6 +10,7 @@ third-party lock package is needed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -17,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onrecord import paths
-from onrecord.errors import OnRecordError
+from onrecord.errors import DiskFull, OnRecordError
 from onrecord.store.atomic import write_atomic
+
+log = logging.getLogger(__name__)
 
 LOCK_NAME = "helper.lock"
 RUNTIME_NAME = "runtime.json"
@@ -93,6 +96,9 @@ def running(home: Path | None = None) -> Runtime | None:
 
 def require_running(home: Path | None = None) -> Runtime:
     found = running(home)
+    if found is None and is_locked(home):
+        raise NotRunning(f"OnRecord is running for {_folder(home)} but could not say where it listens "
+                         f"({RUNTIME_NAME} is missing): the disk may be full. Free some space, then restart it")
     if found is None:
         raise NotRunning(f"OnRecord is not running for {_folder(home)}: start it with `onrecord run` "
                          "(or open OnRecord from your applications)")
@@ -118,8 +124,14 @@ class InstanceLock:
         return self
 
     def publish(self, port: int, url: str) -> Runtime:
+        """Say where this helper listens, for the commands that call it. On a full disk the helper still
+        serves the extension (which finds it by its ports); only those commands cannot find it."""
         runtime = Runtime(os.getpid(), port, url, time.time())
-        write_atomic(self.folder / RUNTIME_NAME, json.dumps(runtime.to_json()) + "\n")
+        try:
+            write_atomic(self.folder / RUNTIME_NAME, json.dumps(runtime.to_json()) + "\n", what="runtime.json")
+        except DiskFull as exc:
+            log.warning("%s (`onrecord pair` and `onrecord settings` cannot find this helper until there is space)",
+                        exc.message)
         return runtime
 
     def release(self) -> None:

@@ -75,8 +75,10 @@ def import_file(source: str | Path, path: Path | None = None, merge: bool = Fals
         saved = load_saved(path)
         if saved is not None:
             profile = globals()["merge"](saved, profile)
-    if profile.policy_pack and not _is_builtin_id(profile.policy_pack) and profile.base_dir:
-        # A pack path relative to the imported file keeps pointing at the same file once saved.
+    if profile.policy_pack and not _is_builtin_id(profile.policy_pack) and "://" not in profile.policy_pack \
+            and profile.base_dir:
+        # A pack path relative to the imported file keeps pointing at the same file once saved (a web
+        # address is kept as it is: the helper fetches it, signed).
         pack = Path(profile.policy_pack)
         if not pack.is_absolute():
             profile = Profile(**{**profile._fields(), "policy_pack": str((Path(profile.base_dir) / pack).resolve())})

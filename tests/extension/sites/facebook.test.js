@@ -119,3 +119,21 @@ test('facebook: a comment sent by plain Enter is held the same way', async () =>
     expect: { account: 'Raj Mehta', context: 'comment', reply_to: 'Helen Ward' },
   });
 });
+
+test('facebook: posting as a Page, the send is the Post button of "Post settings", which "Next" opens', () => {
+  const { adapter, document } = loadSite('facebook', 'page-composer-lexical-2026-12-03.html', 'https://www.facebook.com/');
+  // The page's Lexical bundle is not run here; setRootElement marks its root like this.
+  document.querySelector('[data-lexical-mount]').setAttribute('data-lexical-editor', 'true');
+  const [editor] = adapter.findEditors(document);
+  assert.deepEqual(plain(adapter.account(document, editor)),
+    { handle: 'NHS Example Trust', name: 'NHS Example Trust', asPage: true });
+  assert.equal(adapter.context(editor), 'post');
+  // "Next" itself posts nothing: it only opens the next step.
+  assert.equal(adapter.findPostButton(editor), null);
+  document.getElementById('composer-next').click();
+  const post = adapter.findPostButton(editor);
+  assert.ok(post && post.hasAttribute('data-send'), 'the Post settings dialog\'s Post button is not the send');
+  assert.ok(document.getElementById('post-settings').contains(post));
+  document.getElementById('settings-back').click();
+  assert.equal(adapter.findPostButton(editor), null);
+});

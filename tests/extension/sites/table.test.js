@@ -72,3 +72,33 @@ for (const site of adapterSites()) {
     }
   });
 }
+
+// Object literals keyed by three or more site ids, one key a line, in the extension's tests: a test's
+// per-site table, which must name every site (one robustness test once left X out).
+function perSiteTables(source) {
+  const ids = new Set(siteTable().map((s) => s.id));
+  const found = [];
+  let run = [];
+  source.split('\n').forEach((line, i) => {
+    const m = /^\s*['"]?([a-z]+)['"]?\s*:/.exec(line);
+    if (m && ids.has(m[1])) { run.push([m[1], i + 1]); return; }
+    if (run.length >= 3) found.push(run);
+    run = [];
+  });
+  if (run.length >= 3) found.push(run);
+  return found;
+}
+
+test('site table: every per-site table in the extension\'s tests names every site with an adapter', () => {
+  const root = path.resolve(__dirname, '..');
+  const files = fs.readdirSync(root, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => path.join(root, f));
+  const missing = [];
+  for (const file of files) {
+    for (const run of perSiteTables(fs.readFileSync(file, 'utf8'))) {
+      const keys = new Set(run.map(([id]) => id));
+      const lacking = adapterSites().map((s) => s.id).filter((id) => !keys.has(id));
+      if (lacking.length) missing.push(`${path.relative(root, file)}:${run[0][1]} lacks ${lacking.join(', ')}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});

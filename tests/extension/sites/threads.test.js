@@ -75,3 +75,21 @@ test('threads: a malformed link does not break reading the account', () => {
   document.querySelector('nav a[href="/@rajmehta"]').setAttribute('href', '/@raj%E0mehta');
   assert.deepEqual(plain(adapter.account(document)), { handle: '@raj%E0mehta' });
 });
+
+test('threads: with no profile link in the navigation, the composer names who posts', () => {
+  const { adapter, document } = loadSite('threads', 'composer-lexical-2026-12-03.html', 'https://www.threads.com/');
+  // The page's Lexical bundle is not run here; setRootElement marks its root like this.
+  document.querySelector('[data-lexical-mount]').setAttribute('data-lexical-editor', 'true');
+  const [editor] = adapter.findEditors(document);
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: '@rajmehta' });
+  document.querySelector('nav a[href="/@rajmehta"]').remove();
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: '@rajmehta' }, 'the username above the editor');
+  const column = editor.parentElement;
+  column.querySelector('span[dir="auto"]').remove();
+  const avatar = document.createElement('img');
+  avatar.alt = "rajmehta's profile picture";
+  column.prepend(avatar);
+  assert.deepEqual(plain(adapter.account(document, editor)), { handle: '@rajmehta' }, 'the avatar\'s alt text');
+  avatar.remove();
+  assert.equal(adapter.account(document, editor), null);
+});

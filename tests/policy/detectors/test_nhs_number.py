@@ -36,7 +36,16 @@ def test_run_together_digits_need_a_context_word(one_rule):
     assert not fires("Phone me on 9434765919 later")  # no NHS context
 
 
-def test_mixed_separators_and_longer_numbers_are_not_nhs_numbers(one_rule):
+def test_mixed_separators_and_no_break_spaces_are_still_nhs_numbers(one_rule):
+    # People (and forms that paste) mix the separators; a no-break space is a space.
     fires = one_rule("{nhs_number: {}}")
-    assert not fires("NHS ref 943 476-5919")
+    assert fires("Her number is 943 476-5919")
+    assert fires("Her number is 943-476 5919")
+    assert fires("Her number is 943\u00a0476\u00a05919")
+    assert fires("Her number is 943\u202f476\u202f5919")
+    assert not fires("Her number is 943 476-5918")  # the check digit is wrong
+
+
+def test_longer_numbers_are_not_nhs_numbers(one_rule):
+    fires = one_rule("{nhs_number: {}}")
     assert not fires("NHS order 19434765919")

@@ -11,6 +11,9 @@ from onrecord.policy.detectors.phone import find
     ("Our landline is 0113 496 0123", "1134960123"),
     ("London office 020 7946 0000", "2079460000"),
     ("Try (01632) 960 001", "1632960001"),
+    ("From abroad ring 0044 7700 900987", "7700900987"),
+    ("0044 113 496 0123 from overseas", "1134960123"),
+    ("Mobile 07700\u00a0900\u00a0123", "7700900123"),
 ])
 def test_uk_mobiles_and_landlines(text, national):
     assert national in find(text)
@@ -29,3 +32,12 @@ def test_through_a_pack(one_rule):
     fires = one_rule("{phone: {}}")
     assert fires("Ring me on 07911 123456 tonight")
     assert not fires("Platform 4 at 10:15")
+
+
+def test_published_switchboards_and_press_offices_are_not_personal(one_rule):
+    fires = one_rule("{phone: {personal_only: true}}", extra="public_numbers: [\"020 7210 4850\"]\n")
+    assert fires("Ring me on 07911 123456 tonight")
+    assert not fires("Call the switchboard on 0113 496 0000 for the ward")
+    assert not fires("Our press office is on 020 7946 0000")
+    assert not fires("Questions? 020 7210 4850")  # listed in the pack
+    assert fires("Questions? 020 7210 4851")

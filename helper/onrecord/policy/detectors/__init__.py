@@ -88,6 +88,19 @@ def gated(ctx, rx, check, need):
     return needing(lambda scan: atom in scan.present and check(scan), [atom])
 
 
+def with_spans(check, spans):
+    """Give ``check`` the function that finds its evidence: ``spans(scan) -> [(start, end)]`` in code
+    points of the draft. It runs only for a rule that has fired, so it may cost more than the check."""
+    check.spans = spans
+    return check
+
+
+def spans_of(check, scan) -> list:
+    """The evidence of a check that holds: the draft's spans that set it off ([] for a situation)."""
+    fn = getattr(check, "spans", None)
+    return list(fn(scan)) if fn is not None else []
+
+
 def need_of(check):
     return getattr(check, "need", None)
 
@@ -117,4 +130,12 @@ def any_guarded(parts):
             if part(scan):
                 return True
         return False
-    return needing(check, union_need(parts))
+
+    def spans(scan) -> list:
+        present = scan.present
+        found = []
+        for need, part in pairs:
+            if (need is None or not need.isdisjoint(present)) and part(scan):
+                found += spans_of(part, scan)
+        return found
+    return with_spans(needing(check, union_need(parts)), spans)

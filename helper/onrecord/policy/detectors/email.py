@@ -1,11 +1,13 @@
-"""E-mail addresses. ``personal_only`` leaves out the organisation's own domains (``org_domains`` in
-the pack), whose mailboxes are published contact points rather than someone's personal details."""
+"""E-mail addresses. ``personal_only`` leaves out published contact points rather than someone's
+personal details: the organisation's own domains (``org_domains``), public bodies' domains
+(``public_domains``: police.uk, ac.uk, parliament.uk, gov.scot...) and role mailboxes at any domain
+(``press@``, ``enquiries@``, ``foi@``: the pack's ``role_mailboxes``)."""
 
 from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import gated, options, text_literal
+from onrecord.policy.detectors import gated, options, text_literal, with_spans
 
 KEYS = ("email",)
 
@@ -20,17 +22,29 @@ def is_org_domain(domain: str, org_domains) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in org_domains)
 
 
+def is_role_mailbox(address: str, roles) -> bool:
+    """``press@``, ``england.media@``, ``foi.requests@``: a mailbox named for a job, not a person."""
+    local = address.split("@", 1)[0].lower()
+    parts = set(re.split(r"[.\-_+]", local))
+    return local in roles or bool(parts & roles)
+
+
 def compile(key, value, ctx):
     opts = options(value, {"personal_only": False})
     personal_only = bool(opts["personal_only"])
-    org_domains = tuple(ctx.pack_value("org_domains", ()))
+    org_domains = tuple(d.lower() for d in ctx.pack_value("org_domains", ()) or ()) + \
+        tuple(d.lower() for d in ctx.pack_value("public_domains", ()) or ())
+    roles = frozenset(r.lower() for r in ctx.pack_value("role_mailboxes", ()) or ())
 
-    def check(scan) -> bool:
+    def spans(scan):
         if "@" not in scan.text:
-            return False
-        for _, domain in find(scan.text):
-            if not (personal_only and is_org_domain(domain, org_domains)):
-                return True
-        return False
+            return []
+        out = []
+        for m in _EMAIL.finditer(scan.text):
+            domain = m.group(1).lower().rstrip(".")
+            if personal_only and (is_org_domain(domain, org_domains) or is_role_mailbox(m.group(0), roles)):
+                continue
+            out.append(m.span())
+        return out
 
-    return gated(ctx, _EMAIL, check, [text_literal("@")])
+    return with_spans(gated(ctx, _EMAIL, lambda scan: bool(spans(scan)), [text_literal("@")]), spans)

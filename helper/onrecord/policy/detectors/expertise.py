@@ -6,7 +6,7 @@ names at least one topic and none of them is the author's (nor any phrase of the
 A post that names no policy topic at all ("Thread below on how they work") is never flagged.
 """
 
-from onrecord.policy.detectors import needing, options
+from onrecord.policy.detectors import needing, options, with_spans
 
 KEYS = ("off_expertise",)
 
@@ -32,4 +32,8 @@ def compile(key, value, ctx):
     # A hit of some topic lexicon is needed (the pack's topics are all known when it compiles).
     # (An exception list's own hits, "topic:x!except", are named like topics too.)
     topics = [n for n in ctx.lexicons if n.startswith(TOPIC_PREFIX)]
-    return needing(check, topics + [n + "!except" for n in topics])
+    def spans(scan):
+        return scan.char_spans([h for name, found in scan.hits.items() if name.startswith(TOPIC_PREFIX)
+                                and not name.endswith("!except") for h in found])
+
+    return with_spans(needing(check, topics + [n + "!except" for n in topics]), spans)

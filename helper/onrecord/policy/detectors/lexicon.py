@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import needing
+from onrecord.policy.detectors import needing, with_spans
 
 # Words: letters and digits, an optional leading @ (handles), one optional apostrophe part (I'm, child's).
 TOKEN_RE = re.compile(r"@?[a-z0-9]+(?:'[a-z]+)?")
@@ -245,9 +245,12 @@ def compile(key, value, ctx):
         names = [ctx.inline_lexicon(value)]
     else:
         names = [ctx.lexicon_ref(n) for n in (value if isinstance(value, list) else [value])]
+    def spans(scan):
+        return scan.char_spans([h for n in names for h in scan.hits.get(n, ())])
+
     if len(names) == 1:
         name = names[0]
-        return needing(lambda scan: name in scan.hits, names)
+        return with_spans(needing(lambda scan: name in scan.hits, names), spans)
 
     def check(scan) -> bool:
         hits = scan.hits
@@ -255,4 +258,4 @@ def compile(key, value, ctx):
             if n in hits:
                 return True
         return False
-    return needing(check, names)
+    return with_spans(needing(check, names), spans)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import folded_literal, needing, options
+from onrecord.policy.detectors import folded_literal, needing, options, with_spans
 
 KEYS = ("marking",)
 
@@ -27,6 +27,8 @@ _ALWAYS = re.compile(
 )
 _SAID_MARKED = re.compile(
     r"\b(?:top[ -]secret|secret|confidential|restricted|official[ -]sensitive|protect)[- ]marked\b|"
+    r"\b(?:TOP[ -]SECRET|SECRET|CONFIDENTIAL|RESTRICTED|OFFICIAL[ -]SENSITIVE)\s+(?:stamp|stamps|stamped|marking|label|"
+    r"sticker|watermark|header|cover\s+sheet)\b|"
     r"\b(?:marked|classified|stamped|labelled|labeled|graded|protectively marked|classification(?: of)?|"
     r"marking(?: of)?|security marking)\s+(?:(?:this|it|them|that|these|those|the\s+\w+)\s+)?(?:as\s+|at\s+)?[\"'\u2018\u201c(]?"
     r"(?:official[\s\-]sensitive|top secret|secret|confidential|restricted|protect)\b",
@@ -62,6 +64,23 @@ def find(text: str) -> bool:
     return any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
 
 
+def spans(scan) -> list[tuple[int, int]]:
+    """Where the markings are (the evidence of a rule that fired)."""
+    text = scan.text
+    out = [m.span() for rx in (_ALWAYS, _SAID_MARKED) for m in rx.finditer(text)]
+    out += [_trim(text, m) for m in _CAPS.finditer(text) if not _shouted(text, m.start(), m.end())]
+    return out
+
+
+def _trim(text: str, m) -> tuple[int, int]:
+    a, b = m.span()
+    while a < b and not text[a].isalpha():
+        a += 1
+    while b > a and not text[b - 1].isalpha():
+        b -= 1
+    return a, b
+
+
 def present(folded: str, text: str) -> bool:
     """``find`` after a cheap look for the words every marking contains."""
     return any(k in folded for k in _KEYWORDS) and find(text)
@@ -72,7 +91,7 @@ def compile(key, value, ctx):
     gate = getattr(ctx, "gate", None)
     atoms = [gate.atom_for(rx.pattern, rx.flags) for rx in (_ALWAYS, _SAID_MARKED, _CAPS)] if gate else [None]
     if None in atoms:
-        return needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS))
+        return with_spans(needing(lambda scan: present(scan.folded, scan.text), map(folded_literal, _KEYWORDS)), spans)
     always, said, caps = atoms
 
     # The pack's RE2 set (``policy.gate``) says which of the three expressions may match: only those
@@ -85,4 +104,4 @@ def compile(key, value, ctx):
             return True
         return caps in there and any(not _shouted(text, m.start(), m.end()) for m in _CAPS.finditer(text))
 
-    return needing(check, atoms)
+    return with_spans(needing(check, atoms), spans)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from onrecord.policy.detectors import as_list, need_of, needing, options, union_need
+from onrecord.policy.detectors import as_list, need_of, needing, options, union_need, with_spans
 from onrecord.policy.detectors.lexicon import TOKEN_RE
-from onrecord.policy.detectors.pattern import finder
+from onrecord.policy.detectors.pattern import finder, named
 
 KEYS = ("near",)
 
@@ -25,9 +25,12 @@ def _token_starts(scan) -> list[int]:
 
 def _side(value, ctx):
     """A function scan -> [(start, end)] word spans for one side of the proximity."""
+    if isinstance(value, dict) and set(value) == {"pattern"}:
+        spec = named(value["pattern"], ctx)
+        value = {"regex": spec["pattern"], **({"case": spec["case"]} if "case" in spec else {})}
     if isinstance(value, dict):
         if set(value) - {"regex", "case"} or not isinstance(value.get("regex"), str):
-            raise ValueError("near: a side is a lexicon name, a list of them, or {regex: ..., case: sensitive}")
+            raise ValueError("near: a side is a lexicon name, a list of them, {pattern: NAME}, or {regex: ..., case: sensitive}")
         flags = 0 if value.get("case") == "sensitive" else re.IGNORECASE
         try:
             matches = finder(value["regex"], flags, ctx.gate)
@@ -73,12 +76,33 @@ def compile(key, value, ctx):
         pb = side_b(scan)
         return bool(pb) and any_within(pa, pb, within)
 
+    def spans(scan):
+        return scan.char_spans(pairs_within(side_a(scan), side_b(scan), within))
+
     # Both sides must have a match: what either needs is needed; the lexicon side is the cheaper test.
-    return needing(check, need_of(side_a) if need_of(side_a) is not None else need_of(side_b))
+    return with_spans(needing(check, need_of(side_a) if need_of(side_a) is not None else need_of(side_b)), spans)
 
 
 def _has_regex(value) -> bool:
     return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value))
+
+
+def pairs_within(pa, pb, within: int) -> list:
+    """The spans of ``pa`` and of ``pb`` that are within ``within`` words of each other (the evidence)."""
+    if not pa or not pb:
+        return []
+    pb = sorted(pb)
+    starts = [s for s, _ in pb]
+    longest = max(e - s for s, e in pb)
+    found = set()
+    for sa, ea in pa:
+        lo = bisect.bisect_left(starts, sa - within - longest)
+        hi = bisect.bisect_right(starts, ea + within)
+        for sb, eb in pb[lo:hi]:
+            if (sb, eb) != (sa, ea) and max(sb - ea, sa - eb, 0) <= within:
+                found.add((sa, ea))
+                found.add((sb, eb))
+    return sorted(found)
 
 
 def any_within(pa, pb, within: int) -> bool:

@@ -11,16 +11,17 @@ from __future__ import annotations
 import operator
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options
+from onrecord.policy.detectors import DIGIT, gated, options, with_spans
 
 KEYS = ("nhs_number",)
 
-# Three digits not straight after a digit, dash, slash or point, then 3 and 4 more, split the same way
-# twice or not at all. The look-behind comes after the first digit so that ``re`` can skip ahead to the
-# digits of a draft rather than test every position. The pack's RE2 set (``policy.gate``) tries the
-# looser ``_LOOSE`` form first, since RE2 has no back-references.
-_CANDIDATE = re.compile(r"(\d(?<![\d\-/.]\d)\d\d)([ \-]?)(\d{3})\2(\d{4})(?![\d\-/]|\.\d)")
-_LOOSE = re.compile(r"\d{3}[ \-]?\d{3}[ \-]?\d{4}")
+# Three digits not straight after a digit, dash, slash or point, then 3 and 4 more, split by a space of
+# any kind (a no-break space too) or a dash, in any mix ("943 476-5919"), or not at all. The
+# look-behind comes after the first digit so that ``re`` can skip ahead to the digits of a draft rather
+# than test every position. The pack's RE2 set (``policy.gate``) tries the looser ``_LOOSE`` form first.
+_SEP = "[ \\-\u00a0\u2007\u2009\u202f]"
+_CANDIDATE = re.compile(r"(\d(?<![\d\-/.]\d)\d\d)(" + _SEP + r"?)(\d{3})(" + _SEP + r"?)(\d{4})(?![\d\-/]|\.\d)")
+_LOOSE = re.compile(r"\d{3}" + _SEP + r"?\d{3}" + _SEP + r"?\d{4}")
 _WEIGHTS = range(10, 1, -1)
 # Issued blocks (first three digits): Scotland's CHI 010-311, Northern Ireland 320-399,
 # England, Wales and the Isle of Man 400-499 and 600-799, and the 9xx block used for synthetic and
@@ -53,15 +54,16 @@ def find(text: str, context_rx: re.Pattern, window: int) -> list[tuple[str, bool
     return list(_numbers(text, context_rx, window))
 
 
-def _numbers(text: str, context_rx: re.Pattern, window: int):
+def _numbers(text: str, context_rx: re.Pattern, window: int, spans: bool = False):
     for m in _CANDIDATE.finditer(text):
-        digits = m.group(1) + m.group(3) + m.group(4)
+        digits = m.group(1) + m.group(3) + m.group(5)
         if not is_valid(digits):
             continue
-        # Written 3 3 4 it is confident on its own; run together, only with a context word nearby.
-        confident = bool(m.group(2)) or \
+        # Written 3 3 4 it is confident on its own; run together (or split once), only with a context
+        # word nearby.
+        confident = bool(m.group(2) and m.group(4)) or \
             context_rx.search(text[max(0, m.start() - window):m.end() + window]) is not None
-        yield digits, confident
+        yield (m.span() if spans else digits), confident
 
 
 def compile(key, value, ctx):
@@ -80,4 +82,9 @@ def compile(key, value, ctx):
                 return True
         return False
 
-    return gated(ctx, _LOOSE, check, [DIGIT])
+    def spans(scan):
+        text = scan.text
+        return [span for span, confident in _numbers(text, context_rx, window, spans=True)
+                if (confident if alone else context_rx.search(text))]
+
+    return with_spans(gated(ctx, _LOOSE, check, [DIGIT]), spans)

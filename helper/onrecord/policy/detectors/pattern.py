@@ -15,10 +15,19 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c
     import sre_parse as _sre_parse
 
-from onrecord.policy.detectors import DIGIT, folded_literal, need_of, needing, options, text_literal
+from onrecord.policy.detectors import DIGIT, folded_literal, need_of, needing, options, text_literal, with_spans
 from onrecord.policy.detectors.lexicon import fold
 
-KEYS = ("regex",)
+KEYS = ("regex", "pattern")
+
+
+def named(name, ctx) -> dict:
+    """The pack's pattern ``name`` (from ``patterns:``) as ``{pattern, case}``: defined once, named where used."""
+    patterns = ctx.pack_value("patterns", {}) or {}
+    if not isinstance(name, str) or name not in patterns:
+        raise ValueError(f"pattern: no pattern named {name!r} in the pack's `patterns:`")
+    value = patterns[name]
+    return {"pattern": value} if isinstance(value, str) else dict(value)
 _SKIP = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
 _MIN_LITERAL = 3
 
@@ -265,6 +274,8 @@ def finder(pattern: str, flags: int, gate=None):
 
 
 def compile(key, value, ctx):
+    if key == "pattern":
+        value = named(value, ctx)
     if isinstance(value, str):
         value = {"pattern": value}
     opts = options(value, {"pattern": None, "case": "insensitive"})
@@ -275,6 +286,22 @@ def compile(key, value, ctx):
     flags = re.IGNORECASE if opts["case"] == "insensitive" else 0
     try:
         search = searcher(opts["pattern"], flags, gate=ctx.gate)
+        rx = re.compile(opts["pattern"], flags)
     except re.error as exc:
         raise ValueError(f"regex: not a valid regular expression: {exc}") from None
-    return needing(lambda scan: search(scan) is not None, search.need)
+    return with_spans(needing(lambda scan: search(scan) is not None, search.need), lambda scan: match_spans(rx, scan.text))
+
+
+def match_spans(rx, text: str) -> list:
+    """Every non-empty match of ``rx``, trimmed of the spaces and punctuation an expression takes in
+    around the words (a leading newline, a closing bracket)."""
+    out = []
+    for m in rx.finditer(text):
+        a, b = m.span()
+        while a < b and not text[a].isalnum() and text[a] not in "#@£$":
+            a += 1
+        while b > a and not text[b - 1].isalnum() and text[b - 1] not in "%)":
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out

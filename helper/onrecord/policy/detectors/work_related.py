@@ -9,9 +9,9 @@ Generic words are in those lexicons only in qualified forms ("board meeting", no
 game, a birthday party or a flu jab is not work.
 """
 
-from onrecord.policy.detectors import needing, options
+from onrecord.policy.detectors import needing, options, with_spans
 from onrecord.policy.detectors.expertise import TOPIC_PREFIX
-from onrecord.policy.detectors.near import any_within
+from onrecord.policy.detectors.near import any_within, pairs_within
 
 KEYS = ("work_related",)
 
@@ -34,4 +34,12 @@ def compile(key, value, ctx):
         topical = [h for t in scan.facts.expertise_topics for h in hits.get(TOPIC_PREFIX + t, ())]
         return bool(topical) and any_within(topical, hits[framing], FRAMING_DISTANCE)
 
-    return needing(check, names + ((framing,) if framing else ()))
+    def spans(scan):
+        hits = scan.hits
+        found = [h for n in names for h in hits.get(n, ())]
+        if not found and framing is not None and framing in hits:
+            topical = [h for t in scan.facts.expertise_topics for h in hits.get(TOPIC_PREFIX + t, ())]
+            found = pairs_within(topical, hits[framing], FRAMING_DISTANCE)
+        return scan.char_spans(found)
+
+    return with_spans(needing(check, names + ((framing,) if framing else ())), spans)

@@ -301,6 +301,11 @@ async function saveProfile(event) {
   event.preventDefault();
   const form = $("#profile-form");
   const wizard = state.page === "wizard";
+  // Enter in a field of an earlier first-run step moves on, as Next does; only the last step saves.
+  if (wizard && state.step < WIZARD_STEPS) {
+    if (checkStep(state.step)) showStep(state.step + 1);
+    return;
+  }
   const body = readProfileForm();
   if (wizard) {
     // A handle typed but not added yet is what the user meant to add; with no account at all, ask first.
