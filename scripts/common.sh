@@ -23,18 +23,19 @@ apt_choose() {
 
 apt_lines() { grep -hv '^\s*#' "$@" | grep -v '^\s*$' | tr -d ' '; }
 
-apt_installed_alternative() {  # the alternative of LINE that is installed, if any
-  local alt
-  IFS='|' read -r -a alts <<< "$1"
-  for alt in "${alts[@]}"; do if apt_installed "$alt"; then echo "$alt"; return 0; fi; done
-  return 1
-}
-
 apt_plan() {  # apt_plan LIST_FILE...: for each line, "installed NAME" or "missing LINE"
-  local line found
-  while read -r line; do
-    if found="$(apt_installed_alternative "$line")"; then echo "installed $found"; else echo "missing $line"; fi
-  done < <(apt_lines "$@")
+  local lines line alt found installed
+  mapfile -t lines < <(apt_lines "$@")
+  # One dpkg-query for every name (not one per name): a second start of run.sh should take no time here.
+  # (dpkg-query exits 1 when it knows one of the names not at all, as Debian 12 does libasound2t64.)
+  installed=" $({ dpkg-query -W -f='${Package} ${Status}\n' $(printf '%s\n' "${lines[@]}" | tr '|' '\n') 2>/dev/null \
+    || true; } | awk '/ ok installed$/ {print $1}' | tr '\n' ' ') "
+  for line in "${lines[@]}"; do
+    found=
+    IFS='|' read -r -a alts <<< "$line"
+    for alt in "${alts[@]}"; do case "$installed" in *" $alt "*) found="$alt"; break ;; esac; done
+    if [ -n "$found" ]; then echo "installed $found"; else echo "missing $line"; fi
+  done
 }
 
 install_apt() {  # install_apt LIST_FILE...: the packages of these lists that are not yet installed

@@ -433,4 +433,8 @@ class HelperService:
     def pair(self, code: str, origin: str) -> dict:
         client, token = self.clients.redeem_pairing_code(code, origin)
         log.info("paired client %s (%s)", client.id, origin)
-        return {"token": token, "client_id": client.id}
+        return {"token": token, "client_id": client.id, "proof_key": self.clients.proof_key(client.id)}
+
+    def prove(self, client_id: int, nonce: str, port: int) -> dict:
+        """Prove to a paired browser that this is its helper, on its nonce and this helper's port."""
+        return {"proof": self.clients.prove(client_id, nonce, port), "port": port}

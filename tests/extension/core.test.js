@@ -366,6 +366,10 @@ test('core: each prompt is one line with its severity word, short title, the quo
   // Warnings first, then what to confirm, then the reminders folded into one line.
   const order = Array.from(p.card().shadowRoot.querySelectorAll('[data-onrecord-category]'), (e) => e.getAttribute('data-onrecord-category'));
   assert.deepEqual(order, ['classified', 'patient_data', 'disclaimer', 'permanence']);
+  // One element per prompt carries the contract's attributes, both of them.
+  for (const node of p.card().shadowRoot.querySelectorAll('[data-onrecord-severity], [data-onrecord-category]')) {
+    assert.ok(node.hasAttribute('data-onrecord-severity') && node.hasAttribute('data-onrecord-category'), node.outerHTML.slice(0, 80));
+  }
   const disclaimer = p.inCard('[data-onrecord-category="disclaimer"]');
   assert.deepEqual(Array.from(disclaimer.querySelectorAll('[data-onrecord-action]'), (b) => b.getAttribute('data-onrecord-action')),
     ['insert-disclaimer', 'acknowledge']);

@@ -45,7 +45,7 @@ globalThis.OnRecordCard = (function () {
     .sev { font-weight: 700; }
     li[data-onrecord-severity="warn"] .sev { color: var(--warn); }
     li[data-onrecord-severity="confirm"] .sev, li.declare .sev { color: var(--confirm); }
-    li[data-onrecord-severity="info"] .sev { color: var(--info); }
+    li[data-onrecord-severity="info"] .sev, li.reminders .sev { color: var(--info); }
     li.answered .sev, .state { color: var(--done); }
     .state { font-weight: 700; }
     q { font-style: italic; }
@@ -366,7 +366,8 @@ globalThis.OnRecordCard = (function () {
     function reminderLine(reminders, text) {
       const id = `${idBase}-reminders`;
       const isOpen = view.remindersOpen;
-      const li = el(doc, 'li', { class: `prompt reminders${isOpen ? ' expanded' : ''}`, 'data-onrecord-severity': 'info' });
+      // The fold holds the reminders; only each reminder in it carries a prompt's data-onrecord-* attributes.
+      const li = el(doc, 'li', { class: `prompt reminders${isOpen ? ' expanded' : ''}` });
       const items = el(doc, 'ul', { class: 'list', id, 'aria-label': 'Reminders' });
       for (const p of reminders) {
         const link = safeLink(p.link);
