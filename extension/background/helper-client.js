@@ -382,7 +382,8 @@ globalThis.OnRecordHelper = (function () {
   async function status() {
     const native = await nativeRequest('/v1/status', {});
     if (native && native.status === 200) {
-      return { running: true, paired: true, native: true, version: native.body && native.body.version };
+      const pack = native.body && native.body.pack ? native.body.pack : null;
+      return { running: true, paired: true, native: true, version: native.body && native.body.version, ...(pack ? { pack } : {}) };
     }
     const creds = await credentials();
     const found = await find(creds);

@@ -103,12 +103,15 @@ def _routes(service) -> dict[str, Callable[[dict], dict]]:
 
     def status(body):
         parse.no_fields(body)
-        return {"paired": True, "native": True, "version": __version__, "api": API_VERSION}
+        pack = service.pack_report()
+        return {"paired": True, "native": True, "version": __version__, "api": API_VERSION,
+                **({"pack": pack} if pack else {})}
 
     def check(body):
+        # As POST /v1/check answers: the profile's problem and the signed pack in force, when there are.
         answer = service.check(parse.check_request(body)).to_json()
-        problem = service.profile_problem()
-        return {**answer, "profile_problem": problem} if problem else answer
+        problem, pack = service.profile_problem(), service.pack_report()
+        return {**answer, **({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
 
     def settings(body):
         parse.no_fields(body)
