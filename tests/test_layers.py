@@ -26,6 +26,7 @@ FORBIDDEN = {
                     "webview", "keyring"},
     "ui": {"native", *ABOVE_THE_DOMAIN},
     "native": {"ui", *ABOVE_THE_DOMAIN, "webview"},
+    "nativehost": {"ui", *ABOVE_THE_DOMAIN, "webview"},  # the native messaging host: as "native"
     "managed": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
     "profile": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
     "sites": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask",
