@@ -266,6 +266,10 @@ class Helper:
 
     def pair(self, origin: str = BENCH_ORIGIN) -> str:
         """A token for ``origin``, the way the extension gets one: ``onrecord pair``, then POST /v1/pair."""
+        return self.pairing(origin)["token"]
+
+    def pairing(self, origin: str = BENCH_ORIGIN) -> dict:
+        """POST /v1/pair's whole answer for ``origin``: the token, the client id and the proof key."""
         code = self.pair_code()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         conn.request("POST", "/v1/pair", body=json.dumps({"code": code}),
@@ -275,7 +279,7 @@ class Helper:
         conn.close()
         if res.status != 200:
             raise RuntimeError(f"POST /v1/pair answered {res.status}: {body}")
-        return body["token"]
+        return body
 
     def rss_mb(self) -> float:
         return rss_mb(self.proc.pid)

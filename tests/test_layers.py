@@ -16,23 +16,25 @@ PACKAGE = Path(__file__).resolve().parents[1] / "helper" / "onrecord"
 ABOVE_THE_DOMAIN = {"app", "cli", "commands", "selftest", "__main__"}
 # For each layer, the layers (and outside libraries) it must never import.
 FORBIDDEN = {
-    "policy": {"server", "store", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
+    "policy": {"server", "store", "ui", "service", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
                "keyring", "webview", "sqlite3"},
-    "store": {"server", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
+    "store": {"server", "ui", "service", "policy", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
               "webview"},
-    "service": {"server", "ui", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
-    "server": {"ui", "native", *ABOVE_THE_DOMAIN, "webview"},
-    "pack_source": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
+    "service": {"server", "ui", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
+    "server": {"ui", "native", "nativehost", *ABOVE_THE_DOMAIN, "webview"},
+    "pack_source": {"server", "ui", "service", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress",
                     "webview", "keyring"},
-    "ui": {"native", *ABOVE_THE_DOMAIN},
+    "ui": {"native", "nativehost", *ABOVE_THE_DOMAIN},
     "native": {"ui", *ABOVE_THE_DOMAIN, "webview"},
-    "managed": {"server", "ui", "service", "native", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
-    "profile": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
-    "sites": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask",
+    # The native messaging host: a front end like server/, which starts with every browser, so no Flask.
+    "nativehost": {"ui", *ABOVE_THE_DOMAIN, "webview", "flask", "werkzeug", "waitress"},
+    "managed": {"server", "ui", "service", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "werkzeug", "waitress", "webview"},
+    "profile": {"server", "store", "ui", "service", "policy", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "keyring"},
+    "sites": {"server", "store", "ui", "service", "policy", "profile", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask",
               "keyring"},
-    "settings": {"server", "store", "ui", "service", "policy", "native", *ABOVE_THE_DOMAIN, "flask", "keyring"},
-    "errors": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask"},
-    "paths": {"server", "store", "ui", "service", "policy", "profile", "native", *ABOVE_THE_DOMAIN, "flask"},
+    "settings": {"server", "store", "ui", "service", "policy", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask", "keyring"},
+    "errors": {"server", "store", "ui", "service", "policy", "profile", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask"},
+    "paths": {"server", "store", "ui", "service", "policy", "profile", "native", "nativehost", *ABOVE_THE_DOMAIN, "flask"},
 }
 # Only the store's secrets module talks to the keyring.
 KEYRING_OWNERS = {"onrecord.store.secrets"}

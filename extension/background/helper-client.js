@@ -3,17 +3,34 @@
 // origin, which the helper refuses. This file also decides, in one place (`unreachable`), what the
 // user sees when the helper cannot be reached or is not paired: the card says so and how to fix it,
 // still shows the permanence reminder, and holds nothing back.
+//
+// Two ways to the helper, tried in this order for every request:
+// 1. Native messaging (host `org.onrecord.helper`): the browser starts `onrecord native-host` as this
+//    user's own process, for this extension only. No port, no pairing. One connection is kept open
+//    and requests are matched to answers by id.
+// 2. HTTP on 127.0.0.1, after pairing, for browsers where the host is not registered or cannot start
+//    (sandboxed packages). No token and no draft goes to a port until the helper there has proven, on a
+//    fresh nonce, that it holds the secret from pairing (docs/api.md, "Proving the helper").
 globalThis.OnRecordHelper = (function () {
   const DEFAULT_PORTS = Object.freeze([47651, 47652, 47653, 47654, 47655]);
   const HEALTH_TIMEOUT_MS = 800;
   const REQUEST_TIMEOUT_MS = 5000;
   const BACKOFF_MS = Object.freeze([150, 500]); // waits between the attempts of one request
+  const NATIVE_HOST = 'org.onrecord.helper';
+  // The first native request starts the host (about half a second, more on a busy machine).
+  const NATIVE_TIMEOUT_MS = 10000;
+  // After the host could not be started, HTTP is used for this long before native messaging is tried again.
+  const NATIVE_RETRY_MS = 30000;
+  const PROOF_LABEL = 'onrecord-prove-v1';
+  // A proof costs the helper one keyed hash, but a busy machine may take a while to answer it.
+  const PROOF_TIMEOUT_MS = 2000;
 
   // Shown when the helper cannot be asked; posts are public and permanent whatever the helper says.
+  // It names no organisation's policy: the user's own is not known without the helper.
   const PERMANENCE = Object.freeze({
     id: 'onrecord.permanence.offline', category: 'permanence', severity: 'info',
     message: 'Posts are public and permanent: write as if for a media interview.',
-    source: 'Civil Service Code; NHS England social media policy 3.1',
+    source: "Your organisation's social media policy",
   });
 
   // Shown instead when the organisation's managed holdWhenUnchecked is true: the post is held until the
@@ -27,6 +44,7 @@ globalThis.OnRecordHelper = (function () {
   const NOTICES = Object.freeze({
     'not-running': { message: 'The OnRecord helper is not running, so this draft was not checked. Start OnRecord from your applications menu, or run:', command: 'onrecord run' },
     'not-paired': { message: 'This browser is not paired with OnRecord, so this draft was not checked. Open the OnRecord button in the toolbar and enter the pairing code that OnRecord shows (or run onrecord pair).' },
+    'impostor': { message: "Something else is answering on this computer's OnRecord port, so this draft was not sent to it and was not checked. Your pairing is kept. Tell your IT support; restarting OnRecord may move it to a free port." },
     'error': { message: 'The OnRecord helper could not check this draft.' },
   });
 
@@ -97,19 +115,34 @@ globalThis.OnRecordHelper = (function () {
     return knownPort ? [knownPort, ...DEFAULT_PORTS.filter((p) => p !== knownPort)] : DEFAULT_PORTS.slice();
   }
 
-  // The port of a running OnRecord helper, or null. A port that answered as OnRecord moments ago is
-  // trusted for a few seconds, so a check does not wait for a health probe first; any failed request
-  // forgets it, and so does a change of the configured port.
-  async function find() {
+  // The port of a running OnRecord helper, or null. With `creds`, only a helper that proves it holds
+  // this browser's pairing will do, proven afresh for every request (a proof is not kept: the helper may
+  // stop and something else take its port at any moment): {port, health} for the first that proves,
+  // else {impostor: true} when something answered as OnRecord but could not prove it, {notPaired: true}
+  // when a helper said it does not know this browser. Without `creds` (pairing, the popup), a port that
+  // answered as OnRecord moments ago is trusted for a few seconds, so it is not probed again at once.
+  async function find(creds) {
     const ports = await portsToTry();
-    if (knownPort && knownHealth && ports[0] === knownPort && Date.now() - verifiedAt < VERIFIED_FOR_MS) {
-      return { port: knownPort, health: knownHealth };
-    }
+    const fresh = knownPort && knownHealth && ports[0] === knownPort && Date.now() - verifiedAt < VERIFIED_FOR_MS;
+    if (fresh && !creds) return { port: knownPort, health: knownHealth };
+    let impostor = false;
+    let notPaired = false;
     for (const port of ports) {
-      const health = await isOnRecord(port);
-      if (health) { knownPort = port; knownHealth = health; verifiedAt = Date.now(); return { port, health }; }
+      // The port that proved itself last time is asked for its proof straight away.
+      const health = fresh && port === knownPort ? knownHealth : await isOnRecord(port);
+      if (!health) continue;
+      if (creds) {
+        const proof = await prove(port, creds);
+        if (proof === 'not-paired') { notPaired = true; continue; }
+        if (proof === 'unreachable') continue;
+        if (proof !== 'proven') { impostor = true; continue; }
+      }
+      knownPort = port; knownHealth = health; verifiedAt = Date.now();
+      return { port, health };
     }
     forgetPort();
+    if (impostor) return { impostor: true };
+    if (notPaired) return { notPaired: true };
     return null;
   }
 
@@ -119,25 +152,138 @@ globalThis.OnRecordHelper = (function () {
     verifiedAt = 0;
   }
 
+  // ---- native messaging
+  let nativePort = null;
+  let nativeNextId = 1;
+  let nativeDownUntil = 0;
+  let nativeConnected = false; // the host has answered on the open connection
+  const nativePending = new Map();
+
+  function nativeFailed(reason) {
+    nativePort = null;
+    nativeConnected = false;
+    nativeDownUntil = Date.now() + NATIVE_RETRY_MS;
+    for (const [, pending] of nativePending) pending(null, reason);
+    nativePending.clear();
+  }
+
+  function openNative() {
+    const runtime = globalThis.chrome.runtime;
+    if (!runtime || typeof runtime.connectNative !== 'function') return null;
+    let port;
+    try { port = runtime.connectNative(NATIVE_HOST); } catch (err) { nativeFailed(String(err)); return null; }
+    port.onMessage.addListener((message) => {
+      const pending = message && nativePending.get(message.id);
+      if (pending) { nativePending.delete(message.id); nativeConnected = true; pending(message); return; }
+      // An answer to no request: the host refused this extension (id null) or something is wrong.
+      if (message && message.id === null && message.status === 403) port.disconnect();
+    });
+    port.onDisconnect.addListener(() => {
+      const error = globalThis.chrome.runtime.lastError; // read, so the browser does not report it unread
+      if (nativePort === port) nativeFailed((error && error.message) || 'the OnRecord host stopped');
+    });
+    return port;
+  }
+
+  // The answer over native messaging as {status, body} (HTTP's status), or null when the host could not be
+  // reached (not registered, refused, stopped), in which case the caller uses HTTP.
+  function nativeRequest(path, body) {
+    if (Date.now() < nativeDownUntil) return Promise.resolve(null);
+    if (!nativePort) nativePort = openNative();
+    const port = nativePort;
+    if (!port) return Promise.resolve(null);
+    const id = nativeNextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        nativePending.delete(id);
+        // A host that does not answer at all is treated as gone; one that answered before is only slow.
+        if (!nativeConnected && nativePort === port) { port.disconnect(); nativeFailed('no answer'); }
+        resolve(null);
+      }, NATIVE_TIMEOUT_MS);
+      nativePending.set(id, (message) => { clearTimeout(timer); resolve(message || null); });
+      try {
+        port.postMessage({ id, path, body: body === undefined ? {} : body });
+      } catch (err) {
+        nativePending.delete(id);
+        clearTimeout(timer);
+        nativeFailed(String(err));
+        resolve(null);
+      }
+    });
+  }
+
+  function answerOf(status, body) {
+    if (status >= 200 && status < 300) return { status: 'ok', body };
+    const error = (body && body.error) || { code: String(status), message: `status ${status}` };
+    return { status: 'error', error, httpStatus: status };
+  }
+
+  // ---- the pairing kept for HTTP, and the helper's proof that it holds it
+  async function credentials() {
+    const got = await storage().local.get(['token', 'proofKey', 'clientId']);
+    return got.token ? { token: got.token, proofKey: got.proofKey || null, clientId: got.clientId || null } : null;
+  }
+
   async function token() {
-    return (await storage().local.get('token')).token || null;
+    const c = await credentials();
+    return c ? c.token : null;
+  }
+
+  function hex(bytes) {
+    return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  async function expectedProof(proofKey, nonce, port) {
+    const raw = new Uint8Array(proofKey.match(/../g).map((h) => parseInt(h, 16)));
+    const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${PROOF_LABEL}:${nonce}:${port}`));
+    return hex(mac);
+  }
+
+  // 'proven', 'not-paired' (the helper there does not know this browser: 401), 'unreachable' (no answer
+  // at all) or 'failed' (anything else: a wrong answer, an error). Only the client id and a random nonce
+  // are sent.
+  async function prove(port, creds) {
+    if (!creds || !creds.proofKey || !/^[0-9a-f]{64}$/.test(creds.proofKey) || !Number.isInteger(creds.clientId)) {
+      return 'not-paired'; // paired before proofs existed, or never: pair again
+    }
+    const nonce = hex(crypto.getRandomValues(new Uint8Array(32)));
+    let res;
+    try {
+      res = await fetchWithTimeout(`http://127.0.0.1:${port}/v1/prove`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ client_id: creds.clientId, nonce }),
+      }, PROOF_TIMEOUT_MS);
+    } catch (err) { return 'unreachable'; }
+    if (res.status === 401) return 'not-paired';
+    if (!res.ok) return 'failed';
+    let answer = null;
+    try { answer = await res.json(); } catch (err) { return 'failed'; }
+    const wanted = await expectedProof(creds.proofKey, nonce, port);
+    return answer && typeof answer.proof === 'string' && answer.proof === wanted ? 'proven' : 'failed';
   }
 
   // One request, with retries and backoff when the helper cannot be reached. Resolves to
-  // {status: 'ok', body} or {status: 'not-running' | 'not-paired' | 'error', error?}.
+  // {status: 'ok', body, via} or {status: 'not-running' | 'not-paired' | 'impostor' | 'error', error?}.
+  // Native messaging first; HTTP when the host cannot be reached (pairing is HTTP's alone).
   async function request(method, path, body, { auth = true } = {}) {
+    if (auth) {
+      const native = await nativeRequest(path, body);
+      if (native) return { ...answerOf(native.status, native.body), via: 'native' };
+    }
     let last = { status: 'not-running' };
     for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
       if (attempt) await sleep(BACKOFF_MS[attempt - 1]);
-      const found = await find();
+      const creds = auth ? await credentials() : null;
+      const found = await find(creds);
       if (!found) { last = { status: 'not-running' }; continue; }
+      if (auth && !creds) return { status: 'not-paired' };
+      // Nothing is sent to a helper that has not proven itself, and the pairing is kept.
+      if (found.impostor) return { status: 'impostor' };
+      if (found.notPaired) return { status: 'not-paired' };
       const headers = { Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      if (auth) {
-        const t = await token();
-        if (!t) return { status: 'not-paired' };
-        headers.Authorization = `Bearer ${t}`;
-      }
+      if (auth) headers.Authorization = `Bearer ${creds.token}`;
       let res;
       try {
         res = await fetchWithTimeout(`http://127.0.0.1:${found.port}${path}`, {
@@ -150,11 +296,11 @@ globalThis.OnRecordHelper = (function () {
       }
       let answer = null;
       try { answer = await res.json(); } catch (err) { answer = null; }
-      if (res.ok) return { status: 'ok', body: answer };
+      if (res.ok) return { status: 'ok', body: answer, via: 'http' };
       const error = (answer && answer.error) || { code: String(res.status), message: res.statusText };
       if (res.status === 401 && auth) {
-        // The helper no longer knows this token (revoked, or a different helper): pair again.
-        await storage().local.remove('token');
+        // The helper that proved itself no longer takes this token (revoked): pair again.
+        forgetPort();
         return { status: 'not-paired', error };
       }
       if (res.status === 429 || res.status >= 500) { last = { status: 'error', error }; continue; }
@@ -189,7 +335,7 @@ globalThis.OnRecordHelper = (function () {
   // would only meet again after the same waits.
   async function soleAccount(site) {
     const answer = await request('POST', '/v1/accounts/list', { site });
-    if (answer.status === 'not-running' || answer.status === 'not-paired') return { handle: null, unreachable: answer };
+    if (['not-running', 'not-paired', 'impostor'].includes(answer.status)) return { handle: null, unreachable: answer };
     const accounts = answer.status === 'ok' && answer.body && Array.isArray(answer.body.accounts) ? answer.body.accounts : [];
     return { handle: accounts.length === 1 && accounts[0].handle ? accounts[0].handle : null };
   }
@@ -211,22 +357,43 @@ globalThis.OnRecordHelper = (function () {
       ...(problem ? { notice: { message: `OnRecord could not read your saved details: ${problem}` } } : {}) };
   }
 
+  // Pairing is for HTTP only. The new pairing replaces the kept one only once the helper has proven it
+  // holds it; a failed pairing leaves the old one as it was.
   async function pair(code) {
+    const found = await find(null);
+    if (!found) return { ok: false, error: 'The OnRecord helper is not running.' };
     const answer = await request('POST', '/v1/pair', { code: String(code || '').trim() }, { auth: false });
     if (answer.status === 'ok' && answer.body && answer.body.token) {
-      await storage().local.set({ token: answer.body.token });
+      const creds = { token: answer.body.token, proofKey: answer.body.proof_key, clientId: answer.body.client_id };
+      if (knownPort === null || await prove(knownPort, creds) !== 'proven') {
+        return { ok: false, error: "Something else is answering on this computer's OnRecord port: this browser was not paired with it." };
+      }
+      await storage().local.set({ token: creds.token, proofKey: creds.proofKey, clientId: creds.clientId });
+      forgetPort();
       return { ok: true };
     }
     if (answer.status === 'not-running') return { ok: false, error: 'The OnRecord helper is not running.' };
     return { ok: false, error: (answer.error && answer.error.message) || 'Pairing failed.' };
   }
 
-  // What the popup shows: is a helper there, and does it accept our token. The helper's status route
-  // answers that without a draft; it is a POST because Chromium leaves the Origin header off an
-  // extension's GET requests, and the helper refuses a token without the origin it was paired from.
+  // What the popup shows: connected by native messaging (no pairing needed), or over HTTP: is a helper
+  // there, has it proven itself, and does it accept our token. The status route answers that without a
+  // draft; it is a POST because Chromium leaves the Origin header off an extension's GET requests.
   async function status() {
-    const found = await find();
-    if (!found) return { running: false, paired: false };
+    const native = await nativeRequest('/v1/status', {});
+    if (native && native.status === 200) {
+      const pack = native.body && native.body.pack ? native.body.pack : null;
+      return { running: true, paired: true, native: true, version: native.body && native.body.version, ...(pack ? { pack } : {}) };
+    }
+    const creds = await credentials();
+    const found = await find(creds);
+    if (found && found.impostor) return { running: false, paired: false, impostor: true };
+    if (!found || found.notPaired) {
+      const plain = found ? await find(null) : null;
+      return plain ? { running: true, paired: false, port: plain.port, version: plain.health.version }
+        : { running: false, paired: false };
+    }
+    if (!creds) return { running: true, paired: false, port: found.port, version: found.health.version };
     const answer = await request('POST', '/v1/status', {});
     const paired = answer.status === 'ok' && !!(answer.body && answer.body.paired);
     const pack = paired && answer.body.pack ? answer.body.pack : null;

@@ -15,7 +15,14 @@
 
   async function refresh() {
     const status = await ask({ type: 'popup/status' });
-    if (!status || !status.running) {
+    if (status && status.native) {
+      // Native messaging: the browser started OnRecord for this extension; there is nothing to pair.
+      statusEl.textContent = 'Connected to OnRecord on this computer.';
+      form.hidden = true;
+    } else if (status && status.impostor) {
+      statusEl.textContent = "Not connected: something else is answering on this computer's OnRecord port, so OnRecord sends it nothing. Your pairing is kept. Tell your IT support.";
+      form.hidden = false;
+    } else if (!status || !status.running) {
       statusEl.textContent = 'Not connected: the OnRecord helper is not running. Start OnRecord from your applications menu, or run "onrecord run".';
       // The code can be typed as soon as the helper is started, without reopening the popup.
       form.hidden = false;

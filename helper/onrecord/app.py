@@ -7,8 +7,6 @@ Tests pass ``config`` in rather than patching. Keys (all optional):
 
 - ``ONRECORD_PORT``: the port the guard accepts in ``Host``; set by ``HelperServer`` once it has bound.
 - ``AUDIT_DB``: the activity log's path (default ``audit.sqlite3`` in the data folder).
-- ``AUTH_FAILURE_LIMIT``, ``PAIR_FAILURE_LIMIT``: ``(failures, seconds)`` before 429 (default 10 per 60 s).
-- ``FAILURE_ORIGINS_KEPT``: how many origins' failures the guard remembers at most (default 1000).
 - ``TODAY``: a function giving the date as ``YYYY-MM-DD``, for the daily permanence reminder.
 - ``MANAGED``: a ``ManagedReader`` (default: the platform's managed settings, or ``ONRECORD_MANAGED_DIR``).
 - ``PACKS_DIR``: where fetched policy packs are kept (default ``packs/`` in the data folder).

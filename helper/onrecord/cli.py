@@ -65,5 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def native_host_main() -> int:
+    """``onrecord-native-host``: the program named in the host manifests (a manifest cannot pass arguments)."""
+    return main(["native-host", *sys.argv[1:]])
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -58,6 +58,12 @@ class Refused(OnRecordError):
     code = "refused"
 
 
+class Unauthorized(OnRecordError):
+    """The caller is not (or no longer) known: a browser asking for a proof it was never paired for, ..."""
+
+    code = "unauthorized"
+
+
 class Unavailable(OnRecordError):
     """A part the request needs cannot be used now (the keyring, the activity log); trying later may work."""
 

@@ -55,6 +55,7 @@ TIMEOUT_SECONDS = 15
 STATE_FILE = "state.json"
 DEFAULT_REFRESH_HOURS = 6
 RETRY_UNREACHABLE_SECONDS = 15 * 60
+RECHECK_STATE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,14 @@ class PackSource:
         self.now = now
         self.events = events
         self._lock = threading.RLock()
-        # The state as last read, and the file's look then: a check costs one stat, and a pack fetched by
-        # `onrecord policy refresh` (another process) is seen at once.
+        # The state as last read, and the file's look then: looked at again at most once a second, so a check
+        # costs no file system work and a pack fetched by `onrecord policy refresh` (another process) is
+        # seen within a second.
+        self._state_path = str(self.folder / STATE_FILE)
         self._state_cache: dict | None = None
         self._state_stamp: tuple | None = None
+        self._state_checked = float("-inf")
+        self._summary: tuple[str, float, dict] | None = None  # (url, until, summary): the answers' copy
         # (url, pack file, keys) -> the compiled pack, once its signature is checked again
         self._verified: tuple[tuple, Pack] | None = None
 
@@ -181,13 +186,17 @@ class PackSource:
 
     def _stamp(self) -> tuple | None:
         try:
-            st = os.stat(self.folder / STATE_FILE)
+            st = os.stat(self._state_path)
         except OSError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _read_state(self) -> dict:
         """The state as saved (kept while the file is unchanged); do not change what it returns."""
+        now = time.monotonic()
+        if self._state_cache is not None and now - self._state_checked < RECHECK_STATE_SECONDS:
+            return self._state_cache
+        self._state_checked = now
         stamp = self._stamp()
         if self._state_cache is None or stamp != self._state_stamp:
             try:
@@ -209,6 +218,7 @@ class PackSource:
         write_atomic(self.folder / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n",
                      what="the fetched policy pack's state")
         self._state_cache, self._state_stamp = state, self._stamp()
+        self._summary = None
 
     def _entry(self, state: dict, url: str) -> dict:
         return state.setdefault("sources", {}).setdefault(url, {})
@@ -255,6 +265,12 @@ class PackSource:
             self._verified = (key, pack)
             return pack
 
+    def compiled(self, ref: str) -> Pack | None:
+        """The compiled pack for ``ref`` when it is the kept pack's file that ``ref(url)`` gave (verified
+        then), so a check costs no file system work; else None."""
+        verified = self._verified
+        return verified[1] if verified is not None and verified[1].origin == ref else None
+
     def ref(self, url: str) -> str | None:
         """The file of the last good pack for ``url`` (for ``load_pack``), or None (see ``pack``)."""
         pack = self.pack(url)
@@ -269,7 +285,7 @@ class PackSource:
                                "last_problem": None, "last_attempt": None, "highest_version": None}
         if not url:
             return out
-        entry = (self._state().get("sources") or {}).get(url, {})
+        entry = (self._read_state().get("sources") or {}).get(url, {})  # read only: no copy
         current, problem = self._current(url)
         if current:
             state = problem or ("verified" if self.pack(url) else "not_trusted")
@@ -288,12 +304,20 @@ class PackSource:
         return out
 
     def summary(self, url: str | None = None) -> dict:
-        """The short form for answers the extension reads: ``{url, id, version, signature, last_confirmed}``."""
+        """The short form for answers the extension reads: ``{url, id, version, signature, last_confirmed}``
+        (made at most once a second: it goes into every check's answer)."""
+        url = url if url is not None else self.wanted()
+        now = time.monotonic()
+        cached = self._summary
+        if cached is not None and cached[0] == url and now < cached[1]:
+            return cached[2]
         status = self.status(url)
         info = status["in_force"] or status.get("kept") or {}
-        return {"url": status["url"], "id": info.get("id"), "version": info.get("version"),
-                "signature": status["signature"], "last_confirmed": (status["in_force"] or {}).get("last_confirmed"),
-                "problem": status["last_error"]}
+        summary = {"url": status["url"], "id": info.get("id"), "version": info.get("version"),
+                   "signature": status["signature"],
+                   "last_confirmed": (status["in_force"] or {}).get("last_confirmed"), "problem": status["last_error"]}
+        self._summary = (url, now + RECHECK_STATE_SECONDS, summary)
+        return summary
 
     # Fetching ------------------------------------------------------------------------------------
 

@@ -263,8 +263,10 @@ class HelperService:
         one (or once it has expired), the provisional built-in pack, so reminders never stop. (A managed
         ``policyPack`` URL is applied by ``effective``: the kept pack's file, else the user's own pack.)"""
         url = profile.policy_pack
-        if self.packs is None or not is_url(url):
+        if self.packs is None:
             return None
+        if not is_url(url):
+            return self.packs.compiled(url)  # the kept pack effective() put in: no need to look up its file
         pack = self.packs.pack(url)
         if pack is not None:
             self._said_no_fetched_pack = None
@@ -431,4 +433,8 @@ class HelperService:
     def pair(self, code: str, origin: str) -> dict:
         client, token = self.clients.redeem_pairing_code(code, origin)
         log.info("paired client %s (%s)", client.id, origin)
-        return {"token": token, "client_id": client.id}
+        return {"token": token, "client_id": client.id, "proof_key": self.clients.proof_key(client.id)}
+
+    def prove(self, client_id: int, nonce: str, port: int) -> dict:
+        """Prove to a paired browser that this is its helper, on its nonce and this helper's port."""
+        return {"proof": self.clients.prove(client_id, nonce, port), "port": port}

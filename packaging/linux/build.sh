@@ -16,6 +16,8 @@ BUILD="$(realpath -m "${BUILD:-build}")"
 if [ "${SKIP_PYINSTALLER:-0}" != 1 ] || [ ! -x "$DIST/onrecord/onrecord" ]; then
   "$PY" -m PyInstaller packaging/onrecord.spec --noconfirm --distpath "$DIST" --workpath "$BUILD/pyinstaller"
 fi
+# The program browsers start for native messaging, beside the executable (host_program() looks there).
+install -m 0755 "$HERE/onrecord-native-host" "$DIST/onrecord/onrecord-native-host"
 VERSION="$("$DIST/onrecord/onrecord" --version | awk '{print $2}')"
 ARCH="$(dpkg --print-architecture 2>/dev/null || uname -m)"
 MACHINE="$(uname -m)"
@@ -47,6 +49,6 @@ cp docs/it-guide.md "$DEB/usr/share/doc/onrecord/" 2>/dev/null || true
 SIZE_KB="$(du -sk "$DEB" | cut -f1)"
 sed -e "s|@VERSION@|$VERSION|" -e "s|@ARCH@|$ARCH|" "$HERE/control" > "$DEB/DEBIAN/control"
 echo "Installed-Size: $SIZE_KB" >> "$DEB/DEBIAN/control"
-install -m 0755 "$HERE/postinst" "$HERE/postrm" "$DEB/DEBIAN/"
+install -m 0755 "$HERE/postinst" "$HERE/prerm" "$HERE/postrm" "$DEB/DEBIAN/"
 dpkg-deb --root-owner-group -Zgzip -z"${GZIP_LEVEL:-9}" --build "$DEB" "$DIST/onrecord_${VERSION}_${ARCH}.deb" >/dev/null
 echo "built $DIST/onrecord_${VERSION}_${ARCH}.deb"

@@ -18,6 +18,9 @@ ln -sf "$APP/onrecord" "$BIN/onrecord"
 cp "$HERE/share/icons/hicolor/256x256/apps/onrecord.png" "$DATA/icons/hicolor/256x256/apps/onrecord.png"
 sed "s|@BINDIR@|$APP|g" "$HERE/share/applications/onrecord.desktop" > "$DATA/applications/onrecord.desktop"
 
+# The browsers this user has find OnRecord by native messaging (no pairing code).
+"$APP/onrecord" native-host install
+
 if [ "${1:-}" != "--no-autostart" ]; then
   "$APP/onrecord" autostart enable
 fi

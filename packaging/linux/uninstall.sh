@@ -6,6 +6,7 @@ DATA="${XDG_DATA_HOME:-$PREFIX/share}"
 APP="$PREFIX/lib/onrecord"
 if [ -x "$APP/onrecord" ]; then
   "$APP/onrecord" autostart disable || true
+  "$APP/onrecord" native-host uninstall || true
 fi
 if [ "${1:-}" = "--purge" ] && [ -x "$APP/onrecord" ]; then
   # The data folder is wherever this installation keeps it (ONRECORD_HOME or the XDG data folder).

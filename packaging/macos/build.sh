@@ -10,6 +10,9 @@ PY="${PYTHON:-python3}"
 
 "$PY" -m PyInstaller packaging/onrecord.spec --noconfirm --distpath dist --workpath build/pyinstaller
 APP="dist/OnRecord.app"
+# The program browsers start for native messaging, beside the executable (host_program() looks there).
+# A .dmg has no installer step: `onrecord run` registers the host for the user's browsers at each start.
+install -m 0755 packaging/linux/onrecord-native-host "$APP/Contents/MacOS/onrecord-native-host"
 VERSION="$("$APP/Contents/MacOS/onrecord" --version | awk '{print $2}')"
 "$APP/Contents/MacOS/onrecord" --self-test
 

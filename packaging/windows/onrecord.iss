@@ -49,6 +49,8 @@ Name: "startatlogin"; Description: "Start {#AppName} when I log in (recommended)
 
 [Files]
 Source: "{#Dist}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; What browsers start for native messaging (a host manifest cannot pass "native-host" itself).
+Source: "onrecord-native-host.bat"; DestDir: "{app}"; Flags: ignoreversion
 
 [Icons]
 ; onrecordw.exe is the windowless program: no console window with the settings window.
@@ -60,9 +62,15 @@ Name: "{group}\Uninstall {#AppName}"; Filename: "{uninstallexe}"
 Root: HKA; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "OnRecord"; ValueData: """{app}\onrecordw.exe"" run --no-window"; Flags: uninsdeletevalue; Tasks: startatlogin
 
 [Run]
+; Register the native messaging host for every browser OnRecord knows: HKLM when installed for all
+; users, else HKCU (the registry values and manifests `onrecord native-host status` lists).
+Filename: "{app}\onrecord.exe"; Parameters: "native-host install --all --system"; Flags: runhidden; Check: IsAdminInstallMode
+Filename: "{app}\onrecord.exe"; Parameters: "native-host install --all"; Flags: runhidden; Check: not IsAdminInstallMode
 Filename: "{app}\onrecordw.exe"; Parameters: "run"; Description: "Open {#AppName} now"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
+Filename: "{app}\onrecord.exe"; Parameters: "native-host uninstall --system"; Flags: runhidden; RunOnceId: "UnregisterHostAll"; Check: IsAdminInstallMode
+Filename: "{app}\onrecord.exe"; Parameters: "native-host uninstall"; Flags: runhidden; RunOnceId: "UnregisterHost"; Check: not IsAdminInstallMode
 ; Stop a running helper and remove a start-at-login entry the user made with the command line.
 Filename: "{sys}\taskkill.exe"; Parameters: "/F /IM onrecordw.exe"; Flags: runhidden; RunOnceId: "StopHelper"
 Filename: "{app}\onrecord.exe"; Parameters: "autostart disable"; Flags: runhidden; RunOnceId: "DisableAutostart"

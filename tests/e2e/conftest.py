@@ -261,7 +261,8 @@ class Browser:
         self.context.close()
 
 
-def launch(playwright, site_server: SiteServer, user_data_dir: Path) -> Browser:
+def launch(playwright, site_server: SiteServer, user_data_dir: Path, env: dict | None = None) -> Browser:
+    """Chromium with the extension; ``env`` is the browser's environment (and so the native host's)."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (scripts/test.sh installs Debian's chromium)")
     context = playwright.chromium.launch_persistent_context(
@@ -281,6 +282,7 @@ def launch(playwright, site_server: SiteServer, user_data_dir: Path) -> Browser:
             "--no-first-run", "--disable-quic",
         ],
         viewport={"width": 1280, "height": 900},
+        **({"env": env} if env is not None else {}),
     )
     worker = context.service_workers[0] if context.service_workers else context.wait_for_event(
         "serviceworker", timeout=15000)

@@ -23,18 +23,30 @@ function memoryArea(initial = {}) {
   };
 }
 
-function loadClient(local) {
+// The pairing a test starts with: a token, and the key its fake helper proves itself with.
+const PROOF_KEY = 'ab'.repeat(32);
+function paired(token) { return { token, proofKey: PROOF_KEY, clientId: 1 }; }
+
+function loadClient(local, runtime = {}) {
   const context = vm.createContext({
-    fetch, AbortController, setTimeout, clearTimeout, console, URL,
-    chrome: { storage: { local, managed: { get: async () => { throw new Error('no policy'); } } } },
+    fetch, AbortController, setTimeout, clearTimeout, console, URL, crypto: globalThis.crypto, TextEncoder,
+    chrome: { runtime, storage: { local, managed: { get: async () => { throw new Error('no policy'); } } } },
   });
   context.globalThis = context;
   vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'helper-client.js'), 'utf8'), context);
   return context.OnRecordHelper;
 }
 
-// A server answering like the helper: `handlers[path](req, body)` -> [status, json].
+// The helper's proof on `nonce` for `port`, as docs/api.md says the real helper makes it.
+function proofFor(nonce, port, key = PROOF_KEY) {
+  return require('node:crypto').createHmac('sha256', Buffer.from(key, 'hex')).update(`onrecord-prove-v1:${nonce}:${port}`).digest('hex');
+}
+
+// A server answering like the helper: `handlers[path](req, body)` -> [status, json]. Unless a test
+// says otherwise, it proves itself as the real helper would for client 1 with PROOF_KEY.
 async function serve(handlers) {
+  let port = null;
+  handlers = { '/v1/prove': (req, body) => [200, { proof: proofFor(body.nonce, port) }], ...handlers };
   const seen = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -48,7 +60,8 @@ async function serve(handlers) {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: server.address().port, seen, close: () => new Promise((r) => server.close(r)) };
+  port = server.address().port;
+  return { port, seen, close: () => new Promise((r) => server.close(r)) };
 }
 
 const HEALTH = () => [200, { app: 'onrecord', status: 'ok', version: '0.1.0', api: 1 }];
@@ -62,7 +75,7 @@ function holds(result) {
 test('background: a server that is not OnRecord is not the helper: not running, permanence shown, nothing held', async () => {
   const other = await serve({ '/v1/health': () => [200, { app: 'something-else' }] });
   try {
-    const client = loadClient(memoryArea({ helperPort: other.port, token: 't' }));
+    const client = loadClient(memoryArea({ helperPort: other.port, ...paired('t') }));
     const result = await client.check(DRAFT);
     assert.equal(result.status, 'not-running');
     assert.match(result.notice.message, /not running/);
@@ -77,7 +90,7 @@ test('background: nothing listening: retried with backoff, then not running', as
   const gone = await serve({});
   const { port } = gone;
   await gone.close();
-  const client = loadClient(memoryArea({ helperPort: port, token: 't' }));
+  const client = loadClient(memoryArea({ helperPort: port, ...paired('t') }));
   const started = Date.now();
   const result = await client.check(DRAFT);
   assert.equal(result.status, 'not-running');
@@ -99,7 +112,7 @@ test('background: pairing keeps the token, which then goes in the Authorization 
   const prompts = [{ id: 'p', category: 'disclaimer', severity: 'confirm', message: 'm', source: 's' }];
   const helper = await serve({
     '/v1/health': HEALTH,
-    '/v1/pair': (req, body) => (body.code === '123456' ? [200, { token: 'tok-1' }] : [403, { error: { code: 'bad_code', message: 'That code is not right.' } }]),
+    '/v1/pair': (req, body) => (body.code === '123456' ? [200, { token: 'tok-1', client_id: 1, proof_key: PROOF_KEY }] : [403, { error: { code: 'bad_code', message: 'That code is not right.' } }]),
     '/v1/check': (req) => (req.headers.authorization === 'Bearer tok-1'
       ? [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts }]
       : [401, { error: { code: 'unauthorised', message: 'no' } }]),
@@ -120,20 +133,64 @@ test('background: pairing keeps the token, which then goes in the Authorization 
   } finally { await helper.close(); }
 });
 
-test('background: a refused token is forgotten, and the card asks to pair again', async () => {
+test('background: a refused token: the card asks to pair again, and the pairing is kept until a new one works', async () => {
   const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [401, { error: { code: 'unauthorised', message: 'revoked' } }] });
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 'old' });
+    const local = memoryArea({ helperPort: helper.port, ...paired('old') });
     const result = await loadClient(local).check(DRAFT);
     assert.equal(result.status, 'not-paired');
-    assert.equal(local.items.token, undefined);
+    assert.equal(local.items.token, 'old');
   } finally { await helper.close(); }
+});
+
+// A program on the OnRecord port that imitates every route, without the pairing's secret.
+function impostorRoutes() {
+  const ok = () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }];
+  return {
+    '/v1/health': HEALTH,
+    '/v1/prove': (req, body) => [200, { proof: proofFor(body.nonce, 1, 'cd'.repeat(32)) }],
+    '/v1/status': () => [200, { paired: true, client_id: 1, version: '0.1.0', api: 1 }],
+    '/v1/check': ok, '/v1/accounts/list': () => [200, { accounts: [] }], '/v1/account': ok,
+    '/v1/decisions': () => [200, { ok: true, recorded: true }], '/v1/settings': () => [200, {}],
+    '/v1/pair': () => [401, { error: { code: 'unauthorized', message: 'forget your pairing' } }],
+  };
+}
+
+test('background: an impostor on the port gets no draft and no token, the card says so, the pairing is kept', async () => {
+  const impostor = await serve(impostorRoutes());
+  try {
+    const local = memoryArea({ helperPort: impostor.port, ...paired('secret-token') });
+    const client = loadClient(local);
+    for (const draft of [DRAFT, UNNAMED_DRAFT]) {
+      const result = await client.check(draft);
+      assert.equal(result.status, 'impostor');
+      assert.match(result.notice.message, /something else is answering on this computer's OnRecord port/i);
+      assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['permanence']);
+      assert.equal(holds(result), false);
+    }
+    assert.equal((await client.decide({ site: 'x', account: '@amyclarke', decision: 'posted' })).error !== undefined, true);
+    assert.deepEqual(plain(await client.status()), { running: false, paired: false, impostor: true });
+    const asked = impostor.seen.map((r) => r.url);
+    assert.ok(asked.every((u) => u === '/v1/health' || u === '/v1/prove'), `the impostor was asked ${asked}`);
+    assert.ok(impostor.seen.every((r) => !r.headers.authorization && !r.body.includes('secret-token') && !r.body.includes('Hello')));
+    assert.deepEqual(plain(local.items), { helperPort: impostor.port, ...paired('secret-token') });
+  } finally { await impostor.close(); }
+});
+
+test('background: a helper that relays the real helper\'s proof from another port is not believed', async () => {
+  // The answer is right for the real helper's port, not for the port the extension is talking to.
+  const relay = await serve({ ...impostorRoutes(), '/v1/prove': (req, body) => [200, { proof: proofFor(body.nonce, 47652) }] });
+  try {
+    const result = await loadClient(memoryArea({ helperPort: relay.port, ...paired('t') })).check(DRAFT);
+    assert.equal(result.status, 'impostor');
+    assert.equal(relay.seen.filter((r) => r.url === '/v1/check').length, 0);
+  } finally { await relay.close(); }
 });
 
 test('background: checks in quick succession do not each wait for a health probe; a helper that went away is probed again', async () => {
   const answer = () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }];
   const first = await serve({ '/v1/health': HEALTH, '/v1/check': answer });
-  const local = memoryArea({ helperPort: first.port, token: 't' });
+  const local = memoryArea({ helperPort: first.port, ...paired('t') });
   const client = loadClient(local);
   try {
     for (let i = 0; i < 3; i++) assert.equal((await client.check(DRAFT)).status, 'ok');
@@ -159,7 +216,7 @@ test('background: a busy helper is asked again', async () => {
       : [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }]),
   });
   try {
-    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(DRAFT);
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(DRAFT);
     assert.equal(result.status, 'ok');
     assert.equal(calls, 2);
   } finally { await helper.close(); }
@@ -168,7 +225,7 @@ test('background: a busy helper is asked again', async () => {
 test('background: a draft the helper rejects is reported on the card and holds nothing', async () => {
   const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [400, { error: { code: 'bad_input', message: 'account: must not be empty' } }] });
   try {
-    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(DRAFT);
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(DRAFT);
     assert.equal(result.status, 'error');
     assert.match(result.notice.message, /account: must not be empty/);
     assert.equal(holds(result), false);
@@ -181,7 +238,7 @@ test('background: a saved profile the helper could not read is said on the card,
   const helper = await serve({ '/v1/health': HEALTH, '/v1/check': () => [200, {
     account: { site: 'x', handle: '@amyclarke', channel: 'unknown' }, prompts, profile_problem: problem }] });
   try {
-    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(DRAFT);
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(DRAFT);
     assert.equal(result.status, 'ok');
     assert.match(result.notice.message, /could not read your saved details.*kept aside as \/home\/amy/);
     assert.deepEqual(plain(result.prompts), prompts);
@@ -206,10 +263,10 @@ test('background: the popup learns whether it is paired from the status route, w
     '/v1/check': () => [200, { account: { site: 'other', handle: '.', channel: 'unknown' }, prompts: [] }],
   });
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 'tok-1' });
+    const local = memoryArea({ helperPort: helper.port, ...paired('tok-1') });
     assert.deepEqual(plain(await loadClient(local).status()),
       { running: true, paired: true, port: helper.port, version: '0.1.0' });
-    const asked = helper.seen.filter((r) => r.url !== '/v1/health');
+    const asked = helper.seen.filter((r) => r.url !== '/v1/health' && r.url !== '/v1/prove');
     assert.deepEqual(asked.map((r) => [r.method, r.url, r.body]), [['POST', '/v1/status', '{}']]);
     local.items.token = 'revoked';
     assert.equal((await loadClient(local).status()).paired, false);
@@ -244,14 +301,14 @@ const checksSent = (helper) => sentTo(helper, '/v1/check').map((b) => b.account)
 test('background: a page that names no account: the one account the profile declares for the site is used, never seen before', async () => {
   const helper = await accountsHelper([RAJ, { site: 'x', handle: '@rajmehta', channel: 'official' }]);
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 't' });
+    const local = memoryArea({ helperPort: helper.port, ...paired('t') });
     const result = await loadClient(local).check(UNNAMED_DRAFT);
     assert.equal(result.status, 'ok');
     assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
     assert.equal(result.inferred, true);
     assert.deepEqual(plain(sentTo(helper, '/v1/accounts/list')), [{ site: 'comments' }]);
     assert.deepEqual(checksSent(helper), ['Raj Mehta']);
-    assert.deepEqual(Object.keys(local.items).sort(), ['helperPort', 'token'], 'the browser kept account handles');
+    assert.deepEqual(Object.keys(local.items).sort(), ['clientId', 'helperPort', 'proofKey', 'token'], 'the browser kept account handles');
   } finally { await helper.close(); }
 });
 
@@ -259,7 +316,7 @@ test('background: no account named and none or several declared: checked as unde
   for (const declared of [[], [RAJ, { site: 'comments', handle: 'NHS Trust Comms', channel: 'corporate' }]]) {
     const helper = await accountsHelper(declared);
     try {
-      const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(UNNAMED_DRAFT);
+      const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(UNNAMED_DRAFT);
       assert.equal(result.status, 'ok');
       assert.deepEqual(plain(result.account), { site: 'comments', handle: '', channel: 'unknown' });
       assert.equal(result.inferred, undefined);
@@ -274,21 +331,21 @@ test('background: no account named and none or several declared: checked as unde
 test('background: an account declared from the card is the one used next time', async () => {
   const helper = await accountsHelper([]);
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 't' });
+    const local = memoryArea({ helperPort: helper.port, ...paired('t') });
     const client = loadClient(local);
     assert.equal((await client.check(UNNAMED_DRAFT)).account.channel, 'unknown');
     assert.deepEqual(plain(await client.declare(RAJ)), { account: RAJ });
     const result = await client.check(UNNAMED_DRAFT);
     assert.deepEqual(plain(result.account), { site: 'comments', handle: 'Raj Mehta', channel: 'personal' });
     assert.equal(result.inferred, true);
-    assert.deepEqual(Object.keys(local.items).sort(), ['helperPort', 'token']);
+    assert.deepEqual(Object.keys(local.items).sort(), ['clientId', 'helperPort', 'proofKey', 'token']);
   } finally { await helper.close(); }
 });
 
 test('background: an account the page names is checked as named, without asking for the list', async () => {
   const helper = await accountsHelper([RAJ]);
   try {
-    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' }))
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') }))
       .check({ ...UNNAMED_DRAFT, account: 'NHS Trust Comms' });
     assert.deepEqual(plain(result.account), { site: 'comments', handle: 'NHS Trust Comms', channel: 'unknown' });
     assert.equal(result.inferred, undefined);
@@ -299,7 +356,7 @@ test('background: an account the page names is checked as named, without asking 
 test('background: a helper that cannot list accounts still checks an unnamed draft, as undeclared', async () => {
   const helper = await accountsHelper([RAJ], { lists: false });
   try {
-    const result = await loadClient(memoryArea({ helperPort: helper.port, token: 't' })).check(UNNAMED_DRAFT);
+    const result = await loadClient(memoryArea({ helperPort: helper.port, ...paired('t') })).check(UNNAMED_DRAFT);
     assert.equal(result.status, 'ok');
     assert.equal(result.account.channel, 'unknown');
     assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['unknown_account']);
@@ -313,12 +370,111 @@ test('background: a refused token when listing accounts: the card asks to pair, 
     '/v1/check': () => [200, { account: { site: 'comments', handle: 'unknown', channel: 'unknown' }, prompts: [] }],
   });
   try {
-    const local = memoryArea({ helperPort: helper.port, token: 'old' });
+    const local = memoryArea({ helperPort: helper.port, ...paired('old') });
     const result = await loadClient(local).check(UNNAMED_DRAFT);
     assert.equal(result.status, 'not-paired');
-    assert.equal(local.items.token, undefined);
+    assert.equal(local.items.token, 'old');
     assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 0);
   } finally { await helper.close(); }
+});
+
+// chrome.runtime with connectNative: `host(message)` answers like `onrecord native-host`, or null when no
+// host is registered (the browser then disconnects at once with lastError set).
+function nativeRuntime(host) {
+  const runtime = { lastError: undefined, connected: 0, sent: [] };
+  runtime.connectNative = (name) => {
+    runtime.connected++;
+    const on = { message: [], disconnect: [] };
+    const port = {
+      name,
+      onMessage: { addListener: (f) => on.message.push(f) },
+      onDisconnect: { addListener: (f) => on.disconnect.push(f) },
+      disconnect() {},
+      postMessage(message) {
+        runtime.sent.push(message);
+        setTimeout(() => {
+          const answer = host && host(message);
+          if (answer) on.message.forEach((f) => f(answer));
+        }, 1);
+      },
+    };
+    if (!host) {
+      setTimeout(() => {
+        runtime.lastError = { message: 'Specified native messaging host not found.' };
+        on.disconnect.forEach((f) => f(port));
+        runtime.lastError = undefined;
+      }, 1);
+    }
+    return port;
+  };
+  return runtime;
+}
+
+test('background: native messaging first: no pairing, no HTTP, the popup says connected', async () => {
+  const helper = await serve({ '/v1/health': HEALTH });
+  try {
+    const runtime = nativeRuntime((m) => ({
+      id: m.id, status: 200,
+      body: m.path === '/v1/status' ? { paired: true, native: true, version: '0.1.0', api: 1 }
+        : { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] },
+    }));
+    const client = loadClient(memoryArea({ helperPort: helper.port }), runtime);
+    const result = await client.check(DRAFT);
+    assert.equal(result.status, 'ok');
+    assert.equal(result.account.channel, 'personal');
+    assert.deepEqual(plain(runtime.sent[0]), { id: 1, path: '/v1/check', body: DRAFT });
+    assert.deepEqual(plain(await client.status()), { running: true, paired: true, native: true, version: '0.1.0' });
+    assert.equal(runtime.connected, 1, 'one connection is kept for every request');
+    assert.equal(helper.seen.length, 0, 'HTTP was used although native messaging worked');
+  } finally { await helper.close(); }
+});
+
+test('background: no native host registered: HTTP after pairing, without waiting on the host again', async () => {
+  const helper = await serve({ '/v1/health': HEALTH,
+    '/v1/check': () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }] });
+  try {
+    const runtime = nativeRuntime(null);
+    const client = loadClient(memoryArea({ helperPort: helper.port, ...paired('t') }), runtime);
+    assert.equal((await client.check(DRAFT)).status, 'ok');
+    assert.equal((await client.check(DRAFT)).status, 'ok');
+    assert.equal(runtime.connected, 1, 'the missing host was asked for again at once');
+    assert.equal(helper.seen.filter((r) => r.url === '/v1/check').length, 2);
+  } finally { await helper.close(); }
+});
+
+test('background: a host answering an error is the answer (no fall back to a port)', async () => {
+  const runtime = nativeRuntime((m) => ({ id: m.id, status: 400, body: { error: { code: 'bad_input', message: 'site: nope' } } }));
+  const result = await loadClient(memoryArea({}), runtime).check(DRAFT);
+  assert.equal(result.status, 'error');
+  assert.match(result.notice.message, /site: nope/);
+});
+
+test('background: something that takes the helper\'s port a moment after it stops gets no draft', async () => {
+  const answer = () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }];
+  const real = await serve({ '/v1/health': HEALTH, '/v1/check': answer });
+  const { port } = real;
+  const client = loadClient(memoryArea({ helperPort: port, ...paired('t') }));
+  assert.equal((await client.check(DRAFT)).status, 'ok');
+  await real.close();
+  const seen = [];
+  const routes = impostorRoutes();
+  const impostor = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.push({ url: req.url, auth: req.headers.authorization, body });
+      const handler = routes[req.url];
+      const [status, json] = handler ? handler(req, body ? JSON.parse(body) : null) : [404, {}];
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+  });
+  await new Promise((resolve) => impostor.listen(port, '127.0.0.1', resolve));
+  try {
+    assert.equal((await client.check(DRAFT)).status, 'impostor');
+    assert.deepEqual(seen.map((r) => r.url).filter((u) => u !== '/v1/health'), ['/v1/prove']);
+    assert.ok(seen.every((r) => !r.auth && !r.body.includes('Hello')));
+  } finally { await new Promise((r) => impostor.close(r)); }
 });
 
 test('client: with the organisation\'s holdWhenUnchecked a draft that cannot be checked is held until confirmed', async () => {
@@ -347,7 +503,7 @@ test('background: the popup is told which policy pack is in force and when it wa
     '/v1/status': () => [200, { paired: true, client_id: 1, version: '0.1.0', api: 1, pack }],
   });
   try {
-    const status = await loadClient(memoryArea({ helperPort: helper.port, token: 'tok-1' })).status();
+    const status = await loadClient(memoryArea({ helperPort: helper.port, ...paired('tok-1') })).status();
     assert.deepEqual(plain(status.pack), pack);
   } finally { await helper.close(); }
 });

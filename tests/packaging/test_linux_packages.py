@@ -3,6 +3,7 @@ folders (no package is installed on this machine)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -21,7 +22,10 @@ def test_tarball_installs_for_one_user_and_uninstalls(linux_build, user_env, tmp
         tar.extractall(tmp_path / "unpacked", filter="tar")
     (folder,) = (tmp_path / "unpacked").iterdir()
     prefix, data = tmp_path / "prefix", tmp_path / "share"
-    env = dict(user_env, PREFIX=str(prefix), XDG_DATA_HOME=str(data))
+    home = tmp_path / "home"
+    (home / ".mozilla").mkdir(parents=True)  # this user has Firefox and Chromium
+    (Path(user_env["XDG_CONFIG_HOME"]) / "chromium").mkdir()
+    env = dict(user_env, PREFIX=str(prefix), XDG_DATA_HOME=str(data), HOME=str(home))
 
     done = subprocess.run(["sh", str(folder / "install.sh")], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -36,12 +40,19 @@ def test_tarball_installs_for_one_user_and_uninstalls(linux_build, user_env, tmp
     # It starts at login, without its window.
     login = desktop_keys(Path(env["XDG_CONFIG_HOME"]) / "autostart" / "onrecord.desktop")
     assert shlex.split(login["Exec"]) == [str(prefix / "lib" / "onrecord" / "onrecord"), "run", "--no-window"]
+    # Both browsers find the native messaging host, which is the installed program's.
+    hosts = [Path(env["XDG_CONFIG_HOME"]) / "chromium/NativeMessagingHosts/org.onrecord.helper.json",
+             home / ".mozilla/native-messaging-hosts/org.onrecord.helper.json"]
+    for manifest in hosts:
+        program = Path(json.loads(manifest.read_text())["path"])
+        assert program == prefix / "lib" / "onrecord" / "onrecord-native-host" and os.access(program, os.X_OK)
 
     done = subprocess.run(["sh", str(folder / "uninstall.sh")], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not (prefix / "lib" / "onrecord").exists() and not (prefix / "bin" / "onrecord").exists()
     assert not (data / "applications" / "onrecord.desktop").exists()
     assert not (Path(env["XDG_CONFIG_HOME"]) / "autostart" / "onrecord.desktop").exists()
+    assert not any(manifest.exists() for manifest in hosts)
 
 
 def deb_field(deb: Path, field: str) -> str:
@@ -67,6 +78,7 @@ def test_deb_contents_run_and_start_at_every_login(linux_build, user_env, tmp_pa
     login = root / "etc/xdg/autostart/onrecord.desktop"
     assert shlex.split(desktop_keys(login)["Exec"]) == ["/opt/onrecord/onrecord", "run", "--no-window"]
 
+    assert os.access(root / "opt/onrecord/onrecord-native-host", os.X_OK)
     # The unpacked program runs where it lies (one-folder builds are relocatable).
     program = root / "opt/onrecord/onrecord"
     version = subprocess.run([str(program), "--version"], env=user_env, capture_output=True, text=True)
@@ -83,7 +95,7 @@ def test_deb_contents_run_and_start_at_every_login(linux_build, user_env, tmp_pa
 
 def test_deb_maintainer_scripts_are_valid_shell(linux_build, tmp_path):
     subprocess.run(["dpkg-deb", "-e", str(linux_build.deb), str(tmp_path / "control")], check=True)
-    for script in ("postinst", "postrm"):
+    for script in ("postinst", "prerm", "postrm"):
         path = tmp_path / "control" / script
         assert os.access(path, os.X_OK)
         assert subprocess.run(["sh", "-n", str(path)]).returncode == 0

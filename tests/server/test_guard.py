@@ -221,30 +221,45 @@ def test_extension_preflight_is_answered_with_its_own_origin_only(helper):
     assert "*" not in "".join(r.headers.values())
 
 
-def test_repeated_wrong_tokens_are_rate_limited(served):
-    h = served({"AUTH_FAILURE_LIMIT": (4, 60)})
+def test_wrong_tokens_never_lock_out_the_right_one(served):
+    """Another program can send any number of wrong tokens with the extension's origin; the real one
+    still works (a 256-bit token needs no lockout, and a count per origin would be a lockout)."""
+    h = served()
     h.token = h.pair()
-    statuses = [h.call("POST", "/v1/check", token=f"{'B' * 42}{i}", json=DRAFT).status_code for i in range(6)]
-    assert statuses[:4] == [401] * 4
-    assert statuses[4:] == [429, 429]
-    limited = h.call("POST", "/v1/check", token="C" * 43, json=DRAFT)
-    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
-    # The limit is per origin: another paired extension is not locked out by someone else's failures.
-    other = h.pair(origin=CHROME_OTHER)
-    assert h.call("POST", "/v1/settings", json={}, token=other, origin=CHROME_OTHER).status_code == 200
+    statuses = {h.call("POST", "/v1/check", token=f"{'B' * 42}{i % 10}", json=DRAFT).status_code for i in range(40)}
+    assert statuses == {401}
+    assert h.call("POST", "/v1/check", json=DRAFT).status_code == 200
 
 
-def test_repeated_pairing_attempts_are_rate_limited(served):
-    h = served({"PAIR_FAILURE_LIMIT": (3, 60)})
-    statuses = []
-    for _ in range(3):
+def test_wrong_pairing_codes_with_any_origin_never_get_a_rate_limit(served):
+    h = served()
+    for _ in range(12):
         code = clients.new_pairing_code().code
         wrong = f"{(int(code) + 7) % 1_000_000:06d}"
-        statuses.append(h.call("POST", "/v1/pair", token=None, json={"code": wrong}).status_code)
-    assert statuses == [403, 403, 403]
+        assert h.call("POST", "/v1/pair", token=None, json={"code": wrong}).status_code == 403
     good = clients.new_pairing_code().code
     r = h.call("POST", "/v1/pair", token=None, json={"code": good})
-    assert r.status_code == 429 and "token" not in r.json()
+    assert r.status_code == 200 and r.json()["token"]
+
+
+def test_the_helper_proves_it_holds_the_pairing_secret_for_its_own_port(served):
+    import hashlib
+    import hmac
+    h = served()
+    r = h.call("POST", "/v1/pair", token=None, json={"code": clients.new_pairing_code().code})
+    paired = r.json()
+    nonce = "ab" * 16
+    proof = h.call("POST", "/v1/prove", token=None, json={"client_id": paired["client_id"], "nonce": nonce})
+    assert proof.status_code == 200
+    wanted = hmac.new(bytes.fromhex(paired["proof_key"]), f"onrecord-prove-v1:{nonce}:{h.port}".encode(),
+                      hashlib.sha256).hexdigest()
+    assert proof.json()["proof"] == wanted
+    # Another port's answer differs: a program on another port cannot pass the helper's answer on.
+    assert clients.proof(paired["proof_key"], nonce, h.port + 1) != wanted
+    unknown = h.call("POST", "/v1/prove", token=None, json={"client_id": paired["client_id"] + 99, "nonce": nonce})
+    assert unknown.status_code == 401
+    bad = h.call("POST", "/v1/prove", token=None, json={"client_id": paired["client_id"], "nonce": "x"})
+    assert bad.status_code == 400 and "nonce" in bad.json()["error"]["message"]
 
 
 def test_refusals_happen_before_the_body_is_read(helper):
@@ -262,9 +277,7 @@ def test_every_abuse_case_against_a_real_onrecord_run(spawn):
     for case, (attempt, expected) in ABUSE.items():
         response = attempt(h)
         status = response if isinstance(response, int) else response.status_code
-        # In one long run, pairing cases add up past the pairing rate limit: 429 is then the refusal.
-        pairing_case = "code" in case or "pairing" in case
-        if status != expected and not (pairing_case and status == 429):
+        if status != expected:
             refused[case] = status
         elif not isinstance(response, int) and case != "extension token on the settings API":
             _assert_generic_refusal(response, h)
@@ -274,16 +287,3 @@ def test_every_abuse_case_against_a_real_onrecord_run(spawn):
     r = h.call("POST", "/v1/check", json=DRAFT)
     assert r.status_code == 200 and r.json()["account"]["channel"] == "personal"
     assert hp.stop() == 0
-
-
-def test_failures_from_made_up_origins_do_not_grow_the_table_without_end(served):
-    h = served({"AUTH_FAILURE_LIMIT": (3, 60), "FAILURE_ORIGINS_KEPT": 20})
-    h.token = h.pair()
-    guard = h.app.extensions["onrecord_guard"]
-    for i in range(60):
-        origin = f"chrome-extension://{'a' * 31}{chr(ord('a') + i % 26)}{i}"
-        assert h.call("POST", "/v1/check", token="B" * 43, origin=origin, json=DRAFT).status_code == 401
-    assert len(guard.auth_failures._events) <= 20  # each kept origin costs memory
-    # The origin failing now is still held to its limit.
-    statuses = [h.call("POST", "/v1/check", token="B" * 43, json=DRAFT).status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]

@@ -13,6 +13,7 @@ MODULES = (
     "audit",
     "settings",
     "autostart",
+    "native_host",
     "policy",
     "status",
     "corpus",

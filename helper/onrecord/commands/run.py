@@ -62,6 +62,19 @@ def _purge(app) -> None:
         log.warning("could not purge the activity log: %s", type(exc).__name__)
 
 
+def _register_native_host() -> None:
+    """The packaged macOS app has no installer step (a .dmg is dragged to Applications): register the
+    native messaging host for this user's browsers at each start, which changes nothing once done."""
+    if not (getattr(sys, "frozen", False) and sys.platform == "darwin"):
+        return  # the Linux and Windows installers register it
+    try:
+        from onrecord.nativehost.registration import Registrar
+        registrar = Registrar()
+        registrar.install("user", registrar.browsers("user"))
+    except Exception as exc:  # the helper serves whatever happens here
+        log.warning("could not register the native messaging host: %s", type(exc).__name__)
+
+
 def run(args) -> int:
     if args.port is not None and not 1 <= args.port <= 65535:
         raise BadInput(f"--port: {args.port} is not a port number (1 to 65535)")
@@ -99,6 +112,7 @@ def run(args) -> int:
         refresher.start()
 
         service.managed()  # the managed settings in force at start go into the JSON audit
+        _register_native_host()
         server.start()
         log.info("OnRecord is listening on %s (log: %s)", server.url, log_path)
         print(f"OnRecord is listening on {server.url}", flush=True)

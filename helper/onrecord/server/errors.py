@@ -17,27 +17,12 @@ from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from onrecord import errors
+from onrecord.server.status import STATUS, status_for  # noqa: F401 (STATUS is part of this module's API)
 
 log = logging.getLogger("onrecord.server")
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
-
-# Most specific first: the first class the error is an instance of decides its status.
-STATUS = (
-    (errors.DiskFull, 507),
-    (errors.Unavailable, 503),
-    (errors.StorageError, 500),
-    (errors.NotFound, 404),
-    (errors.Conflict, 409),
-    (errors.Refused, 403),
-    (errors.OnRecordError, 400),
-)
-
-
-def status_for(exc: errors.OnRecordError) -> int:
-    return next(status for kind, status in STATUS if isinstance(exc, kind))
-
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None,
                    fields: list | None = None) -> Response:

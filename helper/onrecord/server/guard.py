@@ -13,9 +13,12 @@ In order, and the first refusal wins:
    presented, only the origin it was paired from will do.
 4. A preflight from an extension origin is answered here (204), without a token (browsers send none).
 5. A route that acts refuses GET (405) before anything else is read.
-6. ``Authorization: Bearer TOKEN`` for every route but health and pair (401 when missing, wrong or
+6. ``Authorization: Bearer TOKEN`` for every route but health, pair and prove (401 when missing, wrong or
    revoked; 403 when the token was paired from another origin). A token anywhere else is ignored.
-   Failed tokens and failed pairing codes are counted per origin: past the limit, 429.
+   Wrong tokens are not counted: a 256-bit token cannot be guessed, and a count per origin (which any
+   local program can claim) would let a stranger's wrong tokens lock the real extension out. Guessing
+   the 6-digit pairing code is limited by the code itself (``clients.MAX_WRONG_CODES``), and on Linux
+   another user's connections never get this far (``serve.py`` closes them on accept).
 7. Bodies: ``application/json`` only (415), at most 256 KB (413), valid UTF-8 JSON, an object, nested
    at most 32 deep (400). The parsed body is left in ``g.body`` for the route; no body at all is ``{}``.
 
@@ -24,11 +27,8 @@ CORS answers echo the one allowed origin with ``Vary: Origin``; never ``*``.
 
 from __future__ import annotations
 
-import collections
 import json
 import re
-import threading
-import time
 
 from flask import Flask, Response, current_app, g, request
 
@@ -46,62 +46,8 @@ _BEARER = re.compile(r"^Bearer ([A-Za-z0-9_-]{20,128})$")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 PUBLIC_PATHS = ("/v1/health",)
-TOKENLESS_PATHS = ("/v1/health", "/v1/pair")
+TOKENLESS_PATHS = ("/v1/health", "/v1/pair", "/v1/prove")
 SETTINGS_PREFIX = "/settings"
-
-
-class RateLimiter:
-    """At most ``limit`` failures per key in any ``window`` seconds; past that the key is refused.
-
-    Keys are origins, which a local program can make up by the thousand, so the table is bounded: at most
-    ``max_keys`` are kept, keys with no failure in the window are dropped as new ones come, and when it is
-    still full the key whose last failure is oldest goes first.
-    """
-
-    def __init__(self, limit: int, window: float, max_keys: int = 1000):
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self._events: dict[str, collections.deque] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._events)
-
-    def _recent(self, key: str, now: float) -> collections.deque:
-        events = self._events.setdefault(key, collections.deque(maxlen=self.limit))
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        return events
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until the key may try again, or 0 when it may now."""
-        if key not in self._events:  # no failure lately, as on nearly every request: no lock to take
-            return 0
-        now = time.monotonic()
-        with self._lock:
-            events = self._recent(key, now)
-            if not events:
-                del self._events[key]  # forget quiet keys, so made-up origins cannot grow the table
-                return 0
-            if len(events) < self.limit:
-                return 0
-            return max(1, int(events[0] + self.window - now) + 1)
-
-    def fail(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if key not in self._events and len(self._events) >= self.max_keys:
-                self._make_room(now)
-            self._recent(key, now).append(now)
-
-    def _make_room(self, now: float) -> None:
-        quiet = [k for k, events in self._events.items() if not events or events[-1] <= now - self.window]
-        for k in quiet:
-            del self._events[k]
-        while len(self._events) >= self.max_keys:  # all busy: the one quiet longest goes
-            oldest = min(self._events, key=lambda k: self._events[k][-1] if self._events[k] else 0.0)
-            del self._events[oldest]
 
 
 def refuse(status: int, code: str, message: str, headers: dict | None = None) -> Response:
@@ -152,13 +98,10 @@ def _acts(path: str) -> bool:
 
 
 class Guard:
-    """Installs the checks above on ``app``; limits come from ``AUTH_FAILURE_LIMIT`` and ``PAIR_FAILURE_LIMIT``."""
+    """Installs the checks above on ``app``."""
 
     def __init__(self, app: Flask):
         self.clients = app.extensions["onrecord_clients"]
-        kept = app.config.get("FAILURE_ORIGINS_KEPT", 1000)
-        self.auth_failures = RateLimiter(*app.config.get("AUTH_FAILURE_LIMIT", (10, 60)), max_keys=kept)
-        self.pair_failures = RateLimiter(*app.config.get("PAIR_FAILURE_LIMIT", (10, 60)), max_keys=kept)
         app.extensions["onrecord_guard"] = self
         app.before_request(self.before)
         app.after_request(self.after)
@@ -190,11 +133,6 @@ class Guard:
             refused = self._authenticate(origin)
             if refused is not None:
                 return refused
-        elif path == "/v1/pair":
-            wait = self.pair_failures.retry_after(origin)
-            if wait:
-                return refuse(429, "too_many_requests", "too many pairing attempts: wait and try again",
-                              {"Retry-After": str(wait)})
         if request.method in _BODY_METHODS:
             return self._read_body()
         return None
@@ -208,10 +146,6 @@ class Guard:
         return response
 
     def _authenticate(self, origin: str) -> Response | None:
-        wait = self.auth_failures.retry_after(origin)
-        if wait:
-            return refuse(429, "too_many_requests", "too many failed tokens: wait and try again",
-                          {"Retry-After": str(wait)})
         header = request.environ.get("HTTP_AUTHORIZATION")
         if not header:
             return refuse(401, "unauthorized", "pair this browser first: run `onrecord pair` and enter the code",
@@ -219,11 +153,9 @@ class Guard:
         match = _BEARER.match(header.strip())
         client = self.clients.authenticate(match.group(1)) if match else None
         if client is None:
-            self.auth_failures.fail(origin)
             return refuse(401, "unauthorized", "this browser is not paired, or its pairing was revoked",
                           {"WWW-Authenticate": "Bearer"})
         if client.origin != origin:
-            self.auth_failures.fail(origin)
             g.cors_origin = None  # a stolen token's answer is not for that extension to read
             return refuse(403, "forbidden", "this token was paired with another extension")
         g.client = client
@@ -276,6 +208,3 @@ class Guard:
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
-
-    def pairing_failed(self, origin: str) -> None:
-        self.pair_failures.fail(origin)

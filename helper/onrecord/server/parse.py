@@ -128,3 +128,14 @@ def pairing_code(body: dict) -> str:
     if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
         raise BadInput("code: expected the 6 digits that `onrecord pair` printed")
     return code.strip()
+
+
+def proof_request(body: dict) -> tuple[int, str]:
+    """``{"client_id", "nonce"}``: which paired browser asks, and its fresh nonce (hex)."""
+    fields(body, ("client_id", "nonce"))
+    client_id, nonce = body["client_id"], body["nonce"]
+    if isinstance(client_id, bool) or not isinstance(client_id, int) or not 0 < client_id < 2**53:
+        raise BadInput("client_id: expected the number pairing answered")
+    if not isinstance(nonce, str) or not 32 <= len(nonce) <= 128 or not all(c in "0123456789abcdef" for c in nonce):
+        raise BadInput("nonce: expected 32 to 128 lower-case hex digits")
+    return client_id, nonce

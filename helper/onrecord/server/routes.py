@@ -13,7 +13,6 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
-from onrecord.errors import BadInput, Refused
 from onrecord.policy.model import dumps
 from onrecord.server import parse
 from onrecord.service import HelperService
@@ -34,13 +33,14 @@ def health():
 
 @api.post("/pair")
 def pair():
-    origin = request.headers["Origin"]
-    try:
-        answer = _service().pair(parse.pairing_code(g.body), origin)
-    except (Refused, BadInput):
-        current_app.extensions["onrecord_guard"].pairing_failed(origin)
-        raise
-    return jsonify(answer)
+    return jsonify(_service().pair(parse.pairing_code(g.body), request.headers["Origin"]))
+
+
+@api.post("/prove")
+def prove():
+    """The helper's proof that it holds the pairing's secret: asked before a token or a draft is sent."""
+    client_id, nonce = parse.proof_request(g.body)
+    return jsonify(_service().prove(client_id, nonce, current_app.config["ONRECORD_PORT"]))
 
 
 @api.post("/check")

@@ -15,6 +15,7 @@ from waitress import create_server
 from waitress import wasyncore
 
 from onrecord.errors import OnRecordError
+from onrecord.server.peer import from_another_user
 from onrecord.settings import BY_NAME
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,32 @@ log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 DEFAULT_PORT = BY_NAME["port"].default  # the settings table is the one place that says 47651
 FALLBACKS = 4  # the first port, then the next four
+
+# Idle connections cost a socket and nothing else: no thread waits on one (waitress hands a request to
+# its threads only once it has arrived whole). So the connection limit is high (waitress's default of 100
+# let 150 idle connections from another program stop a real check for seconds), sockets are watched
+# with poll() (select() cannot watch past 1024), and a connection quiet for CHANNEL_TIMEOUT seconds is
+# closed. Connections from another user are closed on accept (peer.py).
+CONNECTION_LIMIT = 2000
+CHANNEL_TIMEOUT = 10
+CLEANUP_INTERVAL = 2
+
+
+def _raise_open_file_limit(wanted: int) -> int:
+    """Raise this process's soft limit on open files towards ``wanted`` (within the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
 
 
 class PortUnavailable(OnRecordError):
@@ -48,6 +75,8 @@ class HelperServer:
         self._thread: threading.Thread | None = None
         self.server = None
         refused = []
+        # Room for the connection limit and the helper's own files (databases, log, window).
+        limit = min(CONNECTION_LIMIT, max(100, _raise_open_file_limit(CONNECTION_LIMIT + 200) - 200))
         for port in ports:
             try:
                 self.server = create_server(
@@ -58,7 +87,8 @@ class HelperServer:
                     # is never spooled to a temporary file on disk.
                     max_request_body_size=4 * 1024 * 1024, inbuf_overflow=8 * 1024 * 1024,
                     outbuf_overflow=8 * 1024 * 1024, max_request_header_size=64 * 1024,
-                    channel_timeout=30,
+                    channel_timeout=CHANNEL_TIMEOUT, cleanup_interval=CLEANUP_INTERVAL,
+                    connection_limit=limit, asyncore_use_poll=True, backlog=1024,
                 )
                 break
             except OSError as exc:
@@ -68,18 +98,32 @@ class HelperServer:
         if self.server is None:
             raise PortUnavailable(f"port {', '.join(refused)} {'is' if len(refused) == 1 else 'are'} taken on {HOST}: "
                                   "stop what uses it or choose another with --port")
+        self._refuse_other_users(self.server)
         self.port = int(self.server.effective_port)
         self.url = base_url(self.port)
         # The guard accepts only this port in Host; the settings window learns its URL from here.
         app.config["ONRECORD_PORT"] = self.port
         app.config["BASE_URL"] = self.url
 
+    @staticmethod
+    def _refuse_other_users(server) -> None:
+        """Close, on accept, every connection that another user's program opened (Linux; see peer.py)."""
+        accept = server.accept
+
+        def accept_own_user():
+            accepted = accept()
+            if accepted is not None and from_another_user(accepted[0]):
+                accepted[0].close()
+                return None
+            return accepted
+        server.accept = accept_own_user
+
     def serve(self) -> None:
         """Serve until ``stop()``: waitress's loop, one poll at a time so a stop is noticed within a second."""
         server = self.server
         try:
             while not self._stop.is_set() and server._map:
-                wasyncore.loop(timeout=0.5, map=server._map, count=1)
+                wasyncore.loop(timeout=0.5, map=server._map, use_poll=True, count=1)
         finally:
             server.task_dispatcher.shutdown()
             wasyncore.close_all(server._map)

@@ -9,6 +9,14 @@ replaces the last. Five wrong tries void it; pairing with it spends it.
 Tokens are 256 random bits, answered once and never stored: the database keeps only
 HMAC-SHA256(token, key), with the key in the system keyring. A revoked client stays listed (so the user
 sees what was revoked) and its token stops working on the next request.
+
+Each paired browser also gets a proof key at pairing, HMAC-SHA256(key, "proof-key:" + client id), which
+is never stored either (the helper can make it again). Before the extension sends a token or a draft to a
+port, it sends a fresh nonce; only this helper can answer HMAC-SHA256(proof key, "onrecord-prove-v1:" +
+nonce + ":" + port) (``prove``), and the port in it stops a program on another port from passing on the
+real helper's answer as its own.
+
+Browsers that connect by native messaging need no pairing; ``record_native`` notes which and when.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import DiskFull, NotFound, Refused
+from onrecord.errors import DiskFull, NotFound, Refused, Unauthorized
 from onrecord.store import secrets
 from onrecord.store.database import ChangeWatch, connect, data_folder, iso_time, read_only_snapshot, transaction
 
@@ -53,6 +61,13 @@ CREATE TABLE IF NOT EXISTS pairing_code (
     created_at REAL NOT NULL,
     expires_at REAL NOT NULL,
     wrong_tries INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS native_browsers (
+    origin TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    PRIMARY KEY (origin, browser)
 );
 """
 
@@ -90,6 +105,33 @@ class Client:
     def to_json(self) -> dict:
         return {"id": self.id, "origin": self.origin, "paired_at": iso_time(self.paired_at),
                 "last_seen": iso_time(self.last_seen), "revoked": self.revoked, "revoked_at": iso_time(self.revoked_at)}
+
+
+@dataclass(frozen=True)
+class NativeBrowser:
+    """A browser that connected by native messaging: no token, nothing to revoke."""
+
+    origin: str  # chrome-extension://ID, or firefox-addon:ID
+    browser: str  # Chrome, Chromium, Edge, Brave, Firefox, or the browser family when unknown
+    first_seen: float
+    last_seen: float
+
+    def to_json(self) -> dict:
+        return {"origin": self.origin, "browser": self.browser, "connection": "native",
+                "first_seen": iso_time(self.first_seen), "last_seen": iso_time(self.last_seen)}
+
+
+class NotPaired(Unauthorized):
+    """A proof asked for a browser this helper has not paired, or has revoked."""
+
+
+PROOF_LABEL = "onrecord-prove-v1"
+
+
+def proof(key_hex: str, nonce: str, port: int) -> str:
+    """The answer to a nonce on ``port``: what the extension computes too (with WebCrypto) and compares."""
+    message = f"{PROOF_LABEL}:{nonce}:{int(port)}".encode("utf-8")
+    return hmac.new(bytes.fromhex(key_hex), message, hashlib.sha256).hexdigest()
 
 
 def db_path(home: Path | None = None) -> Path:
@@ -309,6 +351,38 @@ class ClientStore:
             row = conn.execute("SELECT * FROM clients WHERE id = ?", (row["id"],)).fetchone()
         return _client(row)
 
+    # Proving this helper to a paired browser ----------------------------------------------------------
+
+    def proof_key(self, client_id: int) -> str:
+        """The key a paired browser checks this helper's proofs with (hex), made again from the token key."""
+        key = self.secrets.get_or_create_key(_KEY_NAME)
+        return hmac.new(key, f"proof-key:{int(client_id)}".encode(), hashlib.sha256).hexdigest()
+
+    def prove(self, client_id: int, nonce: str, port: int) -> str:
+        """This helper's proof on ``nonce`` for the live client ``client_id``; ``NotPaired`` when it is not one."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT id FROM clients WHERE id = ? AND revoked_at IS NULL",
+                               (int(client_id),)).fetchone()
+        if row is None:
+            raise NotPaired("this browser is not paired with this helper (or was revoked): pair it again")
+        return proof(self.proof_key(client_id), nonce, port)
+
+    # Browsers connected by native messaging ------------------------------------------------------------
+
+    def record_native(self, origin: str, browser: str) -> None:
+        """Note that ``browser`` connected by native messaging for the extension ``origin`` just now."""
+        now = time.time()
+        with self._connect() as conn:
+            conn.execute("INSERT INTO native_browsers (origin, browser, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (origin, browser) DO UPDATE SET last_seen = excluded.last_seen",
+                         (origin, browser, now, now))
+
+    def list_native(self) -> list[NativeBrowser]:
+        """Browsers that connected by native messaging, the most recent first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM native_browsers ORDER BY last_seen DESC").fetchall()
+        return [NativeBrowser(r["origin"], r["browser"], r["first_seen"], r["last_seen"]) for r in rows]
+
     def close(self) -> None:
         if self._live is not None:
             self._live.close()
@@ -350,3 +424,19 @@ def list_clients(home: Path | None = None, include_revoked: bool = True) -> list
 
 def revoke(client_id: int, home: Path | None = None) -> Client:
     return ClientStore(home).revoke(client_id)
+
+
+def proof_key(client_id: int, home: Path | None = None) -> str:
+    return ClientStore(home).proof_key(client_id)
+
+
+def prove(client_id: int, nonce: str, port: int, home: Path | None = None) -> str:
+    return ClientStore(home).prove(client_id, nonce, port)
+
+
+def record_native(origin: str, browser: str, home: Path | None = None) -> None:
+    ClientStore(home).record_native(origin, browser)
+
+
+def list_native(home: Path | None = None) -> list[NativeBrowser]:
+    return ClientStore(home).list_native()

@@ -140,6 +140,11 @@ def list_browsers() -> list[dict]:
     return [c.to_json() | {"browser": _browser_of(c.origin)} for c in clients.list_clients()]
 
 
+def list_native_browsers() -> list[dict]:
+    """Browsers that connected by native messaging (no pairing): which, and when they last did."""
+    return [b.to_json() for b in part("clients").list_native()]
+
+
 def _browser_of(origin: str) -> str:
     if origin.startswith("moz-extension://"):
         return "Firefox"

@@ -242,13 +242,13 @@ def new_pairing():
 
 @blueprint.get("/api/browsers")
 def browsers():
-    return jsonify({"browsers": sources.list_browsers()})
+    return jsonify({"browsers": sources.list_browsers(), "native": sources.list_native_browsers()})
 
 
 @blueprint.post("/api/browsers/<client_id>/revoke")
 def revoke(client_id: str):
     sources.revoke_browser(client_id)
-    return jsonify({"browsers": sources.list_browsers()})
+    return jsonify({"browsers": sources.list_browsers(), "native": sources.list_native_browsers()})
 
 
 # --- activity ------------------------------------------------------------------------------------

@@ -611,7 +611,20 @@ function drawPairing(p) {
 
 async function showBrowsers() {
   drawPairing(await api("GET", "pairing"));
-  await drawBrowsers((await api("GET", "browsers")).browsers);
+  const found = await api("GET", "browsers");
+  await drawBrowsers(found.browsers);
+  drawNative(found.native || []);
+}
+
+// Browsers that reached OnRecord by native messaging: no pairing, so nothing to revoke here.
+function drawNative(browsers) {
+  $("#native-empty").hidden = browsers.length > 0;
+  $("#native").hidden = browsers.length === 0;
+  $("#native tbody").replaceChildren(...browsers.map((b) => el("tr", {},
+    el("td", { text: b.browser }),
+    el("td", { text: b.origin }),
+    el("td", { text: fmtTime(b.first_seen) }),
+    el("td", { text: fmtTime(b.last_seen) }))));
 }
 
 // While the Browsers page shows, it follows the helper: a browser that pairs (or connects) appears, and
@@ -800,7 +813,7 @@ async function start() {
   // a browser that has just paired. What is being typed in a form is left alone.
   window.addEventListener("focus", () => {
     if (state.page === "accounts") showAccounts().catch(() => {});
-    if (state.page === "browsers") api("GET", "browsers").then((d) => drawBrowsers(d.browsers)).catch(() => {});
+    if (state.page === "browsers") api("GET", "browsers").then((d) => { drawBrowsers(d.browsers); drawNative(d.native || []); }).catch(() => {});
   });
   window.setInterval(tickPairing, 1000);
   window.setInterval(() => { followBrowsers().catch(() => {}); }, BROWSERS_POLL_MS);
