@@ -222,3 +222,29 @@ def test_an_edit_then_an_immediate_post_is_checked_before_it_goes(browser, failu
     page.wait_for_timeout(300)
     assert posted(page) == []
 
+
+
+def test_the_quoted_words_are_marked_in_the_editor_without_changing_its_dom(browser, failure_shot):
+    """The helper's matches are quoted in the card and marked in the editor by the CSS Custom Highlight
+    API: the marks cover exactly the quoted words, and the editor's DOM is as the editor made it."""
+    page = browser.open("x", "home-2026-11-20.html")
+    failure_shot(page)
+    page.locator('[data-testid="tweetTextarea_0"]').first.click()
+    # An emoji first: the helper counts code points, the page UTF-16 units.
+    page.keyboard.type("\U0001F3E5 Briefing marked OFFICIAL-SENSITIVE for the ward")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Call 07700 900123 about it")
+    before = page.evaluate("document.querySelector('[data-composer=\"home\"] [data-testid=\"tweetTextarea_0\"]').innerHTML")
+    card = page.locator('[data-onrecord="card"]')
+    marking = card.locator('[data-onrecord-category="classified"] q')
+    expect(marking).to_contain_text("OFFICIAL-SENSITIVE", timeout=15000)
+    quoted = card.locator('[data-onrecord-category="personal_details"] q')
+    expect(quoted).to_contain_text("07700 900123")
+    page.wait_for_function("CSS.highlights.has('onrecord-warn')")
+    marked = page.evaluate("Array.from(CSS.highlights.get('onrecord-warn'), (r) => r.toString()).sort()")
+    assert sorted(marked) == sorted([marking.text_content(), quoted.text_content()]), marked
+    after = page.evaluate("document.querySelector('[data-composer=\"home\"] [data-testid=\"tweetTextarea_0\"]').innerHTML")
+    assert after == before, "marking the words changed the editor's DOM"
+    # Painted: the rule that draws them is in the page, with nothing added to its elements.
+    assert page.evaluate("""Array.from(document.adoptedStyleSheets).some((s) =>
+        Array.from(s.cssRules).some((r) => r.cssText.includes('::highlight(onrecord-warn)')))""")
