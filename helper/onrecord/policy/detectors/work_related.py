@@ -35,6 +35,13 @@ def compile(key, value, ctx):
         return bool(topical) and any_within(topical, hits[framing], FRAMING_DISTANCE)
 
     def spans(scan):
+        # The disclaimer and identity prompts both rest on this: work the spans out once per draft.
+        memo = scan.memo.get("work_related_spans")
+        if memo is None:
+            memo = scan.memo["work_related_spans"] = _spans(scan)
+        return memo
+
+    def _spans(scan):
         hits = scan.hits
         found = [h for n in names for h in hits.get(n, ())]
         if not found and framing is not None and framing in hits:
