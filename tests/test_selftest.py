@@ -44,7 +44,8 @@ def test_on_a_new_machine_each_missing_part_says_what_to_do(tmp_path):
     lines = _self_test(_env(tmp_path))
     assert lines["your helper"].startswith("todo not running") and "`onrecord run`" in lines["your helper"]
     assert lines["your profile"].startswith("todo none saved yet") and "onrecord profile import" in lines["your profile"]
-    assert lines["browsers"].startswith("todo no browser is paired") and "`onrecord pair`" in lines["browsers"]
+    assert lines["browsers"].startswith("todo no browser has connected yet") and "`onrecord pair`" in lines["browsers"]
+    assert "native-host install" in lines["browsers"]
     assert lines["start at login"].startswith("todo off") and "`onrecord autostart enable`" in lines["start at login"]
     assert not (tmp_path / "data").exists()  # looking made nothing
 
@@ -71,6 +72,13 @@ def test_a_set_up_user_is_told_each_part_works_and_a_broken_profile_is_named(tmp
         assert lines["your helper"] == f"ok running (pid {helper.pid}) at {url}, where the extension looks"
         assert lines["your profile"].startswith("ok ") and "Amy Clarke, 4 accounts" in lines["your profile"]
         assert lines["browsers"].startswith("ok 1 paired, last seen ")
+        # A browser the user's own browser connected by native messaging counts without any pairing.
+        from onrecord.store.clients import ClientStore
+        store = ClientStore(data)
+        store.record_native("chrome-extension://coilkplhkdklpnepmliobkchhlkmopno/", "Chromium")
+        store.close()
+        lines = _self_test(env)
+        assert lines["browsers"].startswith("ok 1 by native messaging, 1 paired, last seen ")
         assert lines["start at login"].startswith("ok on ")
 
         (data / "profile.yaml").write_text("name: [unclosed\n")

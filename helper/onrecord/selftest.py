@@ -206,13 +206,19 @@ def setup_browsers() -> tuple[bool, str]:
     from onrecord.store.clients import ClientStore, db_path
 
     home = paths.home_path()
-    paired = ClientStore(home).list_clients(include_revoked=False) if db_path(home).exists() else []
-    if not paired:
-        return False, ("no browser is paired: run `onrecord pair` and type the code in the OnRecord extension's "
-                       "toolbar button")
-    seen = max((c.last_seen or c.paired_at) for c in paired)
+    store = ClientStore(home) if db_path(home).exists() else None
+    paired = store.list_clients(include_revoked=False) if store else []
+    native = store.list_native() if store else []
+    if store:
+        store.close()
+    if not paired and not native:
+        return False, ("no browser has connected yet: install the OnRecord extension and open a site where you post "
+                       "(it connects by itself once `onrecord native-host install` has registered OnRecord); a browser "
+                       "that cannot, pairs with `onrecord pair` and the code typed in the extension's toolbar button")
+    seen = max([c.last_seen or c.paired_at for c in paired] + [b.last_seen for b in native])
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(seen))
-    return True, f"{len(paired)} paired, last seen {when}"
+    parts = ([f"{len(native)} by native messaging"] if native else []) + ([f"{len(paired)} paired"] if paired else [])
+    return True, f"{', '.join(parts)}, last seen {when}"
 
 
 def setup_autostart() -> tuple[bool, str]:
