@@ -28,13 +28,15 @@ def test_personal_work_post_gets_disclaimer_with_a_short_fix_on_x(amy):
     assert {"disclaimer", "identity", "permanence"} <= set(prompts)
     assert prompts["permanence"].severity == "info"
     fix = prompts["disclaimer"].fix
-    assert fix.type == "append" and len(fix.text) < 60 and "my own" in fix.text.lower()
+    assert fix.type == "append" and "my own" in fix.text.lower()
+    assert fix.text == "Views my own, not the Department of Health and Social Care's."  # today's name of the body
+    assert len("Our new guidance for health and wellbeing boards is out.") + 1 + len(fix.text) <= 280
 
 
 def test_linkedin_and_blogs_get_the_full_and_blog_wordings(amy, raj):
     linked = check_text(amy, "linkedin", "amy-clarke", "Proud of the department's new guidance.")
     disc = next(p for p in linked.prompts if p.category == "disclaimer")
-    assert disc.fix.text == "The views expressed here are my own and not those of the Department of Health."
+    assert disc.fix.text == "The views expressed here are my own and not those of the Department of Health and Social Care."
     blog = check_text(raj, "blog", "rajwrites.example", "Ten years of commissioning in the NHS.", "blog")
     disc = next(p for p in blog.prompts if p.category == "disclaimer")
     assert disc.fix.text.startswith("Any views expressed in this blog")

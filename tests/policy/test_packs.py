@@ -56,7 +56,7 @@ def test_dh_extends_civil_service_and_drops_what_it_replaces():
     assert {"dh.expertise", "dh.clearance", "dh.permanence.official"} <= dh_ids
     assert "cs.expertise" in cs_ids and "cs.expertise" not in dh_ids
     assert "cs.patient-data" in dh_ids
-    assert dh.disclaimer["full"].endswith("Department of Health.")
+    assert dh.disclaimer["full"].endswith("the {organisation}.") and dh.data["organisation"] == "Department of Health and Social Care"
 
 
 CUSTOM = """id: trust
