@@ -45,6 +45,30 @@ async function waitFor(page, fn, arg, timeout = 15000) {
   await page.waitForFunction(fn, { timeout, polling: 100 }, arg);
 }
 
+// Until the card shows (present) or no longer shows (!present) something matching `selector`.
+async function waitInCard(page, selector, present, timeout = 15000) {
+  await waitFor(page, ([sel, want]) => {
+    const h = document.querySelector('[data-onrecord="card"]');
+    return !!(h && h.shadowRoot) && !!h.shadowRoot.querySelector(sel) === want;
+  }, [selector, present], timeout);
+}
+
+// A page of `spec` with the work draft typed into its editor and the disclaimer prompt showing.
+async function openWithWorkDraft(browser, spec) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(spec.url, { waitUntil: 'load' });
+    await page.waitForSelector(spec.editor, { timeout: 15000 });
+    await page.click(spec.editor);
+    await page.keyboard.type(input.work);
+    await waitInCard(page, '[data-onrecord-category="disclaimer"]', true);
+    return page;
+  } catch (err) {
+    await page.close().catch(() => {});
+    throw err;
+  }
+}
+
 // The card's shadow root, and things in it, seen from the page.
 const IN_CARD = (selector) => `(() => { const h = document.querySelector('[data-onrecord="card"]');
   return h && h.shadowRoot ? h.shadowRoot.querySelector(${JSON.stringify(selector)}) : null; })()`;
@@ -70,10 +94,7 @@ async function answerWhatHolds(page) {
     await reason.type('Checked with my line manager');
     await clickInCard(page, '[data-onrecord-action="override"]');
   }
-  await waitFor(page, (sel) => {
-    const h = document.querySelector('[data-onrecord="card"]');
-    return h && h.shadowRoot && !h.shadowRoot.querySelector(sel);
-  }, '[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]', 10000);
+  await waitInCard(page, '[data-onrecord-action="acknowledge"], [data-onrecord-action="override"]', false, 10000);
 }
 
 const model = (page) => page.evaluate(() => window.__editor.text());
@@ -110,16 +131,9 @@ async function pressCtrl(page, key) {
 
 // The user's path on one page; every observation goes into `seen`, assertions are the test's.
 async function runPage(browser, spec, seen) {
-  const page = await browser.newPage();
+  let page;
   try {
-    await page.goto(spec.url, { waitUntil: 'load' });
-    await page.waitForSelector(spec.editor, { timeout: 15000 });
-    await page.click(spec.editor);
-    await page.keyboard.type(input.work);
-    await waitFor(page, (sel) => {
-      const h = document.querySelector('[data-onrecord="card"]');
-      return !!(h && h.shadowRoot && h.shadowRoot.querySelector(sel));
-    }, '[data-onrecord-category="disclaimer"]');
+    page = await openWithWorkDraft(browser, spec);
     seen.typed = await model(page);
     seen.channel = await page.evaluate(`${IN_CARD('[data-onrecord="channel"]')}.textContent`);
 
@@ -137,10 +151,7 @@ async function runPage(browser, spec, seen) {
     seen.postedWhileHeld = await posted(page);
 
     await clickInCard(page, '[data-onrecord-action="insert-disclaimer"]');
-    await waitFor(page, (sel) => {
-      const h = document.querySelector('[data-onrecord="card"]');
-      return !!(h && h.shadowRoot && !h.shadowRoot.querySelector(sel));
-    }, '[data-onrecord-category="disclaimer"]', 10000);
+    await waitInCard(page, '[data-onrecord-category="disclaimer"]', false, 10000);
     seen.withDisclaimer = await model(page);
     await sleep(500); // the card re-renders with the new check's answer
     seen.focusAfterInsert = await focusAndCaret(page, spec.editor);
@@ -165,7 +176,7 @@ async function runPage(browser, spec, seen) {
   } catch (err) {
     seen.error = String(err && err.stack || err);
   } finally {
-    await page.close().catch(() => {});
+    await page?.close().catch(() => {});
   }
 }
 
@@ -186,21 +197,11 @@ async function openExtensionPage(browser, path, ready) {
 // Adding the disclaimer from the card before any attempt to post: where focus and caret are after it,
 // and whether the user's next keys go on at the end of the draft.
 async function runTypeOn(browser, spec, seen) {
-  const page = await browser.newPage();
+  let page;
   try {
-    await page.goto(spec.url, { waitUntil: 'load' });
-    await page.waitForSelector(spec.editor, { timeout: 15000 });
-    await page.click(spec.editor);
-    await page.keyboard.type(input.work);
-    await waitFor(page, (sel) => {
-      const h = document.querySelector('[data-onrecord="card"]');
-      return !!(h && h.shadowRoot && h.shadowRoot.querySelector(sel));
-    }, '[data-onrecord-category="disclaimer"]');
+    page = await openWithWorkDraft(browser, spec);
     await clickInCard(page, '[data-onrecord-action="insert-disclaimer"]');
-    await waitFor(page, (sel) => {
-      const h = document.querySelector('[data-onrecord="card"]');
-      return !!(h && h.shadowRoot && !h.shadowRoot.querySelector(sel));
-    }, '[data-onrecord-category="disclaimer"]', 10000);
+    await waitInCard(page, '[data-onrecord-category="disclaimer"]', false, 10000);
     await sleep(500); // the card re-renders with the new check's answer
     seen.withDisclaimer = await model(page);
     seen.focusAfterInsert = await focusAndCaret(page, spec.editor);
@@ -210,7 +211,7 @@ async function runTypeOn(browser, spec, seen) {
   } catch (err) {
     seen.error = String(err && err.stack || err);
   } finally {
-    await page.close().catch(() => {});
+    await page?.close().catch(() => {});
   }
 }
 
