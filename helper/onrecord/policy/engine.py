@@ -151,8 +151,7 @@ def _with_evidence(prompt: Prompt, rule: Rule, scan: Scan) -> Prompt:
         message = prompt.message.replace("{words}", words)
     else:
         message = f"{words}: {prompt.message}"
-    return Prompt(prompt.id, prompt.category, prompt.severity, message, prompt.source, prompt.fix, matches,
-                  prompt.link)
+    return prompt.with_evidence(message, matches)
 
 
 def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
