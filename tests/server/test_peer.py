@@ -16,38 +16,34 @@ from onrecord.server.peer import diag_owner, from_another_user, socket_owner
 from onrecord.server.serve import HelperServer
 
 
-def test_the_owner_of_a_loopback_connection_is_found():
+@pytest.fixture
+def loopback():
+    """A listening socket, a client connected to it, and the accepted end."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
     client = socket.create_connection(server.getsockname())
     conn, _ = server.accept()
-    try:
-        assert socket_owner(client.getsockname()[1], server.getsockname()[1]) == os.getuid()
-        assert from_another_user(conn) is False
-    finally:
-        for s in (client, conn, server):
-            s.close()
+    yield server, client, conn
+    for s in (client, conn, server):
+        s.close()
 
 
-def test_the_kernel_names_the_owner_of_one_socket_without_reading_the_whole_table():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    conn, _ = server.accept()
-    try:
-        assert diag_owner(client.getsockname(), server.getsockname()) == os.getuid()
-        # The helper's own end of the connection, asked the other way round, is found too; a socket that
-        # does not exist is not.
-        assert diag_owner(conn.getsockname(), conn.getpeername()) == os.getuid()
-        spare = socket.socket()
+def test_the_owner_of_a_loopback_connection_is_found(loopback):
+    server, client, conn = loopback
+    assert socket_owner(client.getsockname()[1], server.getsockname()[1]) == os.getuid()
+    assert from_another_user(conn) is False
+
+
+def test_the_kernel_names_the_owner_of_one_socket_without_reading_the_whole_table(loopback):
+    server, client, conn = loopback
+    assert diag_owner(client.getsockname(), server.getsockname()) == os.getuid()
+    # The helper's own end of the connection, asked the other way round, is found too; a socket that
+    # does not exist is not.
+    assert diag_owner(conn.getsockname(), conn.getpeername()) == os.getuid()
+    with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))
         assert diag_owner(spare.getsockname(), server.getsockname()) is None
-        spare.close()
-    finally:
-        for s in (client, conn, server):
-            s.close()
 
 
 def test_every_waiting_connection_is_taken_in_one_turn_of_the_loop(onrecord_home):
