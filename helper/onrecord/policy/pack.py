@@ -290,12 +290,38 @@ class _Compiler:
                 self.problems.append(Problem(line_of(items, i), f"rule {rule.get('id')}: {key}: {exc}"))
         return tuple(out)
 
-    def _document_link(self, raw):
-        """A rule citing one of the pack's documents links to it when the document has a ``link``."""
-        for doc in (self.data.get("documents") or {}).values():
-            if isinstance(doc, dict) and doc.get("link") and doc.get("title") and doc["title"] in str(raw.get("source")):
-                return doc["link"]
-        return None
+    def link(self, raw) -> str | None:
+        """The address of the policy text a rule cites: its own ``link``, else the ``document`` it names
+        (one of the pack's ``documents:``) at the ``section`` given, built from the document's one address."""
+        if raw.get("link"):
+            return raw["link"]
+        name = raw.get("document")
+        if name is None:
+            return None
+        docs = self.data.get("documents") or {}
+        doc = docs.get(name)
+        where = line_of(raw, "document")
+        if doc is None:
+            self.problems.append(Problem(where, f"rule {raw.get('id')}: document: the pack has no document {name!r} "
+                                                f"(documents: {', '.join(sorted(docs)) or 'none'})"))
+            return None
+        if not isinstance(doc, dict) or not doc.get("link"):
+            return None  # a document known by its title only
+        section = raw.get("section")
+        sections = doc.get("sections") or {}
+        if section is None:
+            return doc["link"]
+        section = str(section)
+        if sections and section not in sections:
+            self.problems.append(Problem(line_of(raw, "section"),
+                                         f"rule {raw.get('id')}: section: document {name!r} has no section {section!r} "
+                                         f"(sections: {', '.join(map(str, sections))})"))
+            return None
+        anchor = sections.get(section)
+        if not anchor:
+            return doc["link"]
+        # A section is a fragment of the document's address (#page=7, #political-impartiality) or an address of its own.
+        return anchor if anchor.startswith("https://") else doc["link"].split("#", 1)[0] + anchor
 
     def rule(self, raw) -> Rule:
         def opt(key):
@@ -312,7 +338,7 @@ class _Compiler:
             message=" ".join(raw["message"].split()), source=" ".join(raw["source"].split()),
             fix=dict(fix) if fix else None, examples=raw.get("examples") or {},
             triggers=self.compile_list(raw, "triggers"), unless=self.compile_list(raw, "unless"),
-            line=getattr(raw, "line", 0), link=raw.get("link") or self._document_link(raw),
+            line=getattr(raw, "line", 0), link=self.link(raw),
         )
 
 
