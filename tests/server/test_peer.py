@@ -12,21 +12,57 @@ import uuid
 import pytest
 import requests
 
-from onrecord.server.peer import from_another_user, socket_owner
+from onrecord.server.peer import diag_owner, from_another_user, socket_owner
+from onrecord.server.serve import HelperServer
 
 
-def test_the_owner_of_a_loopback_connection_is_found():
+@pytest.fixture
+def loopback():
+    """A listening socket, a client connected to it, and the accepted end."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
     client = socket.create_connection(server.getsockname())
     conn, _ = server.accept()
+    yield server, client, conn
+    for s in (client, conn, server):
+        s.close()
+
+
+def test_the_owner_of_a_loopback_connection_is_found(loopback):
+    server, client, conn = loopback
+    assert socket_owner(client.getsockname()[1], server.getsockname()[1]) == os.getuid()
+    assert from_another_user(conn) is False
+
+
+def test_the_kernel_names_the_owner_of_one_socket_without_reading_the_whole_table(loopback):
+    server, client, conn = loopback
+    assert diag_owner(client.getsockname(), server.getsockname()) == os.getuid()
+    # The helper's own end of the connection, asked the other way round, is found too; a socket that
+    # does not exist is not.
+    assert diag_owner(conn.getsockname(), conn.getpeername()) == os.getuid()
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        assert diag_owner(spare.getsockname(), server.getsockname()) is None
+
+
+def test_every_waiting_connection_is_taken_in_one_turn_of_the_loop(onrecord_home):
+    """A program that opens hundreds of connections at once must not put a real check behind hundreds of
+    turns of the server's loop: one turn takes every connection that is waiting."""
+    from onrecord.app import create_app
+    from .support import free_port
+
+    helper = HelperServer(create_app(), [free_port()])  # not serving: the test turns the loop itself
+    waiting = [socket.create_connection(("127.0.0.1", helper.port)) for _ in range(60)]
     try:
-        assert socket_owner(client.getsockname()[1], server.getsockname()[1]) == os.getuid()
-        assert from_another_user(conn) is False
+        before = len(helper.server._map)
+        helper.server.handle_accept()  # what one turn does when the listening socket is readable
+        assert len(helper.server._map) - before == 60
     finally:
-        for s in (client, conn, server):
+        for s in waiting:
             s.close()
+        helper.server.close()
+        helper.server.task_dispatcher.shutdown()
 
 
 def _as_other_user(code: str) -> subprocess.CompletedProcess:

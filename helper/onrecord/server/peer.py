@@ -1,24 +1,56 @@
 """Which user opened a loopback connection, so the helper answers its own user alone.
 
 On a shared computer (Remote Desktop, Citrix) every user has the same 127.0.0.1, and another user's
-program can connect to this user's helper. On Linux the kernel says who owns each TCP socket
-(``/proc/net/tcp``, the ``uid`` column); a connection whose other end belongs to another user is closed
-as soon as it is accepted, before a byte of it is read, so it can neither hold a connection slot nor try
-pairing codes or tokens. Elsewhere (no ``/proc``) nothing is refused here, and the pairing proof and the
-code's own limit are what protect the user.
+program can connect to this user's helper. On Linux the kernel says who owns each TCP socket; a
+connection whose other end belongs to another user is closed as soon as it is accepted, before a byte
+of it is read, so it can neither hold a connection slot nor try pairing codes or tokens.
+
+The kernel is asked about the one socket by its address and ports over ``NETLINK_SOCK_DIAG`` (what
+``ss`` uses): a few microseconds, however many sockets the machine has. ``/proc/net/tcp`` says the same
+but lists every socket on the machine, and reading it costs milliseconds once hundreds are open: read
+for each connection accepted, it would let a flood of connections stall the helper. It is the fallback
+when netlink is not allowed.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import struct
 
 PROC_NET_TCP = "/proc/net/tcp"
+NETLINK_SOCK_DIAG = 4
+SOCK_DIAG_BY_FAMILY = 20
+NLM_F_REQUEST = 1
+NLMSG_ERROR = 2
+_NO_COOKIE = 0xFFFFFFFF
+_UID_AT = 16 + 64  # after the netlink header: family, state, timer, retrans (4), the socket id (48),
+                   # expires, rqueue, wqueue (12), then the uid
+
+
+def diag_owner(local: tuple[str, int], remote: tuple[str, int]) -> int | None:
+    """The uid owning the IPv4 TCP socket bound to ``local`` and connected to ``remote`` (Linux
+    ``NETLINK_SOCK_DIAG``, one socket looked up by its addresses); None when there is no answer."""
+    try:
+        sock_id = (struct.pack("!HH16s16s", local[1], remote[1], socket.inet_aton(local[0]).ljust(16, b"\0"),
+                               socket.inet_aton(remote[0]).ljust(16, b"\0"))
+                   + struct.pack("=III", 0, _NO_COOKIE, _NO_COOKIE))
+        request = struct.pack("=BBBBI", socket.AF_INET, socket.IPPROTO_TCP, 0, 0, 0xFFFFFFFF) + sock_id
+        with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_SOCK_DIAG) as nl:
+            nl.settimeout(1)
+            nl.sendto(struct.pack("=IHHII", 16 + len(request), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 1, 0) + request,
+                      (0, 0))
+            answer = nl.recv(8192)
+    except (OSError, AttributeError, ValueError, struct.error):  # no netlink (not Linux), or not allowed
+        return None
+    if len(answer) < _UID_AT + 4 or struct.unpack_from("=H", answer, 4)[0] == NLMSG_ERROR:
+        return None
+    return struct.unpack_from("=I", answer, _UID_AT)[0]
 
 
 def socket_owner(local_port: int, remote_port: int, table: str = PROC_NET_TCP) -> int | None:
     """The uid owning the socket whose local port is ``local_port`` and which is connected to
-    ``remote_port`` on the loopback address; None when the system does not say."""
+    ``remote_port``, from the kernel's table of every TCP socket; None when the system does not say."""
     want_local, want_remote = f":{local_port:04X}", f":{remote_port:04X}"
     try:
         with open(table, "r", encoding="ascii") as fh:
@@ -37,9 +69,11 @@ def from_another_user(conn: socket.socket, table: str = PROC_NET_TCP) -> bool:
     if not hasattr(os, "getuid"):
         return False
     try:
-        server_port = conn.getsockname()[1]
-        client_port = conn.getpeername()[1]
+        server = conn.getsockname()[:2]
+        client = conn.getpeername()[:2]
     except OSError:
         return False
-    owner = socket_owner(client_port, server_port, table)
+    owner = diag_owner(client, server) if conn.family == socket.AF_INET else None
+    if owner is None:
+        owner = socket_owner(client[1], server[1], table)
     return owner is not None and owner != os.getuid()
