@@ -103,6 +103,9 @@ class Pack:
     text_literals: tuple = ()
     atoms: frozenset = frozenset()
     gate: object = None  # a policy.gate.Gate: the pack's expressions matched in a few passes
+    # Broad policy areas by the names people declare them as expertise ("health", "defence policy"):
+    # {name: the narrower topics the area covers}.
+    area_names: dict = field(default_factory=dict)
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -178,6 +181,16 @@ class Pack:
         covered: set[str] = set()
         for phrase in expertise + job_parts:
             covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
+        # Expertise that names a whole area ("health", "Minister of State for Health") covers every
+        # narrower area in it; a narrow one ("public health") covers only its own.
+        if self.area_names:
+            for phrase in expertise + job_parts:
+                covered |= self.area_names.get(area_name(phrase), frozenset())
+                _, of, rest = phrase.lower().rpartition(" for ")
+                if not of:
+                    _, of, rest = phrase.lower().rpartition(" of ")
+                if of:
+                    covered |= self.area_names.get(area_name(rest), frozenset())
         facts = ProfileFacts(
             org_domains=frozenset(self.data.get("org_domains") or ()),
             expertise_topics=frozenset(covered),
@@ -342,6 +355,34 @@ class _Compiler:
         )
 
 
+_AREA_WORDS = re.compile(r"^(?:the )|(?: (?:policy|policies|sector|portfolio|team))+$")
+
+
+def area_name(phrase: str) -> str:
+    """A declared area as compared with an area's names: folded, without "the" or a trailing "policy"."""
+    words = " ".join(tokenize(fold(phrase.replace(",", " ").replace("&", " and "))))
+    return _AREA_WORDS.sub("", words).strip()
+
+
+def _areas(data: dict, topics: set, problems: list) -> dict:
+    """``{area name: topics}`` from the pack's ``topic_groups``, each topic checked against ``topics:``."""
+    out: dict[str, frozenset] = {}
+    groups = data.get("topic_groups") or {}
+    for key, group in groups.items():
+        spec = group if isinstance(group, dict) else {"topics": group}
+        members = list(spec.get("topics") or ())
+        unknown = [t for t in members if t not in topics]
+        if unknown:
+            problems.append(Problem(line_of(group, "topics") or line_of(groups, key),
+                                    f"topic_groups: {key}: no topic named {', '.join(map(repr, unknown))} in the pack's topics:"))
+        names = [key.replace("_", " "), spec.get("title") or ""] + list(spec.get("names") or ())
+        for name in names:
+            name = area_name(name)
+            if name:
+                out[name] = out.get(name, frozenset()) | frozenset(m for m in members if m in topics)
+    return out
+
+
 def current_name(organisation: str, renamed: dict) -> str:
     """The organisation by today's name when the pack records that it was renamed, else as declared."""
     name = " ".join((organisation or "").split())
@@ -358,6 +399,7 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
         if name not in comp.lexicons:
             comp.problems.append(Problem(line_of(data, "work_related"), f"work_related: no lexicon named {name!r}"))
     rules = [comp.rule(r) for r in data.get("rules") or [] if isinstance(r, dict)]
+    areas = _areas(data, set(data.get("topics") or ()), comp.problems)
     if comp.problems:
         return None, comp.problems
     # Stronger prompts first where two rules of one category fire; the pack's order breaks ties.
@@ -369,7 +411,7 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate)
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate, area_names=areas)
     return pack, []
 
 
