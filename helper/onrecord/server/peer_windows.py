@@ -1,0 +1,149 @@
+"""Windows: whose process is at the other end of a loopback connection.
+
+``GetExtendedTcpTable`` (iphlpapi, what ``netstat -ano`` uses) lists every IPv4 TCP connection with the
+process that owns it. The row whose local end is the client's address and port and whose remote end is
+the helper's names the client's process; ``OpenProcess`` with ``PROCESS_QUERY_LIMITED_INFORMATION`` and
+``OpenProcessToken`` give that process's token, whose ``TokenUser`` SID is compared with this process's.
+
+A process that Windows will not let this user open is another user's (a standard user may query only
+its own processes; the browser runs as the user, not elevated). When the table has no row for the
+connection (it closed meanwhile), or a call fails for another reason, the answer is ``Peer.UNKNOWN``.
+
+The parsing of the table is plain Python over its bytes (``pid_from_tcp_table``), so it is tested on
+every platform with tables built as Windows lays them out; the calls into Windows run only there.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+from onrecord.server.peer import Peer
+
+TCP_TABLE_OWNER_PID_CONNECTIONS = 4
+ERROR_INSUFFICIENT_BUFFER = 122
+ERROR_ACCESS_DENIED = 5
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+TOKEN_QUERY = 0x0008
+TOKEN_USER_CLASS = 1  # TokenUser in TOKEN_INFORMATION_CLASS
+ROW_SIZE = 24  # MIB_TCPROW_OWNER_PID: state, local address, local port, remote address, remote port, pid
+
+
+def pid_from_tcp_table(table: bytes, client: tuple[str, int], server: tuple[str, int]) -> int | None:
+    """The owning process id of the connection from ``client`` to ``server`` in a MIB_TCPTABLE_OWNER_PID
+    (a DWORD count, then rows of six DWORDs; addresses and ports in network byte order)."""
+    if len(table) < 4:
+        return None
+    (count,) = struct.unpack_from("<I", table, 0)
+    want = (socket.inet_aton(client[0]), client[1], socket.inet_aton(server[0]), server[1])
+    for i in range(count):
+        offset = 4 + i * ROW_SIZE
+        if offset + ROW_SIZE > len(table):
+            break
+        local_addr, remote_addr = table[offset + 4:offset + 8], table[offset + 12:offset + 16]
+        # A port DWORD holds the port in network byte order in its first two bytes.
+        local_port = struct.unpack_from("!H", table, offset + 8)[0]
+        remote_port = struct.unpack_from("!H", table, offset + 16)[0]
+        if (local_addr, local_port, remote_addr, remote_port) == want:
+            return struct.unpack_from("<I", table, offset + 20)[0]
+    return None
+
+
+class _Windows:
+    """The Windows calls, typed for 64-bit handles (made only on Windows)."""
+
+    def __init__(self):
+        import ctypes
+        from ctypes import wintypes
+        self.ctypes, self.wintypes = ctypes, wintypes
+        self.iphlpapi = ctypes.WinDLL("iphlpapi")
+        self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        self.advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+        self.iphlpapi.GetExtendedTcpTable.argtypes = [ctypes.c_void_p, ctypes.POINTER(wintypes.DWORD), wintypes.BOOL,
+                                                      wintypes.ULONG, ctypes.c_int, wintypes.ULONG]
+        self.iphlpapi.GetExtendedTcpTable.restype = wintypes.DWORD
+        self.kernel32.OpenProcess.argtypes = [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]
+        self.kernel32.OpenProcess.restype = wintypes.HANDLE
+        self.kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        self.kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+        self.kernel32.LocalFree.argtypes = [ctypes.c_void_p]
+        self.advapi32.OpenProcessToken.argtypes = [wintypes.HANDLE, wintypes.DWORD, ctypes.POINTER(wintypes.HANDLE)]
+        self.advapi32.GetTokenInformation.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD,
+                                                      ctypes.POINTER(wintypes.DWORD)]
+        self.advapi32.ConvertSidToStringSidW.argtypes = [ctypes.c_void_p, ctypes.POINTER(wintypes.LPWSTR)]
+
+    def tcp_table(self) -> bytes | None:
+        size = self.wintypes.DWORD(0)
+        for _ in range(4):  # the table may grow between asking its size and reading it
+            buffer = self.ctypes.create_string_buffer(max(size.value, 4))
+            status = self.iphlpapi.GetExtendedTcpTable(buffer, self.ctypes.byref(size), False, socket.AF_INET,
+                                                       TCP_TABLE_OWNER_PID_CONNECTIONS, 0)
+            if status == 0:
+                return buffer.raw[:size.value]
+            if status != ERROR_INSUFFICIENT_BUFFER:
+                return None
+        return None
+
+    def token_sid(self, process) -> str | None:
+        """The user SID (S-1-5-...) of ``process``'s token, or None when it cannot be read."""
+        ctypes, wintypes = self.ctypes, self.wintypes
+        token = wintypes.HANDLE()
+        if not self.advapi32.OpenProcessToken(process, TOKEN_QUERY, ctypes.byref(token)):
+            return None
+        try:
+            needed = wintypes.DWORD(0)
+            self.advapi32.GetTokenInformation(token, TOKEN_USER_CLASS, None, 0, ctypes.byref(needed))
+            buffer = ctypes.create_string_buffer(needed.value)
+            if not self.advapi32.GetTokenInformation(token, TOKEN_USER_CLASS, buffer, needed, ctypes.byref(needed)):
+                return None
+            sid = ctypes.c_void_p.from_buffer(buffer).value  # TOKEN_USER starts with the SID's address
+            text = wintypes.LPWSTR()
+            if not self.advapi32.ConvertSidToStringSidW(sid, ctypes.byref(text)):
+                return None
+            try:
+                return text.value
+            finally:
+                self.kernel32.LocalFree(text)
+        finally:
+            self.kernel32.CloseHandle(token)
+
+    def process_sid(self, pid: int) -> str | Peer:
+        """The SID of process ``pid``'s user; ``Peer.OTHER`` when Windows refuses this user a look at it."""
+        handle = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        if not handle:
+            return Peer.OTHER if self.ctypes.get_last_error() == ERROR_ACCESS_DENIED else Peer.UNKNOWN
+        try:
+            sid = self.token_sid(handle)
+            if sid is None:
+                return Peer.OTHER if self.ctypes.get_last_error() == ERROR_ACCESS_DENIED else Peer.UNKNOWN
+            return sid
+        finally:
+            self.kernel32.CloseHandle(handle)
+
+    def own_sid(self) -> str | None:
+        return self.token_sid(self.kernel32.GetCurrentProcess())
+
+
+_windows: _Windows | None = None
+_own_sid: str | None = None
+
+
+def judge(pid: int | None, sid_of, own_sid: str | None) -> Peer:
+    """The answer from what Windows said: the client's process id (None: no row), ``sid_of(pid)`` (a SID,
+    or a Peer when there is none to compare) and this process's own SID."""
+    if pid is None or own_sid is None:
+        return Peer.UNKNOWN
+    sid = sid_of(pid)
+    if isinstance(sid, Peer):
+        return sid
+    return Peer.OWN if sid == own_sid else Peer.OTHER
+
+
+def peer(client: tuple[str, int], server: tuple[str, int]) -> Peer:
+    global _windows, _own_sid
+    if _windows is None:
+        _windows = _Windows()
+        _own_sid = _windows.own_sid()
+    table = _windows.tcp_table()
+    pid = pid_from_tcp_table(table, client, server) if table else None
+    return judge(pid, _windows.process_sid, _own_sid)
