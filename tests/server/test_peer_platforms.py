@@ -2,7 +2,7 @@
 
 These systems cannot run here, so these are data tests, and they say so: the Windows TCP table is built
 byte for byte as GetExtendedTcpTable lays out a MIB_TCPTABLE_OWNER_PID, Windows' answers about a process
-(its SID, or access denied) are stand-ins, and macOS's lsof is replaced by a function that returns the
+(its session and its user's SID, or none) are stand-ins, and macOS's lsof is replaced by a function that returns the
 output lsof prints there. What runs for real is every line of our reading of those answers, and the
 choice of look-up by platform. The Linux look-up is tested for real in test_peer.py.
 """
@@ -55,21 +55,26 @@ def test_windows_table_cut_short_or_empty_names_no_one():
     assert peer_windows.pid_from_tcp_table(b"", CLIENT, HELPER) is None
 
 
-@pytest.mark.parametrize("sid, expected", [
-    ("S-1-5-21-1004336348-1177238915-682003330-1001", Peer.OWN),
-    ("S-1-5-21-1004336348-1177238915-682003330-1002", Peer.OTHER),
-    (Peer.OTHER, Peer.OTHER),  # Windows refused this user a look at the process: another user's
-    (Peer.UNKNOWN, Peer.UNKNOWN),
+OWN = peer_windows.Own(session=2, sid="S-1-5-21-1004336348-1177238915-682003330-1001")
+
+
+@pytest.mark.parametrize("session, sid, expected", [
+    (2, "S-1-5-21-1004336348-1177238915-682003330-1001", Peer.OWN),
+    (3, "S-1-5-21-1004336348-1177238915-682003330-1002", Peer.OTHER),  # another Remote Desktop user
+    (3, None, Peer.OTHER),  # another session, whether or not its token can be read
+    (0, None, Peer.OTHER),  # a service
+    (2, "S-1-5-21-1004336348-1177238915-682003330-1002", Peer.OTHER),  # "Run as different user", same session
+    (2, None, Peer.UNKNOWN),  # same session, token not readable (a sandboxed browser process)
+    (None, "S-1-5-21-1004336348-1177238915-682003330-1001", Peer.OWN),
 ])
-def test_windows_compares_the_clients_user_with_this_processs(sid, expected):
-    own = "S-1-5-21-1004336348-1177238915-682003330-1001"
-    assert peer_windows.judge(9316, lambda pid: sid, own) is expected
+def test_windows_compares_the_clients_session_and_user_with_this_processs(session, sid, expected):
+    assert peer_windows.judge(9316, lambda pid: session, lambda pid: sid, OWN) is expected
 
 
-def test_windows_with_no_row_or_no_own_sid_says_unknown():
-    own = "S-1-5-21-1-2-3-1001"
-    assert peer_windows.judge(None, lambda pid: own, own) is Peer.UNKNOWN
-    assert peer_windows.judge(9316, lambda pid: own, None) is Peer.UNKNOWN
+def test_windows_with_no_row_or_nothing_of_its_own_to_compare_says_unknown():
+    assert peer_windows.judge(None, lambda pid: 2, lambda pid: OWN.sid, OWN) is Peer.UNKNOWN
+    nothing = peer_windows.Own(session=None, sid=None)
+    assert peer_windows.judge(9316, lambda pid: 3, lambda pid: OWN.sid, nothing) is Peer.UNKNOWN
 
 
 # ------------------------------------------------------------------------------------------ macOS (data)

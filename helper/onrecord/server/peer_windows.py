@@ -2,12 +2,18 @@
 
 ``GetExtendedTcpTable`` (iphlpapi, what ``netstat -ano`` uses) lists every IPv4 TCP connection with the
 process that owns it. The row whose local end is the client's address and port and whose remote end is
-the helper's names the client's process; ``OpenProcess`` with ``PROCESS_QUERY_LIMITED_INFORMATION`` and
-``OpenProcessToken`` give that process's token, whose ``TokenUser`` SID is compared with this process's.
+the helper's names the client's process. Then:
 
-A process that Windows will not let this user open is another user's (a standard user may query only
-its own processes; the browser runs as the user, not elevated). When the table has no row for the
-connection (it closed meanwhile), or a call fails for another reason, the answer is ``Peer.UNKNOWN``.
+1. ``ProcessIdToSessionId``: on a Remote Desktop or Citrix host each signed-in user has a session of
+   their own, and Windows says any process's session without opening it. A client in another session
+   is another user's (or a service's).
+2. In the same session, ``OpenProcess`` (``PROCESS_QUERY_LIMITED_INFORMATION``) and ``OpenProcessToken``
+   give the client's token, whose ``TokenUser`` SID is compared with this process's (a program started
+   with "Run as different user" shares the session).
+
+When the table has no row for the connection (it closed meanwhile), or the client's token cannot be
+read (a browser's sandboxed network process may not allow it), the answer is ``Peer.UNKNOWN``: only
+what Windows says for certain closes a connection.
 
 The parsing of the table is plain Python over its bytes (``pid_from_tcp_table``), so it is tested on
 every platform with tables built as Windows lays them out; the calls into Windows run only there.
@@ -15,14 +21,16 @@ every platform with tables built as Windows lays them out; the calls into Window
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
+from dataclasses import dataclass
+from typing import Callable
 
 from onrecord.server.peer import Peer
 
 TCP_TABLE_OWNER_PID_CONNECTIONS = 4
 ERROR_INSUFFICIENT_BUFFER = 122
-ERROR_ACCESS_DENIED = 5
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 TOKEN_QUERY = 0x0008
 TOKEN_USER_CLASS = 1  # TokenUser in TOKEN_INFORMATION_CLASS
@@ -67,6 +75,7 @@ class _Windows:
         self.kernel32.GetCurrentProcess.restype = wintypes.HANDLE
         self.kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
         self.kernel32.LocalFree.argtypes = [ctypes.c_void_p]
+        self.kernel32.ProcessIdToSessionId.argtypes = [wintypes.DWORD, ctypes.POINTER(wintypes.DWORD)]
         self.advapi32.OpenProcessToken.argtypes = [wintypes.HANDLE, wintypes.DWORD, ctypes.POINTER(wintypes.HANDLE)]
         self.advapi32.GetTokenInformation.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD,
                                                       ctypes.POINTER(wintypes.DWORD)]
@@ -107,43 +116,59 @@ class _Windows:
         finally:
             self.kernel32.CloseHandle(token)
 
-    def process_sid(self, pid: int) -> str | Peer:
-        """The SID of process ``pid``'s user; ``Peer.OTHER`` when Windows refuses this user a look at it."""
+    def process_sid(self, pid: int) -> str | None:
+        """The SID of process ``pid``'s user, or None when Windows does not let this user see it."""
         handle = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
         if not handle:
-            return Peer.OTHER if self.ctypes.get_last_error() == ERROR_ACCESS_DENIED else Peer.UNKNOWN
+            return None
         try:
-            sid = self.token_sid(handle)
-            if sid is None:
-                return Peer.OTHER if self.ctypes.get_last_error() == ERROR_ACCESS_DENIED else Peer.UNKNOWN
-            return sid
+            return self.token_sid(handle)
         finally:
             self.kernel32.CloseHandle(handle)
+
+    def session(self, pid: int) -> int | None:
+        """The session (one for each signed-in user) that process ``pid`` runs in."""
+        found = self.wintypes.DWORD()
+        if not self.kernel32.ProcessIdToSessionId(pid, self.ctypes.byref(found)):
+            return None
+        return found.value
 
     def own_sid(self) -> str | None:
         return self.token_sid(self.kernel32.GetCurrentProcess())
 
 
-_windows: _Windows | None = None
-_own_sid: str | None = None
+@dataclass(frozen=True)
+class Own:
+    """This process's session and user SID."""
+
+    session: int | None
+    sid: str | None
 
 
-def judge(pid: int | None, sid_of, own_sid: str | None) -> Peer:
-    """The answer from what Windows said: the client's process id (None: no row), ``sid_of(pid)`` (a SID,
-    or a Peer when there is none to compare) and this process's own SID."""
-    if pid is None or own_sid is None:
+def judge(pid: int | None, session_of: Callable[[int], int | None], sid_of: Callable[[int], str | None],
+          own: Own) -> Peer:
+    """The answer from what Windows said: the client's process id (None: no row in the table), its
+    session and its user's SID (each None when Windows does not say), and this process's own."""
+    if pid is None:
         return Peer.UNKNOWN
+    session = session_of(pid)
+    if session is not None and own.session is not None and session != own.session:
+        return Peer.OTHER
     sid = sid_of(pid)
-    if isinstance(sid, Peer):
-        return sid
-    return Peer.OWN if sid == own_sid else Peer.OTHER
+    if sid is None or own.sid is None:
+        return Peer.UNKNOWN
+    return Peer.OWN if sid == own.sid else Peer.OTHER
+
+
+_windows: _Windows | None = None
+_own: Own | None = None
 
 
 def peer(client: tuple[str, int], server: tuple[str, int]) -> Peer:
-    global _windows, _own_sid
+    global _windows, _own
     if _windows is None:
         _windows = _Windows()
-        _own_sid = _windows.own_sid()
+        _own = Own(_windows.session(os.getpid()), _windows.own_sid())
     table = _windows.tcp_table()
     pid = pid_from_tcp_table(table, client, server) if table else None
-    return judge(pid, _windows.process_sid, _own_sid)
+    return judge(pid, _windows.session, _windows.process_sid, _own)
