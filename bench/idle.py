@@ -52,10 +52,16 @@ print(closed, flush=True)
 def open_sockets(pid: int) -> int:
     """How many sockets process ``pid`` has open (Linux); -1 where that cannot be read."""
     try:
-        return sum(1 for fd in os.listdir(f"/proc/{pid}/fd")
-                   if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"))
+        fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
         return -1
+    count = 0
+    for fd in fds:
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:  # closed while we looked
+            pass
+    return count
 
 
 def timed_checks(port: int, token: str, count: int) -> tuple[list[float], list[float]]:
@@ -121,7 +127,7 @@ def measure(connections: int = 500, checks: int = 200) -> dict:
         figure("idle.added_worst_ms", f"worst check with {connections} idle held, over the quiet p50",
                added_worst, "ms", "<= 100"),
         figure("idle.connections_held", "idle connections the helper held open while timed",
-               sockets_busy - sockets_quiet if sockets_busy >= 0 <= sockets_quiet else None, "",
+               sockets_busy - sockets_quiet if min(sockets_busy, sockets_quiet) >= 0 else None, "",
                missing="the helper's sockets cannot be counted here (no /proc)"),
     ]
     details = {"connections": connections, "checks": checks, "first_check_after_flood_ms": round(first_check * 1000, 3),

@@ -3,6 +3,7 @@ loopback socket's owner, and the helper closes a connection from another user on
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,6 +15,12 @@ import requests
 
 from onrecord.server.peer import diag_owner, from_another_user, socket_owner
 from onrecord.server.serve import HelperServer
+from onrecord.store import clients
+
+from .support import CHROME
+
+needs_root = pytest.mark.skipif(os.getuid() != 0 or not shutil.which("useradd"),
+                                reason="needs root to create a user (CI runs as root)")
 
 
 @pytest.fixture
@@ -75,7 +82,7 @@ def _as_other_user(code: str) -> subprocess.CompletedProcess:
         subprocess.run(["userdel", name], check=False)
 
 
-@pytest.mark.skipif(os.getuid() != 0 or not shutil.which("useradd"), reason="needs root to create a user (CI runs as root)")
+@needs_root
 def test_another_users_connection_is_closed_before_anything_is_read(helper):
     code = ("import socket,sys\n"
             f"s=socket.create_connection(('127.0.0.1',{helper.port}),5)\n"
@@ -88,3 +95,28 @@ def test_another_users_connection_is_closed_before_anything_is_read(helper):
     assert done.stdout.strip() == "b''", f"another user got an answer: {done.stdout}"
     # This user's own request is answered as ever.
     assert requests.get(f"{helper.url}/v1/health", timeout=5).json()["app"] == "onrecord"
+
+
+@needs_root
+def test_where_connections_cannot_be_closed_on_accept_another_users_codes_are_refused_unread(served):
+    """As on macOS, where asking who is at the other end takes too long to do for every connection: the
+    helper asks when a pairing code arrives. Another user's codes, however many, are refused without
+    being compared, so they can neither guess this user's code nor void it."""
+    helper = served(close_other_users=False)
+    code = clients.new_pairing_code().code
+    wrong = [c for c in (f"{n:06d}" for n in range(200000, 200012)) if c != code][:8]
+    script = ("import http.client, json\n"
+              "answers = []\n"
+              f"for code in {wrong!r}:\n"
+              f"    c = http.client.HTTPConnection('127.0.0.1', {helper.port}, timeout=10)\n"
+              f"    c.request('POST', '/v1/pair', json.dumps({{'code': code}}), {{'Origin': {CHROME!r}, "
+              "'Content-Type': 'application/json'})\n"
+              "    r = c.getresponse()\n"
+              "    answers.append([r.status, json.loads(r.read())['error']['code']])\n"
+              "print(json.dumps(answers))\n")
+    done = _as_other_user(script)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[403, "another_user"]] * len(wrong)
+    # The code this user was shown still pairs their browser.
+    r = helper.call("POST", "/v1/pair", token=None, json={"code": code})
+    assert r.status_code == 200, r.text
