@@ -23,11 +23,11 @@ HELPER = ("127.0.0.1", 47651)
 CLIENT = ("127.0.0.1", 53124)
 
 
-def tcp_row(local: tuple[str, int], remote: tuple[str, int], pid: int, state: int = 5) -> bytes:
+def tcp_row(local: tuple[str, int], remote: tuple[str, int], pid: int, state: int = 5, upper: bytes = b"\0\0") -> bytes:
     """One MIB_TCPROW_OWNER_PID: DWORDs; addresses as their bytes in order, ports in network order in the
-    low two bytes of theirs (MIB_TCP_STATE_ESTAB is 5)."""
-    return (struct.pack("<I", state) + socket.inet_aton(local[0]) + struct.pack("!H2x", local[1])
-            + socket.inet_aton(remote[0]) + struct.pack("!H2x", remote[1]) + struct.pack("<I", pid))
+    first two bytes of theirs, the other two (``upper``) undefined (MIB_TCP_STATE_ESTAB is 5)."""
+    return (struct.pack("<I", state) + socket.inet_aton(local[0]) + struct.pack("!H", local[1]) + upper
+            + socket.inet_aton(remote[0]) + struct.pack("!H", remote[1]) + upper + struct.pack("<I", pid))
 
 
 def tcp_table(*rows: bytes) -> bytes:
@@ -47,6 +47,16 @@ def test_windows_table_names_the_process_at_the_clients_end():
     assert peer_windows.pid_from_tcp_table(table, ("127.0.0.1", 50000), HELPER) is None
     # A client that bound another loopback address is matched by its address too.
     assert peer_windows.pid_from_tcp_table(tcp_table(tcp_row(("127.0.0.2", 53124), HELPER, 55)), CLIENT, HELPER) is None
+
+
+def test_windows_table_is_read_row_by_row_whatever_the_bytes_between():
+    # A row whose bytes spell the client's and then the helper's address and port, one DWORD off where
+    # they would be in a row of their own.
+    decoy = (socket.inet_aton(CLIENT[0]) + struct.pack("!H2x", CLIENT[1]) + socket.inet_aton(HELPER[0])
+             + struct.pack("!H2x", HELPER[1]) + struct.pack("<I", 1111) + struct.pack("<I", 0))
+    table = tcp_table(decoy, tcp_row(CLIENT, ("127.0.0.1", 8080), 2222),  # the same port, to another server
+                      tcp_row(CLIENT, HELPER, 9316, upper=b"\xab\xcd"))  # the undefined half of a port set
+    assert peer_windows.pid_from_tcp_table(table, CLIENT, HELPER) == 9316
 
 
 def test_windows_table_cut_short_or_empty_names_no_one():

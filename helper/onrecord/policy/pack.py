@@ -384,12 +384,44 @@ def _areas(data: dict, topics: set, problems: list) -> dict:
 
 
 def current_name(organisation: str, renamed: dict) -> str:
-    """The organisation by today's name when the pack records that it was renamed, else as declared."""
+    """The organisation by today's name when the pack records that it was renamed, else as declared
+    (without a leading "the": wordings say "the {organisation}" where the name takes one)."""
     name = " ".join((organisation or "").split())
+    if name[:4].lower() == "the " and len(name) > 4:
+        name = name[4:]
     for old, new in renamed.items():
         if name.lower() == old.lower():
             return new
     return name
+
+
+# Names said without "the": "HM Treasury", "NHS England", "Public Health England", "Leeds City Council",
+# "DHSC", "my department"; but "the Department of Health", "the Cabinet Office", "the Bank of England".
+_NO_ARTICLE_FIRST = {"my", "our", "his", "her", "their", "hm", "nhs", "ofsted", "ofqual", "ofcom", "ofgem", "ofwat"}
+_NO_ARTICLE_LAST = {"england", "scotland", "wales", "ireland", "trust", "council"}
+_THE = re.compile(r"\b([Tt]he) \{organisation\}")
+
+
+def takes_article(name: str) -> bool:
+    words = name.split()
+    if len(words) <= 1:
+        return False  # an acronym or a one-word name (DHSC, Defra, Ofsted)
+    first, last = words[0].lower(), words[-1].lower().strip(".,")
+    if first in _NO_ARTICLE_FIRST or name.lower().startswith("his majesty's "):
+        return False
+    if last in _NO_ARTICLE_LAST and not {"of", "for"} & {w.lower() for w in words[1:-1]}:
+        return False
+    return True
+
+
+def fill(text: str, organisation: str) -> str:
+    """A pack wording in the user's own terms: ``{organisation}`` is the organisation they declared, and
+    "the {organisation}" loses its "the" for a name said without one ("not those of NHS England")."""
+    if "{organisation}" not in text:
+        return text
+    if not takes_article(organisation):
+        text = _THE.sub("{organisation}", text)
+    return text.replace("{organisation}", organisation)
 
 
 def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
