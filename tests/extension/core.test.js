@@ -171,6 +171,75 @@ test('core: when the background says the helper is not running, the card says so
   assert.equal(p.window.__posted.length, 1);
 });
 
+// What the background decides when the helper cannot be reached and posts are to be held then.
+const UNCHECKED_HOLD = { id: 'onrecord.unchecked.hold', category: 'permanence', severity: 'warn', title: 'Not checked',
+  message: 'OnRecord could not check this draft. You asked for posts to be held when they cannot be checked.',
+  source: "Your organisation's social media policy" };
+const HOLD_NOTICE = { message: 'The OnRecord helper is not running, so this draft was not checked.' };
+
+test('core: when the background holds an unchecked draft, the post is held until sent with a reason, and focus comes back', async () => {
+  const held = (m) => (m.type === 'content/check' ? { status: 'not-running', unchecked: true,
+    account: { site: 'x', handle: m.draft.account, channel: 'unknown' }, prompts: [UNCHECKED_HOLD], notice: HOLD_NOTICE }
+    : { ok: true, recorded: false, kept: true });
+  const p = await page(held);
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /was not checked/);
+  const line = p.inCard('[data-onrecord-rule="onrecord.unchecked.hold"]');
+  assert.equal(line.querySelector('h3').textContent, 'Warning Not checked');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 0, 'the unchecked post went out');
+  assert.ok(p.document.querySelector('[data-onrecord="hold"]'));
+  line.querySelector('[data-onrecord-action="override"]').click();
+  const reason = p.inCard('[data-onrecord="override-reason"]');
+  assert.equal(p.card().shadowRoot.activeElement, reason);
+  reason.value = 'Urgent correction, cleared by phone';
+  reason.dispatchEvent(new p.window.Event('input', { bubbles: true }));
+  reason.dispatchEvent(new p.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  assert.equal(p.document.activeElement, p.editor, 'focus went back to the editor');
+  assert.equal(p.document.querySelector('[data-onrecord="hold"]'), null, 'the hold dialog stayed');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 1);
+  const override = p.chrome.sent.find((m) => m.type === 'content/decision' && m.decision.decision === 'overridden');
+  assert.equal(override.decision.reason, 'Urgent correction, cleared by phone');
+  assert.deepEqual([...override.decision.rule_ids], ['onrecord.unchecked.hold']);
+  assert.ok(!JSON.stringify(p.chrome.sent.filter((m) => m.type === 'content/decision')).includes('wellbeing'),
+    'the draft text went into a decision');
+});
+
+test('core: when the background stops answering, the card shows what it said it would decide then', async () => {
+  let alive = true;
+  const answer = (m) => {
+    if (m.type === 'content/when-unanswered') {
+      return { status: 'extension', account: null, prompts: [UNCHECKED_HOLD], unchecked: true,
+        notice: { message: 'OnRecord cannot check this draft right now, so it was not checked. Reload the page to try again.' } };
+    }
+    if (!alive) return undefined; // the extension was reloaded under the page: nobody answers
+    return helperLike(m);
+  };
+  const p = await page(answer);
+  type(p.window, p.editor, 'Lemon drizzle');
+  await checked(p.window);
+  assert.ok(p.chrome.sent.some((m) => m.type === 'content/when-unanswered'), 'the background was not asked');
+  alive = false;
+  type(p.window, p.editor, ' cake');
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /Reload the page/);
+  assert.ok(p.inCard('[data-onrecord-rule="onrecord.unchecked.hold"]'), 'the background\'s decision was not shown');
+  assert.equal(p.inCard('[data-onrecord="channel"]').textContent, 'Undeclared account · @amyclarke');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 0);
+});
+
+test('core: a background that never answered on this page: the card says the draft was not checked, and holds nothing', async () => {
+  const p = await page(() => undefined);
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /not checked/);
+  p.post().click();
+  assert.equal(p.window.__posted.length, 1);
+});
+
 test('core: a disabled Post button is left disabled and nothing is held', async () => {
   const p = await page();
   assert.equal(p.post().disabled, true);

@@ -100,8 +100,13 @@ globalThis.OnRecordCard = (function () {
     return win.matchMedia && win.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   }
 
+  // Moving the card would take focus out of it (a node moved loses focus), so it is moved only when it is
+  // not already after its anchor, counting the hold dialog that sits between them while a post is held.
   function placeAfter(host, anchor) {
-    if (anchor && (host.previousSibling !== anchor || !host.isConnected)) anchor.after(host);
+    if (!anchor) return;
+    let before = host.previousSibling;
+    if (before && before.nodeType === 1 && before.getAttribute('data-onrecord') === 'hold') before = before.previousSibling;
+    if (before !== anchor || !host.isConnected) anchor.after(host);
   }
 
   // Only a web address becomes a link: a pack's `link` is data, and data is not trusted to run script.
