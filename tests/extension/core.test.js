@@ -428,7 +428,8 @@ test('core: each prompt is one line with its severity word, short title, the quo
   assert.equal(patient.querySelector('[data-onrecord-action="override"]').textContent, 'Post anyway…');
   const link = patient.querySelector('a[href]');
   assert.equal(link.href, 'https://www.england.nhs.uk/social-media-policy#3.1');
-  assert.equal(link.textContent, 'Source: NHS England social media policy 3.1');
+  assert.equal(link.textContent, 'Read the policy');
+  assert.match(link.closest('.src').textContent, /^Source: NHS England social media policy 3\.1 · Read the policy$/);
   assert.ok(link.closest('[hidden]'), 'the source is behind "Why?", one click away');
   patient.querySelector('button[aria-expanded]').click();
   assert.equal(p.inCard('[data-onrecord-category="patient_data"] a[href]').closest('[hidden]'), null);
@@ -448,6 +449,53 @@ test('core: each prompt is one line with its severity word, short title, the quo
   assert.equal(p.inCard('[data-onrecord-category="patient_data"]').textContent.includes('Answered'), false);
   const acks = p.chrome.sent.filter((m) => m.type === 'content/decision' && m.decision.decision === 'acknowledged');
   assert.deepEqual([...acks[0].decision.categories], ['disclaimer']);
+});
+
+test('core: the card says quietly which pack checked the draft and when it was last confirmed', async () => {
+  const pack = { url: 'https://intranet.example/acme.yaml', id: 'acme', version: 12, signature: 'verified',
+    last_confirmed: '2026-12-03T16:04:05Z', problem: null };
+  const p = await page((m) => ({ ...helperLike(m), ...(m.type === 'content/check' ? { pack } : {}) }));
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const shown = p.inCard('header [data-onrecord="pack"]');
+  assert.equal(shown.textContent, 'Policy: acme, version 12, confirmed 3 Dec 2026, 16:04 UTC');
+  assert.equal(p.card().shadowRoot.querySelectorAll('[data-onrecord="pack"]').length, 1);
+  // An answer without a pack (the helper could not be asked) names none.
+  const q = await page();
+  type(q.window, q.editor, WORK);
+  await checked(q.window);
+  assert.equal(q.inCard('[data-onrecord="pack"]'), null);
+});
+
+test('core: "Read the policy" beside the source, for an https link only, naming the policy, in a new tab', async () => {
+  const links = {
+    'dh.classified': 'http://intranet.example/policy', // not https: no link
+    'dh.permanence': 'https://www.gov.uk/government/publications/civil-service-code',
+  };
+  const p = await page((m) => {
+    const answer = withMatches(m);
+    if (m.type !== 'content/check') return answer;
+    answer.prompts = answer.prompts.map((q) => (links[q.id] ? { ...q, link: links[q.id] } : q));
+    answer.prompts.push({ id: 'dh.conduct', category: 'conduct', severity: 'confirm', message: 'Be civil.',
+      source: 'DH guidance', link: 'javascript:alert(1)' });
+    return answer;
+  });
+  type(p.window, p.editor, `${NHS} at the Department of Health`);
+  await checked(p.window);
+  const patient = p.inCard('[data-onrecord-category="patient_data"] [data-onrecord="policy-link"]');
+  assert.equal(patient.getAttribute('target'), '_blank');
+  assert.deepEqual(patient.getAttribute('rel').split(' ').sort(), ['noopener', 'noreferrer']);
+  assert.equal(patient.getAttribute('aria-label'), 'Read the policy: NHS England social media policy 3.1 (opens in a new tab)');
+  // A prompt with no link, an http one or a script one: the source in words, and no link at all.
+  for (const category of ['disclaimer', 'classified', 'conduct']) {
+    const line = p.inCard(`[data-onrecord-category="${category}"]`);
+    assert.equal(line.querySelector('a'), null, `${category} has a link`);
+    assert.match(line.querySelector('.src').textContent, /^Source: /);
+  }
+  // A reminder's link is in its fold.
+  const reminder = p.inCard('[data-onrecord-category="permanence"] [data-onrecord="policy-link"]');
+  assert.equal(reminder.href, 'https://www.gov.uk/government/publications/civil-service-code');
+  assert.equal(reminder.getAttribute('aria-label'), 'Read the policy: Civil Service Code (opens in a new tab)');
 });
 
 test('core: "Post anyway…" asks for the reason in place, and answers its own warning only', async () => {
