@@ -45,6 +45,7 @@ def test_check_answers_the_contract_json(helper):
     assert isinstance(body["prompts"], list)
     for prompt in body["prompts"]:
         assert {"id", "category", "severity", "message", "source"} <= set(prompt)
+        assert prompt["link"].startswith("https://"), "the policy text is one click from the source"
     assert body["prompts"], "a personal post is reminded that it is public and permanent"
     assert r.headers["Access-Control-Allow-Origin"] == CHROME
     assert r.headers["Content-Type"] == "application/json"

@@ -70,7 +70,9 @@ def managed_only(managed: ManagedSettings, profile: Profile | None) -> list[Effe
 
 def apply_to_profile(profile: Profile, managed: ManagedSettings,
                      pack_ref: Callable[[str], str | None] | None = None) -> Profile:
-    """The profile checks use: the organisation's name and pack, and its official accounts declared.
+    """The profile checks use: the organisation's pack and its official accounts declared, and its name
+    where the profile gives none (before the user has set up; an agency's staff name their own body, and
+    the organisation they declared is the one their disclaimers name).
 
     ``pack_ref(policyPack)`` turns a pack URL into the path of the last good verified copy (None while there
     is none, when the user's own pack stays in use). The saved profile itself is never changed.
@@ -79,7 +81,7 @@ def apply_to_profile(profile: Profile, managed: ManagedSettings,
     if not values:
         return profile
     fields = profile._fields()
-    if "organisation" in values:
+    if "organisation" in values and not (profile.organisation or "").strip():
         fields["organisation"] = values["organisation"]
     pack = values.get("policyPack")
     if pack:

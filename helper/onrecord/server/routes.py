@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from onrecord import __version__
 from onrecord.policy.model import dumps
 from onrecord.server import parse
+from onrecord.server.peer import AnotherUser, Peer, peer_of_request
 from onrecord.service import HelperService
 
 API_VERSION = 1
@@ -32,6 +33,11 @@ def health():
 
 @api.post("/pair")
 def pair():
+    # Another user's code is refused unread, so it neither guesses this user's code nor uses up the wrong
+    # tries that void it (on Linux and Windows such a connection was closed on accept already).
+    if peer_of_request(request.environ, ("127.0.0.1", current_app.config["ONRECORD_PORT"])) is Peer.OTHER:
+        raise AnotherUser("pairing is open only to the browsers of the person who runs this OnRecord, "
+                          "and this request came from another user of this computer")
     return jsonify(_service().pair(parse.pairing_code(g.body), request.headers["Origin"]))
 
 
