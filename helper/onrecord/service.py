@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 
 from onrecord.errors import Conflict, DiskFull, PackError, ProfileError
 from onrecord.managed import ManagedReader, ManagedSettings, default_reader
-from onrecord.managed.effective import apply_to_profile
+from onrecord.managed.effective import apply_links, apply_to_profile
 from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
 from onrecord.policy.packs import Pack, load_pack
@@ -220,6 +220,7 @@ class HelperService:
                           (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
             result = engine.check(draft, profile, pack)
         result = self._apply_reminder_frequency(result)
+        result = apply_links(result, self.managed().get("policyLinks"))
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
         return result

@@ -6,11 +6,12 @@ organisation's default the user may change), ``default``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from onrecord.managed.reader import ManagedSettings
 from onrecord.managed.schema import keys, locking
+from onrecord.policy.model import CheckResult
 from onrecord.profile import Account, Profile
 from onrecord.settings import SETTINGS
 
@@ -94,3 +95,19 @@ def apply_to_profile(profile: Profile, managed: ManagedSettings,
         wins = {(a.site, a.key) for a in declared}
         fields["accounts"] = tuple(a for a in profile.accounts if (a.site, a.key) not in wins) + tuple(declared)
     return Profile(**fields)
+
+
+def apply_links(result: CheckResult, links: Mapping[str, str] | None) -> CheckResult:
+    """The prompts with their policy links pointed at the organisation's own copies (``policyLinks``): a
+    published address (before its #section) maps to the copy's, and the section is kept when the copy's
+    address has none of its own."""
+    if not links or not any(p.link for p in result.prompts):
+        return result
+    prompts = []
+    for p in result.prompts:
+        base, hash_, section = (p.link or "").partition("#")
+        copy = links.get(base)
+        if copy:
+            p = replace(p, link=copy if "#" in copy or not hash_ else f"{copy}#{section}")
+        prompts.append(p)
+    return CheckResult(result.account, tuple(prompts))

@@ -91,3 +91,10 @@ def test_the_taxonomy_is_pack_data_checked_when_the_pack_loads(tmp_path):
                     encoding="utf-8")
     [problem] = validate_file(str(path))
     assert problem.line == 7 and "no topic named 'car_parks'" in problem.message
+
+
+def test_a_digital_leads_area_covers_the_services_it_builds():
+    lead = _official(["digital services", "social media"], "Digital engagement lead")
+    assert not _expertise(lead, "Our new NHS App feature lets you book GP appointments online.")
+    assert not _expertise(lead, "Read the new toolkit on GOV.UK today.")
+    assert _expertise(lead, "Farmers are protesting over the new subsidy rules.")
