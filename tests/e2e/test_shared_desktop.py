@@ -280,14 +280,13 @@ class Pairing:
 
 
 def _hammer(attacker: DesktopUser, victim: DesktopUser, origin: str, victims_code: str) -> subprocess.Popen:
-    """Starts the hostile program as ``attacker`` against ``victim``'s helper; waits for its report."""
+    """Starts the hostile program as ``attacker`` against ``victim``'s helper, with 12 wrong codes."""
     wrong = [f"{n:06d}" for n in range(100000, 100020) if f"{n:06d}" != victims_code][:12]
-    proc = attacker.spawn([sys.executable, "-c", HAMMER, str(victim.helper_port), origin, ",".join(wrong)],
+    return attacker.spawn([sys.executable, "-c", HAMMER, str(victim.helper_port), origin, ",".join(wrong)],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    return proc
 
 
-def _office_flow(page) -> None:
+def _official_flow(page) -> None:
     """The draft as the official account's owner sees it: no disclaimer asked for, the rest answered."""
     page.locator(X_EDITOR).first.click()
     page.keyboard.type(WORK)
@@ -304,16 +303,17 @@ def _office_flow(page) -> None:
 def test_two_users_on_one_desktop_each_reach_only_their_own_helper_and_cannot_lock_the_other_out(
         desktop, playwright_instance, site_server, failure_shot):
     amy, sam = desktop
-    # The first user's helper takes the first free default port, the second user's the next.
+    # The first user's helper takes the first free default port, the second user's a later one, so the
+    # second user's browser, looking in the same order, meets the first user's helper first.
     amy_port = amy.start_helper(PERSONAL)
     sam_port = sam.start_helper(OFFICIAL)
-    assert sam_port > amy_port
+    assert 47651 <= amy_port < sam_port <= 47655
     amy_browser = amy.launch_browser(playwright_instance, site_server)
     sam_browser = sam.launch_browser(playwright_instance, site_server)
     try:
         amy_code, sam_code = amy.pair_code(), sam.pair_code()
-        # Each user attacks the other's helper with the other's own extension origin, and keeps at it
-        # (its idle connections held open) while the other pairs and posts.
+        # Each user attacks the other's helper with the other's own extension origin, and keeps what
+        # connections it got open while the other pairs and posts.
         hammers = [_hammer(sam, amy, f"chrome-extension://{amy_browser.extension_id}", amy_code),
                    _hammer(amy, sam, f"chrome-extension://{sam_browser.extension_id}", sam_code)]
         reports = [json.loads(h.stdout.readline() or "{}") for h in hammers]
@@ -330,8 +330,8 @@ def test_two_users_on_one_desktop_each_reach_only_their_own_helper_and_cannot_lo
         held_then_fixed(page, editor=X_EDITOR, post=X_POST, state=X_STATE, channel="Personal · @amyclarke")
         page = sam_browser.open("x", X_HOME)
         failure_shot(page)
-        _office_flow(page)
-        for popup_user, browser, port in ((amy, amy_browser, amy_port), (sam, sam_browser, sam_port)):
+        _official_flow(page)
+        for browser in (amy_browser, sam_browser):
             popup = browser.context.new_page()
             popup.goto(browser.extension_url("popup/popup.html"))
             expect(popup.locator('[data-onrecord="status"]')).to_contain_text("Connected and paired")
