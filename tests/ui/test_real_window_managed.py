@@ -68,8 +68,9 @@ def go(page: WindowPage, where: str) -> None:
 
 def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_changes_show_live(
         onrecord_home, display, managed_folder):
-    write_policy(managed_folder, {"organisation": ORGANISATION, "reminderFrequency": "every_post",
-                                  "auditRetentionDays": 365, "reminderFrequncy": "never"})
+    write_policy(managed_folder, {"organisation": ORGANISATION, "policyPack": "nhs-england",
+                                  "reminderFrequency": "every_post", "auditRetentionDays": 365,
+                                  "reminderFrequncy": "never"})
     save_profile(onrecord_home, (PROFILES / "dh-amy.yaml").read_text())
     (onrecord_home / "settings.json").write_text(json.dumps({"reminder_frequency": "never", "audit_retention_days": 30}))
     devtools = free_port()
@@ -99,10 +100,17 @@ def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_ch
         level = field(page, "log_level")
         assert level["disabled"] is False and "Set by your organisation" not in level["described"]
 
+        # The organisation's pack is shown chosen and locked; the user's own organisation stays theirs to edit
+        # (the managed name only fills in for a profile that names none).
         go(page, "profile")
-        org = page.evaluate("""(() => { const i = document.getElementById('f-organisation');
-          return {disabled: i.disabled, value: i.value, locked: !document.getElementById('f-organisation-locked').hidden}; })()""")
-        assert org == {"disabled": True, "value": ORGANISATION, "locked": True}
+        pack = page.evaluate("""(() => { const picked = document.querySelector('input[name=pack_choice]:checked');
+          const group = document.getElementById('f-policy_pack');
+          return {picked: picked && picked.value, disabled: picked && picked.disabled,
+                  locked: !document.getElementById('f-policy_pack-locked').hidden,
+                  described: (group.getAttribute('aria-describedby') || '').includes('f-policy_pack-locked')}; })()""")
+        assert pack == {"picked": "nhs-england", "disabled": True, "locked": True, "described": True}
+        org = page.evaluate("(() => { const i = document.getElementById('f-organisation'); return {disabled: i.disabled, value: i.value}; })()")
+        assert org == {"disabled": False, "value": "Department of Health"}
 
         # The organisation changes its policy while the window is open: it shows without a restart.
         go(page, "policy")

@@ -227,9 +227,10 @@ def _managed_view() -> dict:
         is_locked, value = m.locked_setting(s.name)
         if is_locked:
             locked[s.name] = value
-    for name, key in (("organisation", "organisation"), ("policy_pack", "policyPack")):
-        if key in m:
-            locked[name] = m.get(key)
+    # The organisation's name is not locked: it names the organisation in disclaimers only for a profile
+    # that names none (an agency's staff name their own body), so the user's own stays theirs to edit.
+    if "policyPack" in m:
+        locked["policy_pack"] = m.get("policyPack")
     return {"locked": locked, "organisation": m.get("organisation"),
             "official_accounts": m.get("officialAccounts", []), "message": LOCKED_MESSAGE,
             # Each bad key or value the organisation set, named (it is ignored; the rest applies).

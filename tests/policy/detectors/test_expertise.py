@@ -98,3 +98,11 @@ def test_a_digital_leads_area_covers_the_services_it_builds():
     assert not _expertise(lead, "Our new NHS App feature lets you book GP appointments online.")
     assert not _expertise(lead, "Read the new toolkit on GOV.UK today.")
     assert _expertise(lead, "Farmers are protesting over the new subsidy rules.")
+
+
+def test_an_area_is_recognised_in_the_words_people_use_for_it():
+    care_lead = _official(["adult social care", "unpaid carers"], "Senior policy adviser, adult social care")
+    # The subject is caring, in plain words; the police are named in passing.
+    assert not _expertise(care_lead, "Our new guide for people looking after a relative, written with the police.")
+    assert not _expertise(care_lead, "Respite care and day centres: what councils must offer.")
+    assert _expertise(care_lead, "Police stop and search figures rose again this year.")
