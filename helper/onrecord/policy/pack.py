@@ -83,8 +83,11 @@ class Rule:
         return True
 
     def summary(self) -> dict:
-        return {"id": self.id, "category": self.category, "severity": self.severity,
-                "message": self.message, "source": self.source}
+        out = {"id": self.id, "category": self.category, "severity": self.severity,
+               "message": self.message, "source": self.source}
+        if self.link:
+            out["link"] = self.link
+        return out
 
 
 @dataclass
