@@ -1,14 +1,18 @@
 """Every benchmark in one command: prints a table of the figures against their aims and writes them as JSON.
 
-    .venv/bin/python bench/run.py [--only engine,http,startup,browser] [--json FILE] [--quick] [--build]
+    .venv/bin/python bench/run.py [--only engine,http,idle,startup,browser] [--json FILE] [--quick] [--build]
+                                  [--merge]
 
 The parts (each also runs on its own, with ``--help`` for its options):
   engine   bench/engine.py: checks a second in process, per pack, and how time grows with size
   http     bench/http.py: /v1/check against /v1/health on one helper, throughput, resident memory
+  idle     bench/idle.py: the delay 500 idle connections from another program add to a real check
   startup  bench/startup.py: start to the first /v1/health, from source and packaged
   browser  bench/browser.py: the extension's cost while typing on a busy X page, and prompt latency
 
 The figures go to bench/results.json unless ``--json`` says otherwise; docs/performance.md explains them.
+``--merge`` keeps the parts of that file that were not run this time and replaces only those that were
+(each part keeps its own machine line, since the two runs may be days apart).
 ``--quick`` runs each part with tiny counts: it shows that everything runs, and its figures mean little.
 A part that fails is reported with its error, its figures are marked as not measured, and the exit
 status is 1. The figures are never a pass or a fail: a slow machine gives slow figures.
@@ -35,8 +39,8 @@ from pathlib import Path
 
 from bench.common import ROOT, figure, machine, print_figures, reexec_in_keyring_session
 
-PARTS = ("engine", "http", "startup", "browser")
-NEEDS_KEYRING = {"http", "startup", "browser"}  # they start the helper, which keeps its secrets there
+PARTS = ("engine", "http", "idle", "startup", "browser")
+NEEDS_KEYRING = {"http", "idle", "startup", "browser"}  # they start the helper, which keeps its secrets there
 
 # The figures each part must give (the smoke test holds every part to this list).
 EXPECTED = {
@@ -52,6 +56,9 @@ EXPECTED = {
              "http.check_health_p50_ratio", "http.check_five_prompts_p50_ms", "http.check_five_prompts_p99_ms",
              "http.check_five_prompts_health_p50_ratio", "http.first_check_ms", "http.throughput_2_clients", "http.rss_idle_mb",
              "http.rss_after_checks_mb", "http.rss_growth_mb"],
+    "idle": ["idle.check_p50_ms_quiet", "idle.check_p50_ms_with_idle", "idle.new_connection_check_p50_ms_quiet",
+             "idle.new_connection_check_p50_ms_with_idle", "idle.added_p50_ms", "idle.added_p99_ms",
+             "idle.added_worst_ms", "idle.connections_held"],
     "startup": ["startup.source_s", "startup.self_test_s", "startup.packaged_s"],
     "browser": ["browser.cpu_ms_per_char_with", "browser.cpu_ms_per_char_without", "browser.typing_ratio",
                 "browser.typing_only_ms_per_char_with", "browser.typing_only_ms_per_char_without",
@@ -62,6 +69,7 @@ EXPECTED = {
 QUICK_ARGS = {
     "engine": ["--quick"],
     "http": ["--checks", "300"],
+    "idle": ["--checks", "20"],
     "startup": ["--runs", "1"],
     "browser": ["--rounds", "1", "--trials", "1", "--chars", "12"],
 }
@@ -137,6 +145,21 @@ def complete(part: str, result: dict) -> list[dict]:
     return figures
 
 
+def merged(path: Path, new: dict) -> dict:
+    """``new``'s parts put into the results already at ``path`` (their parts not run now are kept), in
+    the order of PARTS; each part run now records the machine it ran on."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return new
+    parts = dict(old.get("parts", {}))
+    for name, result in new["parts"].items():
+        parts[name] = {**result, "machine": new["machine"]}
+    ordered = {name: parts[name] for name in PARTS if name in parts}
+    figures = [f for name in ordered for f in ordered[name].get("figures", [])]
+    return {**old, "parts": ordered, "figures": figures}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default=",".join(PARTS),
@@ -145,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the figures (default: bench/results.json)")
     parser.add_argument("--quick", action="store_true", help="tiny counts: shows everything runs; figures mean little")
     parser.add_argument("--build", action="store_true", help="build the packaged binary before timing its start")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other parts already in the JSON file; replace only the parts run now")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
@@ -165,12 +190,14 @@ def main(argv: list[str] | None = None) -> int:
         results["parts"][part] = result
         results["figures"].extend(result["figures"])
     results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    printed, m = results["figures"], results["machine"]
+    if args.merge:
+        results = merged(Path(args.json), results)
 
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    m = results["machine"]
     print(f"\nOnRecord benchmarks, {m['date']}: {m['cpu']}, {m['cores']} cores, load average "
           f"{m['load_average'][0]} at the start{' (--quick: tiny counts)' if args.quick else ''}\n")
-    print_figures(results["figures"])
+    print_figures(printed)
     print(f"\nfigures written to {args.json}")
     return status
 

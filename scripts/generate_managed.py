@@ -104,7 +104,8 @@ def _policies(props: dict, key: str, category: str, prefix: str = "", recommende
                             '      <enabledValue><decimal value="1"/></enabledValue>\n'
                             '      <disabledValue><decimal value="0"/></disabledValue>\n    </policy>')
             continue
-        if kind == "object" and meta["registry"] == "json" and all(p.get("type") == "boolean" for p in spec["properties"].values()):
+        if kind == "object" and meta["registry"] == "json" and spec.get("properties") and \
+                all(p.get("type") == "boolean" for p in spec["properties"].values()):
             # An object of booleans: one policy per property, in a subkey named after the key.
             for prop, pspec in spec["properties"].items():
                 sid = f"{pid}_{prop}"

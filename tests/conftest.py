@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,25 @@ def display():
     yield f":{number}"
     xvfb.terminate()
     xvfb.wait(10)
+
+
+REAL_MANAGED = Path("/etc/onrecord")
+
+
+@contextmanager
+def real_managed_folder():
+    """The real /etc/onrecord, empty, for a test that writes managed settings where the helper looks on Linux
+    (the tests run as root in CI); whatever was there is put back afterwards."""
+    if os.geteuid() != 0:
+        pytest.fail("this test writes /etc/onrecord and must run as root (CI does)")
+    backup = None
+    if REAL_MANAGED.exists() or REAL_MANAGED.is_symlink():
+        backup = REAL_MANAGED.with_name(f"onrecord.test-backup-{os.getpid()}")
+        shutil.move(REAL_MANAGED, backup)
+    REAL_MANAGED.mkdir()
+    try:
+        yield REAL_MANAGED
+    finally:
+        shutil.rmtree(REAL_MANAGED)
+        if backup is not None:
+            shutil.move(backup, REAL_MANAGED)

@@ -7,6 +7,7 @@ globalThis.OnRecordHandlers = (function () {
     'content/check': (msg) => H.check(msg.draft),
     'content/decision': (msg) => H.decide(msg.decision),
     'content/declare-account': (msg) => H.declare(msg.account),
+    'content/when-unanswered': (msg) => H.whenUnanswered(msg.draft),
     'options/forget-helper': async () => { await globalThis.chrome.storage.local.remove(['token', 'proofKey', 'clientId']); return { ok: true }; },
     'popup/pair': (msg) => H.pair(msg.code),
     'popup/status': () => H.status(),

@@ -1,8 +1,11 @@
 'use strict';
 // The only code that talks to the helper. Content scripts cannot: their requests carry the page's
-// origin, which the helper refuses. This file also decides, in one place (`unreachable`), what the
-// user sees when the helper cannot be reached or is not paired: the card says so and how to fix it,
-// still shows the permanence reminder, and holds nothing back.
+// origin, which the helper refuses. This file also decides, in one place (`unchecked`), what the user
+// sees when the helper cannot be reached or is not paired, and the content script only shows it: by
+// default the card says the draft was not checked, shows the permanence reminder and holds nothing;
+// with "hold posts when OnRecord cannot check" (the user's option, or the organisation's managed
+// `holdWhenUnchecked`, which wins) the post is held until the user posts it anyway with a reason. A
+// decision that cannot reach the helper (that reason among them) is kept and sent once it answers again.
 //
 // Two ways to the helper, tried in this order for every request:
 // 1. Native messaging (host `org.onrecord.helper`): the browser starts `onrecord native-host` as this
@@ -25,44 +28,66 @@ globalThis.OnRecordHelper = (function () {
   // A proof costs the helper one keyed hash, but a busy machine may take a while to answer it.
   const PROOF_TIMEOUT_MS = 2000;
 
-  // Shown when the helper cannot be asked; posts are public and permanent whatever the helper says.
-  // It names no organisation's policy: the user's own is not known without the helper.
-  const PERMANENCE = Object.freeze({
-    id: 'onrecord.permanence.offline', category: 'permanence', severity: 'info',
-    message: 'Posts are public and permanent: write as if for a media interview.',
-    source: "Your organisation's social media policy",
-  });
+  // What the card names as the source of a reminder it shows without the helper: the policy pack of the
+  // user's own profile when a check has told us which one it is (kept, as its id and title, in
+  // storage.local `lastPack`), else no organisation's name at all.
+  const GENERIC_SOURCE = "Your organisation's social media policy";
 
-  // Shown instead when the organisation's managed holdWhenUnchecked is true: the post is held until the
-  // user confirms it, since nobody checked it.
-  const UNCHECKED_HOLD = Object.freeze({
-    id: 'onrecord.unchecked.hold', category: 'permanence', severity: 'confirm',
-    message: 'OnRecord could not check this draft. Your organisation asks you to confirm before posting it: posts are public and permanent.',
-    source: 'Your organisation\'s OnRecord settings',
-  });
+  // Shown by default when the helper cannot be asked: posts are public and permanent whatever it says.
+  function permanence(source) {
+    return {
+      id: 'onrecord.permanence.offline', category: 'permanence', severity: 'info',
+      message: 'Posts are public and permanent: write as if for a media interview.', source,
+    };
+  }
+
+  // Shown instead with "hold posts when OnRecord cannot check": the post is held until the user posts it
+  // anyway with a reason (a `warn` prompt), since nobody checked it.
+  function uncheckedHold(source, byOrganisation) {
+    const who = byOrganisation ? 'Your organisation asks' : 'You asked';
+    return {
+      id: 'onrecord.unchecked.hold', category: 'permanence', severity: 'warn', title: 'Not checked',
+      message: `OnRecord could not check this draft. ${who} for posts to be held when they cannot be checked: `
+        + 'posts are public and permanent. To post it anyway, give a reason. The reason (never the draft) is '
+        + 'kept and recorded in your OnRecord activity log when OnRecord answers again.',
+      source,
+    };
+  }
+
+  // Kept for the tests and callers that show the default reminder.
+  const PERMANENCE = Object.freeze(permanence(GENERIC_SOURCE));
 
   const NOTICES = Object.freeze({
     'not-running': { message: 'The OnRecord helper is not running, so this draft was not checked. Start OnRecord from your applications menu, or run:', command: 'onrecord run' },
     'not-paired': { message: 'This browser is not paired with OnRecord, so this draft was not checked. Open the OnRecord button in the toolbar and enter the pairing code that OnRecord shows (or run onrecord pair).' },
     'impostor': { message: "Something else is answering on this computer's OnRecord port, so this draft was not sent to it and was not checked. Your pairing is kept. Tell your IT support; restarting OnRecord may move it to a free port." },
     'error': { message: 'The OnRecord helper could not check this draft.' },
+    // The content script shows this one when the background itself stops answering (the extension was
+    // updated or reloaded under an open page).
+    'extension': { message: 'OnRecord cannot check this draft right now, so it was not checked. Reload the page to try again.' },
   });
 
   const storage = () => globalThis.chrome.storage;
-  // The organisation's holdWhenUnchecked, read from managed storage at start and again when it changes.
-  let holdWhenUnchecked = false;
-  async function readManaged() {
+
+  // "Hold posts when OnRecord cannot check": the organisation's managed `holdWhenUnchecked` when it sets
+  // one (locked), else the user's option (storage.local `holdWhenUnchecked`), else off. Read when needed:
+  // the background may have been asleep while either changed.
+  async function holdSetting() {
+    let managed;
     try {
-      const got = storage().managed ? await storage().managed.get('holdWhenUnchecked') : {};
-      holdWhenUnchecked = got.holdWhenUnchecked === true;
-    } catch (err) { holdWhenUnchecked = false; /* no policy installed */ }
+      managed = storage().managed ? (await storage().managed.get('holdWhenUnchecked')).holdWhenUnchecked : undefined;
+    } catch (err) { managed = undefined; /* no policy installed (Firefox says so with an error) */ }
+    if (typeof managed === 'boolean') return { hold: managed, byOrganisation: true };
+    const local = (await storage().local.get('holdWhenUnchecked')).holdWhenUnchecked;
+    return { hold: local === true, byOrganisation: false };
   }
-  readManaged();
+
+  // Kept for callers that read the managed policy on a change; the setting itself is read when needed.
+  async function readManaged() { return holdSetting(); }
+
   if (storage().onChanged) {
     storage().onChanged.addListener((changes, area) => {
-      if (area !== 'managed') return;
-      if (changes.helperPort) forgetPort(); // the next request looks on the port the organisation set
-      readManaged();
+      if (area === 'managed' && changes.helperPort) forgetPort(); // the next request looks on the port set
     });
   }
   let knownPort = null;
@@ -266,7 +291,14 @@ globalThis.OnRecordHelper = (function () {
   // One request, with retries and backoff when the helper cannot be reached. Resolves to
   // {status: 'ok', body, via} or {status: 'not-running' | 'not-paired' | 'impostor' | 'error', error?}.
   // Native messaging first; HTTP when the host cannot be reached (pairing is HTTP's alone).
-  async function request(method, path, body, { auth = true } = {}) {
+  async function request(method, path, body, { auth = true, flush = true } = {}) {
+    const answer = await ask(method, path, body, auth);
+    // The helper answers again: what was decided while it could not be reached goes to it now.
+    if (answer.status === 'ok' && auth && flush) afterAnswer();
+    return answer;
+  }
+
+  async function ask(method, path, body, auth) {
     if (auth) {
       const native = await nativeRequest(path, body);
       if (native) return { ...answerOf(native.status, native.body), via: 'native' };
@@ -309,17 +341,116 @@ globalThis.OnRecordHelper = (function () {
     return last;
   }
 
-  // The one decision about an unreachable or unpaired helper: a card that says so, the permanence
-  // reminder, and no prompt that holds the post.
-  function unreachable(status, draft, error) {
+  // The one decision about an unreachable or unpaired helper (and the answer the content script keeps
+  // for when the background itself stops answering, status `extension`): a card that says the draft was
+  // not checked and how to fix that, and either the permanence reminder (nothing held) or, with "hold
+  // posts when OnRecord cannot check", a warning that holds the post until it is sent with a reason.
+  async function unchecked(status, draft, error) {
     const notice = { ...(NOTICES[status] || NOTICES.error) };
     if (status === 'error' && error && error.message) notice.message = `${notice.message} ${error.message}`;
+    const [{ hold, byOrganisation }, source] = await Promise.all([holdSetting(), knownSource()]);
     return {
       status,
       account: draft && draft.account ? { site: draft.site, handle: draft.account, channel: 'unknown' } : null,
-      prompts: [holdWhenUnchecked ? UNCHECKED_HOLD : PERMANENCE],
+      prompts: [hold ? uncheckedHold(source, byOrganisation) : permanence(source)],
       notice,
+      unchecked: true,
     };
+  }
+
+  // ---- the policy pack of the user's profile, as the last check answered it
+
+  async function knownSource() {
+    let pack = null;
+    try { pack = (await storage().local.get('lastPack')).lastPack; } catch (err) { pack = null; }
+    const name = pack && typeof pack === 'object' ? (pack.title || pack.id) : null;
+    return typeof name === 'string' && name.trim() ? `${name.trim().slice(0, 120)} (the policy pack OnRecord last used)` : GENERIC_SOURCE;
+  }
+
+  let lastPackKey = null;
+  function rememberPack(pack) {
+    if (!pack || typeof pack !== 'object' || typeof pack.id !== 'string') return;
+    const kept = { id: pack.id, ...(typeof pack.title === 'string' ? { title: pack.title } : {}) };
+    const key = JSON.stringify(kept);
+    if (key === lastPackKey) return; // checks come on every pause in typing: write only a change
+    lastPackKey = key;
+    storage().local.set({ lastPack: kept }).catch(() => { lastPackKey = null; });
+  }
+
+  // ---- decisions kept while the helper cannot be reached
+  //
+  // A decision (an override with its reason, an acknowledgement, a post) that cannot reach the helper is
+  // kept in storage.local `pendingDecisions`, with the time it was made, and sent in order the next time
+  // the helper answers any request (a check, the popup's status) or the background starts. What is kept
+  // is what /v1/decisions takes: site, account, rule ids, categories, the decision and the reason, never
+  // the draft. At most PENDING_MAX are kept; the oldest go first.
+  const PENDING_MAX = 200;
+  const UNREACHABLE = Object.freeze(['not-running', 'not-paired', 'impostor']);
+  let pendingChain = Promise.resolve();
+  // Changes to the kept list run one after another, so a decision made while the list is sent is not lost.
+  function withPending(fn) {
+    const next = pendingChain.then(async () => {
+      const got = await storage().local.get('pendingDecisions');
+      const list = Array.isArray(got.pendingDecisions) ? got.pendingDecisions : [];
+      return fn(list);
+    });
+    pendingChain = next.catch(() => {});
+    return next;
+  }
+
+  function keepDecision(body) {
+    return withPending(async (list) => {
+      const kept = list.concat([{ ...body, decided_at: body.decided_at || new Date().toISOString() }]).slice(-PENDING_MAX);
+      await storage().local.set({ pendingDecisions: kept });
+      return kept.length;
+    });
+  }
+
+  let flushing = null;
+  // Sends the kept decisions, oldest first; stops at the first the helper cannot take now. One the helper
+  // refuses as bad input (it never will take it) is dropped, so it cannot block the rest.
+  function flushDecisions() {
+    if (flushing) return flushing;
+    flushing = withPending(async (list) => {
+      let sent = 0;
+      for (const body of list) {
+        const answer = await request('POST', '/v1/decisions', body, { flush: false });
+        if (answer.status === 'ok' && answer.body && answer.body.recorded === false) break; // the log is busy
+        if (answer.status !== 'ok' && !(answer.status === 'error' && answer.httpStatus === 400)) break;
+        if (answer.status !== 'ok') console.warn('OnRecord: a kept decision was refused', answer.error && answer.error.code);
+        sent++;
+      }
+      if (sent) {
+        const rest = list.slice(sent);
+        if (rest.length) await storage().local.set({ pendingDecisions: rest });
+        else await storage().local.remove('pendingDecisions');
+      }
+      return sent;
+    }).finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  // Whether anything is kept, without a storage read on every request once the list is known to be empty.
+  let maybePending = true;
+  function afterAnswer() {
+    if (!maybePending) return;
+    storage().local.get('pendingDecisions').then((got) => {
+      const list = got.pendingDecisions;
+      maybePending = Array.isArray(list) && list.length > 0;
+      if (maybePending) flushDecisions();
+    }, () => {});
+  }
+
+  async function decide(decision) {
+    const body = { ...decision, extension_version: extensionVersion() };
+    const answer = await request('POST', '/v1/decisions', body);
+    if (answer.status === 'ok') return answer.body;
+    if (UNREACHABLE.includes(answer.status) || (answer.status === 'error' && !answer.httpStatus)) {
+      maybePending = true;
+      await keepDecision(body);
+      return { ok: true, recorded: false, kept: true };
+    }
+    return { error: (answer.error && answer.error.message) || NOTICES.error.message };
   }
 
   // ---- the account, when the page does not show it (the Guardian's comment box names nobody)
@@ -343,17 +474,21 @@ globalThis.OnRecordHelper = (function () {
   async function check(draft) {
     const named = !!(draft && typeof draft.account === 'string' && draft.account.trim());
     const listed = named ? { handle: null } : await soleAccount(draft.site);
-    if (listed.unreachable) return unreachable(listed.unreachable.status, draft, listed.unreachable.error);
+    if (listed.unreachable) return unchecked(listed.unreachable.status, draft, listed.unreachable.error);
     const sole = listed.handle;
     const sent = named ? draft : { ...draft, account: sole || UNNAMED };
     const answer = await request('POST', '/v1/check', sent);
-    if (answer.status !== 'ok') return unreachable(answer.status, draft, answer.error);
+    if (answer.status !== 'ok') return unchecked(answer.status, draft, answer.error);
     let account = answer.body.account;
     if (!named && !sole) account = { site: draft.site, handle: '', channel: 'unknown' };
     // The helper could not read the saved profile (it kept the file aside): every account counts as
     // undeclared until the user enters their details again, and the card says so.
     const problem = typeof answer.body.profile_problem === 'string' ? answer.body.profile_problem : null;
+    // Which policy pack checked it, for the card's footer (and the name an unchecked card may use).
+    const pack = answer.body.pack && typeof answer.body.pack === 'object' ? answer.body.pack : null;
+    rememberPack(pack);
     return { status: 'ok', account, prompts: answer.body.prompts || [], ...(sole ? { inferred: true } : {}),
+      ...(pack ? { pack } : {}),
       ...(problem ? { notice: { message: `OnRecord could not read your saved details: ${problem}` } } : {}) };
   }
 
@@ -403,13 +538,17 @@ globalThis.OnRecordHelper = (function () {
   async function simple(method, path, body) {
     const answer = await request(method, path, body);
     if (answer.status === 'ok') return answer.body;
-    return { error: (answer.error && answer.error.message) || unreachable(answer.status).notice.message };
+    return { error: (answer.error && answer.error.message) || (NOTICES[answer.status] || NOTICES.error).message };
   }
 
+  // Whatever woke the background, decisions kept from before are sent if the helper answers.
+  Promise.resolve().then(afterAnswer);
+
   return Object.freeze({
-    DEFAULT_PORTS, PERMANENCE, find, request, unreachable, check, pair, status,
-    decide: (decision) => simple('POST', '/v1/decisions', { ...decision, extension_version: extensionVersion() }),
+    DEFAULT_PORTS, PERMANENCE, find, request, unchecked, check, pair, status, decide, flushDecisions, holdSetting,
     readManaged,
+    // What the content script shows when the background itself stops answering, asked while it does.
+    whenUnanswered: (draft) => unchecked('extension', draft),
     declare: (account) => simple('POST', '/v1/accounts', account),
   });
 })();

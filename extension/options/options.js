@@ -39,7 +39,8 @@
   }
 
   async function load() {
-    const { disabledSites = [], helperPort = '' } = await chrome.storage.local.get(['disabledSites', 'helperPort']);
+    const { disabledSites = [], helperPort = '', holdWhenUnchecked = false } =
+      await chrome.storage.local.get(['disabledSites', 'helperPort', 'holdWhenUnchecked']);
     const managed = await managedSettings();
     const sitesSet = L.managedOnly(managed.sites);
     const off = L.disabledSites(disabledSites, sitesSet);
@@ -55,24 +56,32 @@
     // The page is usable once it shows what is saved: a save before then would save the blank form.
     portEl.disabled = !!managed.helperPort;
     showOrganisation(managed);
+    showHold(managed, holdWhenUnchecked === true);
     form.querySelector('[data-onrecord-action="save-options"]').disabled = false;
   }
 
-  // What only the organisation sets: its name, and whether a post is held when it cannot be checked.
+  // The organisation's name, when it manages any of these settings.
   function showOrganisation(managed) {
     const org = typeof managed.organisation === 'string' && managed.organisation.trim() ? managed.organisation.trim() : '';
-    const hold = typeof managed.holdWhenUnchecked === 'boolean' ? managed.holdWhenUnchecked : null;
     const any = MANAGED_KEYS.some((k) => managed[k] !== undefined);
     document.getElementById('organisation').hidden = !any;
     document.getElementById('organisation-name').textContent = org
       ? `${org} manages some of these settings.` : 'Your organisation manages some of these settings.';
-    const holdBox = document.getElementById('hold-unchecked');
-    holdBox.checked = hold === true;
-    holdBox.closest('label').hidden = hold === null;
-    document.getElementById('hold-unchecked-hint').hidden = hold === null;
     // Firefox reads policies.json only when it starts; Chrome and Edge apply a change as it comes.
     const firefox = typeof globalThis.browser !== 'undefined' && /Firefox\//.test(globalThis.navigator.userAgent || '');
     document.getElementById('managed-restart').hidden = !(any && firefox);
+  }
+
+  // "Hold posts when OnRecord cannot check": the user's choice, unless the organisation's managed
+  // holdWhenUnchecked sets it, which is shown and cannot be changed (the background reads it the same way).
+  const holdBox = document.getElementById('hold-unchecked');
+  function showHold(managed, own) {
+    const locked = typeof managed.holdWhenUnchecked === 'boolean';
+    holdBox.checked = locked ? managed.holdWhenUnchecked : own;
+    holdBox.disabled = locked;
+    document.getElementById('hold-unchecked-hint').hidden = !locked;
+    // A hidden hint would still be read out as part of the description, so it is named only when shown.
+    holdBox.setAttribute('aria-describedby', locked ? 'hold-unchecked-about hold-unchecked-hint' : 'hold-unchecked-about');
   }
 
   // The organisation's policy can change while the page is open (Chrome and Edge say so as it happens).
@@ -102,7 +111,7 @@
     const { disabledSites: before = [] } = await chrome.storage.local.get(['disabledSites']);
     const boxes = Array.from(sitesEl.querySelectorAll('input'));
     const disabledSites = boxes.filter((b) => (b.disabled ? before.includes(b.value) : !b.checked)).map((b) => b.value);
-    await chrome.storage.local.set({ disabledSites });
+    await chrome.storage.local.set({ disabledSites, ...(holdBox.disabled ? {} : { holdWhenUnchecked: holdBox.checked }) });
     if (raw && !portEl.disabled) await chrome.storage.local.set({ helperPort: port });
     else if (!portEl.disabled) await chrome.storage.local.remove('helperPort');
     savedEl.textContent = 'Saved. Reload open pages for a change of sites to apply.';

@@ -36,7 +36,7 @@ from onrecord.store.audit import AuditLog
 from onrecord.store.audit_json import JsonAudit
 from onrecord.store.database import data_folder
 from onrecord.store.clients import ClientStore
-from onrecord.store.settings_store import SettingsStore, saved_names
+from onrecord.store.settings_store import SettingsStore
 from onrecord.ui.access import WindowAccess
 
 
@@ -66,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | N
     app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit)
     service = HelperService(None, load_settings=settings.view, today=app.config.get("TODAY"), clients=clients,
                             managed=managed, packs=packs, json_audit=json_audit,
-                            saved_settings=lambda: saved_names(settings.path))
+                            saved_settings=settings.saved_names)
     # The retention in force: the organisation's auditRetentionDays wins over the user's setting.
     audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: service._setting("audit_retention_days"))
     service.audit = audit

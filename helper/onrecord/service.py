@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from onrecord.errors import Conflict, DiskFull, ProfileError
+from onrecord.errors import Conflict, DiskFull, PackError, ProfileError
 from onrecord.managed import ManagedReader, ManagedSettings, default_reader
-from onrecord.managed.effective import apply_to_profile
+from onrecord.managed.effective import apply_links, apply_to_profile
 from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
 from onrecord.policy.packs import Pack, load_pack
@@ -65,6 +65,7 @@ class DecisionRequest:
     reason: str | None = None
     channel: str | None = None
     extension_version: str | None = None
+    decided_at: float | None = None  # when the user decided, for a decision sent late; else now
 
 
 class HelperService:
@@ -99,6 +100,7 @@ class HelperService:
         # Why the saved profile could not be used (it was kept aside), until a profile is saved again:
         # the window and the card say so, rather than quietly starting over as a first run.
         self._profile_problem: str | None = None
+        self._check_pack: tuple | None = None  # (the compiled pack, what check answers say of it)
         self._looked_aside = False
 
     # The profile ---------------------------------------------------------------------------------
@@ -218,6 +220,7 @@ class HelperService:
                           (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
             result = engine.check(draft, profile, pack)
         result = self._apply_reminder_frequency(result)
+        result = apply_links(result, self.managed().get("policyLinks"))
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
         return result
@@ -286,6 +289,29 @@ class HelperService:
         pack is not named by URL. For the check answer, ``onrecord status`` and ``policy show``."""
         url = self.pack_url()
         return self.packs.summary(url) if url else None
+
+    def check_pack(self) -> dict | None:
+        """Which pack the checks use, for every check's answer (the card's footer says it): the signed pack's
+        report when the pack is named by URL (``pack_report``), else ``{"id", "title", "source"}`` with
+        ``source`` ``built-in`` or ``file`` (and ``version`` when a pack file states one). None when the
+        profile's pack cannot be loaded (the check itself says why)."""
+        report = self.pack_report()
+        if report is not None:
+            return report
+        ref = self._profile_for_checks().policy_pack
+        try:
+            pack = load_pack(ref)
+        except PackError:
+            return None
+        cached = self._check_pack
+        if cached is not None and cached[0] is pack:
+            return cached[1]
+        info = {"id": pack.id, "title": pack.title, "source": "built-in" if pack.origin == "built-in" else "file"}
+        version = pack.data.get("version") if isinstance(pack.data, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool):
+            info["version"] = version
+        self._check_pack = (pack, info)
+        return info
 
     def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""
@@ -389,7 +415,8 @@ class HelperService:
         """
         site, handle, decision = request.site, request.account, request.decision
         channel = self._channel(site, handle, request.channel)
-        event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason)
+        event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason,
+                           **({"time": request.decided_at} if request.decided_at is not None else {}))
         if self.json_audit is not None:
             rule_ids, categories = request.rule_ids, request.categories
             self.audit_event(decision, {"outcome": "success", "rule_id": rule_ids[0] if rule_ids else None,

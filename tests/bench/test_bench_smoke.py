@@ -25,7 +25,7 @@ from bench.run import EXPECTED as FIGURES  # noqa: E402  (every figure, by part)
 # Figures that may be zero or negative: growths, and the typing-only shares (differences of two counts).
 MAY_BE_SMALL = {"http.rss_growth_mb", "engine.draft_growth_slope", "engine.lexicon_growth_slope",
                 "browser.typing_only_ms_per_char_with", "browser.typing_only_ms_per_char_without",
-                "browser.typing_only_ratio"}
+                "browser.typing_only_ratio", "idle.added_p50_ms", "idle.added_p99_ms", "idle.added_worst_ms"}
 
 
 @pytest.fixture(scope="module")

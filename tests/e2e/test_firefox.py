@@ -25,13 +25,39 @@ SITES = ("x", "facebook", "linkedin", "bluesky", "mastodon")
 KEY_SEND = {"x"}
 
 
-@pytest.fixture(scope="module")
-def firefox_run(site_server, tmp_path_factory):
-    """Runs the whole path once in Firefox and gives what it saw, page by page."""
+def require_firefox() -> None:
+    """Fails, saying what to install, when Firefox ESR or node (which drives it) is missing."""
     if not FIREFOX.exists():
         pytest.fail(f"Firefox ESR is not installed at {FIREFOX} (scripts/test.sh installs Debian's firefox-esr)")
     if shutil.which("node") is None:
         pytest.fail("node is not installed: the Firefox tests drive the browser with puppeteer-core from node")
+
+
+def run_driver(site_server, pages, *, home, env: dict | None = None, **request) -> dict:
+    """Runs tests/e2e/firefox/flow.mjs on ``pages`` ((Page, sends with Ctrl+Enter) pairs) with Firefox's
+    HOME at ``home``; ``request`` adds to what it is told (helperPort, pairCode). Its JSON answer."""
+    harness = _harness()
+    request = {
+        "firefox": str(FIREFOX),
+        "extension": str(harness.EXTENSION),
+        "sitePort": site_server.port,
+        "hosts": sorted(harness.HOST_TO_SITE),
+        "work": WORK,
+        "pages": [{"site": p.site, "url": site_server.url(p.site, p.path), "editor": p.editor, "post": p.post,
+                   "keySend": key_send} for p, key_send in pages],
+        **request,
+    }
+    done = subprocess.run(["node", str(FLOW), json.dumps(request)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **(env or {}), "HOME": str(home)})
+    if done.returncode != 0 or not done.stdout.strip():
+        pytest.fail(f"the Firefox driver failed ({done.returncode}): {done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def firefox_run(site_server, tmp_path_factory):
+    """Runs the whole path once in Firefox and gives what it saw, page by page."""
+    require_firefox()
     harness = _harness()
     folder = tmp_path_factory.mktemp("firefox-staff-profile")
     profile = folder / "raj-mehta.yaml"
@@ -39,22 +65,8 @@ def firefox_run(site_server, tmp_path_factory):
     helper = harness.start_helper(tmp_path_factory, str(profile))
     try:
         specs = [p for p in PAGES if p.site in SITES]
-        request = {
-            "firefox": str(FIREFOX),
-            "extension": str(harness.EXTENSION),
-            "sitePort": site_server.port,
-            "hosts": sorted(harness.HOST_TO_SITE),
-            "helperPort": helper.port,
-            "pairCode": helper.pair_code(),
-            "work": WORK,
-            "pages": [{"site": p.site, "url": site_server.url(p.site, p.path), "editor": p.editor, "post": p.post,
-                       "keySend": p.site in KEY_SEND} for p in specs],
-        }
-        done = subprocess.run(["node", str(FLOW), json.dumps(request)], cwd=ROOT, capture_output=True, text=True,
-                              timeout=600, env={**os.environ, "HOME": str(tmp_path_factory.mktemp("firefox-home"))})
-        if done.returncode != 0 or not done.stdout.strip():
-            pytest.fail(f"the Firefox driver failed ({done.returncode}): {done.stderr[-3000:]}")
-        result = json.loads(done.stdout)
+        result = run_driver(site_server, [(p, p.site in KEY_SEND) for p in specs], helperPort=helper.port,
+                            pairCode=helper.pair_code(), home=tmp_path_factory.mktemp("firefox-home"))
         if result.get("error"):
             pytest.fail(f"Firefox could not be set up: {result['error']}\nhelper log: "
                         f"{helper.log.read_text(errors='replace')[-1500:]}")

@@ -3,7 +3,8 @@ root; the file is removed and anything that was there put back afterwards). The 
 extension by the id its manifest `key` gives it, as 3rdparty extension policy must.
 
 What the extension does with each key here: `organisation`, `holdWhenUnchecked`, `helperPort` and `sites`
-are shown locked in the options page; `holdWhenUnchecked` holds an unchecked post on a real page; a
+are shown locked in the options page; `holdWhenUnchecked` holds an unchecked post on a real page (and
+unlocks the user's own option when it goes); a
 change to the file reaches the open options page (Chromium watches the folder). `helperPort` is set to a
 port nothing listens on, so the helper is "not running" by design in this test.
 """
@@ -86,7 +87,8 @@ def test_chromium_applies_the_managed_policy_and_the_options_page_shows_it_locke
         type_draft(page, WORK)
         card = page.locator('[data-onrecord="card"]')
         expect(card.locator('[data-onrecord="notice"]')).to_contain_text("not running", timeout=20000)
-        expect(card.locator('[data-onrecord-severity="confirm"]')).to_be_visible()
+        expect(card.locator('[data-onrecord-rule="onrecord.unchecked.hold"]')).to_have_attribute(
+            "data-onrecord-severity", "warn")
         page.locator(POST).click()
         expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
         assert page.evaluate("window.__posted.length") == 0
@@ -97,7 +99,9 @@ def test_chromium_applies_the_managed_policy_and_the_options_page_shows_it_locke
             "Your organisation changed these settings", timeout=60000)
         expect(x).not_to_be_checked(timeout=30000)
         expect(x).to_be_disabled()
-        expect(options.locator('[data-onrecord="hold-when-unchecked"]')).to_be_hidden()
+        # Unlocked: the user's own choice again (off unless they turned it on).
+        expect(options.locator('[data-onrecord="hold-when-unchecked"]')).to_be_enabled()
+        expect(options.locator('[data-onrecord="hold-when-unchecked"]')).not_to_be_checked()
         expect(options.locator('[data-onrecord="helper-port"]')).to_be_enabled()
     finally:
         POLICY_FILE.unlink(missing_ok=True)

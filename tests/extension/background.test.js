@@ -168,12 +168,15 @@ test('background: an impostor on the port gets no draft and no token, the card s
       assert.deepEqual(plain(result.prompts.map((p) => p.category)), ['permanence']);
       assert.equal(holds(result), false);
     }
-    assert.equal((await client.decide({ site: 'x', account: '@amyclarke', decision: 'posted' })).error !== undefined, true);
+    // A decision is kept for the real helper, never sent to the impostor.
+    assert.equal((await client.decide({ site: 'x', account: '@amyclarke', decision: 'posted' })).kept, true);
     assert.deepEqual(plain(await client.status()), { running: false, paired: false, impostor: true });
     const asked = impostor.seen.map((r) => r.url);
     assert.ok(asked.every((u) => u === '/v1/health' || u === '/v1/prove'), `the impostor was asked ${asked}`);
     assert.ok(impostor.seen.every((r) => !r.headers.authorization && !r.body.includes('secret-token') && !r.body.includes('Hello')));
-    assert.deepEqual(plain(local.items), { helperPort: impostor.port, ...paired('secret-token') });
+    const { pendingDecisions, ...rest } = local.items;
+    assert.deepEqual(plain(rest), { helperPort: impostor.port, ...paired('secret-token') });
+    assert.deepEqual(plain(pendingDecisions.map((d) => d.decision)), ['posted']);
   } finally { await impostor.close(); }
 });
 
@@ -477,23 +480,139 @@ test('background: something that takes the helper\'s port a moment after it stop
   } finally { await new Promise((r) => impostor.close(r)); }
 });
 
-test('client: with the organisation\'s holdWhenUnchecked a draft that cannot be checked is held until confirmed', async () => {
-  const managedArea = { holdWhenUnchecked: true };
+// The client with a managed area an administrator's policy would fill (`managed`, changed by the test).
+function clientWith(local, managed) {
   const context = vm.createContext({
-    fetch, AbortController, setTimeout, clearTimeout, console, URL,
-    chrome: { storage: { local: memoryArea({ helperPort: 1 }), managed: { get: async () => ({ ...managedArea }) } } },
+    fetch, AbortController, setTimeout, clearTimeout, console, URL, crypto: globalThis.crypto, TextEncoder,
+    chrome: { runtime: {}, storage: { local, managed: { get: async () => ({ ...managed }) } } },
   });
   context.globalThis = context;
   vm.runInContext(fs.readFileSync(path.join(EXTENSION, 'background', 'helper-client.js'), 'utf8'), context);
-  const client = context.OnRecordHelper;
-  await client.readManaged();
-  const held = client.unreachable('not-running', { site: 'x', account: '@amyclarke' });
-  assert.equal(held.prompts.length, 1);
-  assert.equal(held.prompts[0].severity, 'confirm', 'the post is held until the user confirms');
-  assert.match(held.prompts[0].message, /could not check this draft/);
-  managedArea.holdWhenUnchecked = false;
-  await client.readManaged();
-  assert.equal(client.unreachable('not-running', { site: 'x', account: '@amyclarke' }).prompts[0].severity, 'info');
+  return context.OnRecordHelper;
+}
+
+test('client: by default a draft that cannot be checked says so, shows the reminder, and holds nothing', async () => {
+  const client = clientWith(memoryArea({ helperPort: 1 }), {});
+  const result = await client.check(DRAFT);
+  assert.equal(result.status, 'not-running');
+  assert.match(result.notice.message, /was not checked/);
+  assert.deepEqual(plain(result.prompts.map((p) => [p.id, p.severity])), [['onrecord.permanence.offline', 'info']]);
+  assert.equal(holds(result), false);
+  // It names no organisation's policy: without the helper, the user's own is not known.
+  assert.equal(result.prompts[0].source, "Your organisation's social media policy");
+});
+
+test('client: "hold posts when OnRecord cannot check": the user\'s option holds the post until sent with a reason', async () => {
+  const local = memoryArea({ helperPort: 1, holdWhenUnchecked: true });
+  const managed = {};
+  const client = clientWith(local, managed);
+  let result = await client.check(DRAFT);
+  assert.deepEqual(plain(result.prompts.map((p) => [p.id, p.severity])), [['onrecord.unchecked.hold', 'warn']],
+    'held until posted anyway with a reason (a warning)');
+  assert.match(result.prompts[0].message, /could not check this draft\. You asked/);
+  assert.match(result.prompts[0].message, /give a reason/);
+  assert.match(result.notice.message, /not running/);
+  // The organisation's managed value wins over the user's, either way.
+  managed.holdWhenUnchecked = false;
+  result = await client.unchecked('not-running', DRAFT);
+  assert.equal(result.prompts[0].severity, 'info');
+  local.items.holdWhenUnchecked = false;
+  managed.holdWhenUnchecked = true;
+  result = await client.unchecked('not-paired', DRAFT);
+  assert.equal(result.prompts[0].severity, 'warn');
+  assert.match(result.prompts[0].message, /Your organisation asks/);
+  assert.deepEqual(plain(await client.holdSetting()), { hold: true, byOrganisation: true });
+});
+
+test('client: the unchecked card names the policy pack the user\'s own checks used, and no other', async () => {
+  const pack = { id: 'civil-service', title: 'Civil Service (Engaging through social media, 2009, and the Civil Service Code)', source: 'built-in' };
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/check': () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [], pack }],
+  });
+  const { port } = helper;
+  const local = memoryArea({ helperPort: port, ...paired('t') });
+  const client = clientWith(local, {});
+  try {
+    const answered = await client.check(DRAFT);
+    assert.deepEqual(plain(answered.pack), pack, 'the card is told which pack checked the draft');
+    assert.deepEqual(plain(local.items.lastPack), { id: pack.id, title: pack.title });
+  } finally { await helper.close(); }
+  const offline = await client.check(DRAFT);
+  assert.equal(offline.status, 'not-running');
+  assert.match(offline.prompts[0].source, /^Civil Service \(Engaging/);
+  assert.doesNotMatch(JSON.stringify(offline), /NHS England|Department of Health/);
+});
+
+test('client: a decision made while the helper is away is kept, without the draft, and sent once it answers', async () => {
+  const first = await serve({ '/v1/health': HEALTH });
+  const { port } = first;
+  await first.close(); // the helper stops
+  const local = memoryArea({ helperPort: port, holdWhenUnchecked: true, ...paired('t') });
+  const client = clientWith(local, {});
+  const result = await client.check(DRAFT);
+  const hold = result.prompts[0];
+  const kept = await client.decide({ site: 'x', account: '@amyclarke', channel: 'unknown', decision: 'overridden',
+    rule_ids: [hold.id], categories: [hold.category], reason: 'Cleared by phone with my manager' });
+  assert.equal(kept.kept, true);
+  assert.equal(local.items.pendingDecisions.length, 1);
+  const stored = local.items.pendingDecisions[0];
+  assert.equal(stored.reason, 'Cleared by phone with my manager');
+  assert.match(stored.decided_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  assert.ok(!JSON.stringify(local.items).includes(DRAFT.text), 'the draft was kept');
+
+  // The helper is back on its port: the next thing asked of it sends what was kept, in order, once.
+  const decisions = [];
+  const back = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const json = body ? JSON.parse(body) : null;
+      const routes = {
+        '/v1/health': HEALTH, '/v1/prove': () => [200, { proof: proofFor(json.nonce, port) }],
+        '/v1/check': () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }],
+        '/v1/decisions': () => { decisions.push(json); return [200, { ok: true, recorded: true }]; },
+      };
+      const [status, out] = routes[req.url] ? routes[req.url]() : [404, {}];
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(out));
+    });
+  });
+  await new Promise((resolve) => back.listen(port, '127.0.0.1', resolve));
+  try {
+    assert.equal((await client.check({ ...DRAFT, text: 'Later' })).status, 'ok');
+    const deadline = Date.now() + 5000;
+    while (local.items.pendingDecisions && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(local.items.pendingDecisions, undefined, 'the kept decision was not sent');
+    assert.equal(decisions.length, 1);
+    assert.equal(decisions[0].decision, 'overridden');
+    assert.equal(decisions[0].reason, 'Cleared by phone with my manager');
+    assert.equal(decisions[0].decided_at, stored.decided_at);
+    assert.deepEqual(decisions[0].rule_ids, ['onrecord.unchecked.hold']);
+    await client.check({ ...DRAFT, text: 'Later still' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(decisions.length, 1, 'a kept decision was sent twice');
+  } finally { await new Promise((r) => back.close(r)); }
+});
+
+test('client: a kept decision the helper refuses as bad input is dropped; one it cannot record now is kept', async () => {
+  let recorded = false;
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/decisions': (req, body) => (body.account === 'bad' ? [400, { error: { code: 'bad_input', message: 'account' } }]
+      : [200, { ok: true, recorded }]),
+  });
+  const local = memoryArea({ helperPort: helper.port, ...paired('t'), pendingDecisions: [
+    { site: 'x', account: 'bad', decision: 'posted', decided_at: '2026-12-01T10:00:00Z' },
+    { site: 'x', account: '@amyclarke', decision: 'posted', decided_at: '2026-12-01T10:01:00Z' }] });
+  try {
+    const client = clientWith(local, {});
+    assert.equal(await client.flushDecisions(), 1, 'the log was busy: only the refused one goes');
+    assert.deepEqual(plain(local.items.pendingDecisions.map((d) => d.account)), ['@amyclarke']);
+    recorded = true;
+    assert.equal(await client.flushDecisions(), 1);
+    assert.equal(local.items.pendingDecisions, undefined);
+  } finally { await helper.close(); }
 });
 
 test('background: the popup is told which policy pack is in force and when it was last confirmed', async () => {

@@ -171,6 +171,75 @@ test('core: when the background says the helper is not running, the card says so
   assert.equal(p.window.__posted.length, 1);
 });
 
+// What the background decides when the helper cannot be reached and posts are to be held then.
+const UNCHECKED_HOLD = { id: 'onrecord.unchecked.hold', category: 'permanence', severity: 'warn', title: 'Not checked',
+  message: 'OnRecord could not check this draft. You asked for posts to be held when they cannot be checked.',
+  source: "Your organisation's social media policy" };
+const HOLD_NOTICE = { message: 'The OnRecord helper is not running, so this draft was not checked.' };
+
+test('core: when the background holds an unchecked draft, the post is held until sent with a reason, and focus comes back', async () => {
+  const held = (m) => (m.type === 'content/check' ? { status: 'not-running', unchecked: true,
+    account: { site: 'x', handle: m.draft.account, channel: 'unknown' }, prompts: [UNCHECKED_HOLD], notice: HOLD_NOTICE }
+    : { ok: true, recorded: false, kept: true });
+  const p = await page(held);
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /was not checked/);
+  const line = p.inCard('[data-onrecord-rule="onrecord.unchecked.hold"]');
+  assert.equal(line.querySelector('h3').textContent, 'Warning Not checked');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 0, 'the unchecked post went out');
+  assert.ok(p.document.querySelector('[data-onrecord="hold"]'));
+  line.querySelector('[data-onrecord-action="override"]').click();
+  const reason = p.inCard('[data-onrecord="override-reason"]');
+  assert.equal(p.card().shadowRoot.activeElement, reason);
+  reason.value = 'Urgent correction, cleared by phone';
+  reason.dispatchEvent(new p.window.Event('input', { bubbles: true }));
+  reason.dispatchEvent(new p.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  assert.equal(p.document.activeElement, p.editor, 'focus went back to the editor');
+  assert.equal(p.document.querySelector('[data-onrecord="hold"]'), null, 'the hold dialog stayed');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 1);
+  const override = p.chrome.sent.find((m) => m.type === 'content/decision' && m.decision.decision === 'overridden');
+  assert.equal(override.decision.reason, 'Urgent correction, cleared by phone');
+  assert.deepEqual([...override.decision.rule_ids], ['onrecord.unchecked.hold']);
+  assert.ok(!JSON.stringify(p.chrome.sent.filter((m) => m.type === 'content/decision')).includes('wellbeing'),
+    'the draft text went into a decision');
+});
+
+test('core: when the background stops answering, the card shows what it said it would decide then', async () => {
+  let alive = true;
+  const answer = (m) => {
+    if (m.type === 'content/when-unanswered') {
+      return { status: 'extension', account: null, prompts: [UNCHECKED_HOLD], unchecked: true,
+        notice: { message: 'OnRecord cannot check this draft right now, so it was not checked. Reload the page to try again.' } };
+    }
+    if (!alive) return undefined; // the extension was reloaded under the page: nobody answers
+    return helperLike(m);
+  };
+  const p = await page(answer);
+  type(p.window, p.editor, 'Lemon drizzle');
+  await checked(p.window);
+  assert.ok(p.chrome.sent.some((m) => m.type === 'content/when-unanswered'), 'the background was not asked');
+  alive = false;
+  type(p.window, p.editor, ' cake');
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /Reload the page/);
+  assert.ok(p.inCard('[data-onrecord-rule="onrecord.unchecked.hold"]'), 'the background\'s decision was not shown');
+  assert.equal(p.inCard('[data-onrecord="channel"]').textContent, 'Undeclared account · @amyclarke');
+  p.post().click();
+  assert.equal(p.window.__posted.length, 0);
+});
+
+test('core: a background that never answered on this page: the card says the draft was not checked, and holds nothing', async () => {
+  const p = await page(() => undefined);
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  assert.match(p.inCard('[data-onrecord="notice"]').textContent, /not checked/);
+  p.post().click();
+  assert.equal(p.window.__posted.length, 1);
+});
+
 test('core: a disabled Post button is left disabled and nothing is held', async () => {
   const p = await page();
   assert.equal(p.post().disabled, true);
@@ -359,7 +428,8 @@ test('core: each prompt is one line with its severity word, short title, the quo
   assert.equal(patient.querySelector('[data-onrecord-action="override"]').textContent, 'Post anyway…');
   const link = patient.querySelector('a[href]');
   assert.equal(link.href, 'https://www.england.nhs.uk/social-media-policy#3.1');
-  assert.equal(link.textContent, 'Source: NHS England social media policy 3.1');
+  assert.equal(link.textContent, 'Read the policy');
+  assert.match(link.closest('.src').textContent, /^Source: NHS England social media policy 3\.1 · Read the policy$/);
   assert.ok(link.closest('[hidden]'), 'the source is behind "Why?", one click away');
   patient.querySelector('button[aria-expanded]').click();
   assert.equal(p.inCard('[data-onrecord-category="patient_data"] a[href]').closest('[hidden]'), null);
@@ -379,6 +449,53 @@ test('core: each prompt is one line with its severity word, short title, the quo
   assert.equal(p.inCard('[data-onrecord-category="patient_data"]').textContent.includes('Answered'), false);
   const acks = p.chrome.sent.filter((m) => m.type === 'content/decision' && m.decision.decision === 'acknowledged');
   assert.deepEqual([...acks[0].decision.categories], ['disclaimer']);
+});
+
+test('core: the card says quietly which pack checked the draft and when it was last confirmed', async () => {
+  const pack = { url: 'https://intranet.example/acme.yaml', id: 'acme', version: 12, signature: 'verified',
+    last_confirmed: '2026-12-03T16:04:05Z', problem: null };
+  const p = await page((m) => ({ ...helperLike(m), ...(m.type === 'content/check' ? { pack } : {}) }));
+  type(p.window, p.editor, WORK);
+  await checked(p.window);
+  const shown = p.inCard('header [data-onrecord="pack"]');
+  assert.equal(shown.textContent, 'Policy: acme, version 12, confirmed 3 Dec 2026, 16:04 UTC');
+  assert.equal(p.card().shadowRoot.querySelectorAll('[data-onrecord="pack"]').length, 1);
+  // An answer without a pack (the helper could not be asked) names none.
+  const q = await page();
+  type(q.window, q.editor, WORK);
+  await checked(q.window);
+  assert.equal(q.inCard('[data-onrecord="pack"]'), null);
+});
+
+test('core: "Read the policy" beside the source, for an https link only, naming the policy, in a new tab', async () => {
+  const links = {
+    'dh.classified': 'http://intranet.example/policy', // not https: no link
+    'dh.permanence': 'https://www.gov.uk/government/publications/civil-service-code',
+  };
+  const p = await page((m) => {
+    const answer = withMatches(m);
+    if (m.type !== 'content/check') return answer;
+    answer.prompts = answer.prompts.map((q) => (links[q.id] ? { ...q, link: links[q.id] } : q));
+    answer.prompts.push({ id: 'dh.conduct', category: 'conduct', severity: 'confirm', message: 'Be civil.',
+      source: 'DH guidance', link: 'javascript:alert(1)' });
+    return answer;
+  });
+  type(p.window, p.editor, `${NHS} at the Department of Health`);
+  await checked(p.window);
+  const patient = p.inCard('[data-onrecord-category="patient_data"] [data-onrecord="policy-link"]');
+  assert.equal(patient.getAttribute('target'), '_blank');
+  assert.deepEqual(patient.getAttribute('rel').split(' ').sort(), ['noopener', 'noreferrer']);
+  assert.equal(patient.getAttribute('aria-label'), 'Read the policy: NHS England social media policy 3.1 (opens in a new tab)');
+  // A prompt with no link, an http one or a script one: the source in words, and no link at all.
+  for (const category of ['disclaimer', 'classified', 'conduct']) {
+    const line = p.inCard(`[data-onrecord-category="${category}"]`);
+    assert.equal(line.querySelector('a'), null, `${category} has a link`);
+    assert.match(line.querySelector('.src').textContent, /^Source: /);
+  }
+  // A reminder's link is in its fold.
+  const reminder = p.inCard('[data-onrecord-category="permanence"] [data-onrecord="policy-link"]');
+  assert.equal(reminder.href, 'https://www.gov.uk/government/publications/civil-service-code');
+  assert.equal(reminder.getAttribute('aria-label'), 'Read the policy: Civil Service Code (opens in a new tab)');
 });
 
 test('core: "Post anyway…" asks for the reason in place, and answers its own warning only', async () => {

@@ -184,3 +184,18 @@ test('logic: an administrator\'s managed sites win over the user\'s; sites they 
   assert.deepEqual(off([], { linkedin: 'no', x: 0, threads: false }), ['threads'], 'only booleans count');
   assert.deepEqual(off(['x'], ['x']), ['x'], 'a list is not a policy this extension knows');
 });
+
+test('logic: the card names the pack in force, its version, and when the organisation\'s was last confirmed', () => {
+  assert.deepEqual({ ...L.packLine({ id: 'dh', title: 'Department of Health', source: 'built-in' }) },
+    { text: 'Policy: dh (built in)', title: 'Department of Health' });
+  assert.equal(L.packLine({ id: 'acme', title: 'Acme', source: 'file', version: 7 }).text, 'Policy: acme, version 7');
+  const signed = { url: 'https://intranet.example/acme.yaml', id: 'acme', version: 12, signature: 'verified',
+    last_confirmed: '2026-12-03T16:04:05Z', problem: null };
+  assert.equal(L.packLine(signed).text, 'Policy: acme, version 12, confirmed 3 Dec 2026, 16:04 UTC');
+  assert.equal(L.packLine({ ...signed, signature: 'expired' }).text, 'Policy: acme, version 12 is not in force (expired)');
+  assert.equal(L.packLine({ ...signed, id: null, version: null, signature: 'none' }).text,
+    "Policy: your organisation's pack is not fetched yet");
+  assert.equal(L.packLine({ ...signed, last_confirmed: 'soon' }).text, 'Policy: acme, version 12');
+  assert.equal(L.packLine(null), null);
+  assert.equal(L.packLine({}), null);
+});

@@ -94,7 +94,37 @@ test('options: the organisation and hold-when-unchecked are shown as the organis
   const hold = page.document.querySelector('[data-onrecord="hold-when-unchecked"]');
   assert.equal(hold.checked, true);
   assert.equal(hold.disabled, true);
-  assert.match(page.document.getElementById(hold.getAttribute('aria-describedby')).textContent, /Set by your organisation/);
+  const described = hold.getAttribute('aria-describedby').split(' ').map((id) => page.document.getElementById(id).textContent).join(' ');
+  assert.match(described, /Set by your organisation/);
+});
+
+test('options: "hold posts when OnRecord cannot check" is the user\'s to choose, and saved for the background', async () => {
+  const page = await options({});
+  const hold = page.document.querySelector('[data-onrecord="hold-when-unchecked"]');
+  assert.equal(hold.disabled, false);
+  assert.equal(hold.checked, false, 'off unless chosen');
+  assert.equal(hold.closest('label').hidden, false);
+  assert.doesNotMatch(hold.getAttribute('aria-describedby'), /hold-unchecked-hint/, 'a hidden "set by your organisation" is read out');
+  assert.match(page.document.getElementById('hold-unchecked-about').textContent, /reason \(never the post\)/);
+  hold.checked = true;
+  await save(page);
+  assert.equal(page.chrome.store.holdWhenUnchecked, true);
+  const again = await options({ local: { holdWhenUnchecked: true } });
+  assert.equal(again.document.querySelector('[data-onrecord="hold-when-unchecked"]').checked, true);
+});
+
+test('options: the organisation\'s holdWhenUnchecked locks the option, and the user\'s own choice is kept under it', async () => {
+  const page = await options({ local: { holdWhenUnchecked: true }, managed: { holdWhenUnchecked: false } });
+  const hold = page.document.querySelector('[data-onrecord="hold-when-unchecked"]');
+  assert.equal(hold.checked, false, 'the organisation\'s value is shown');
+  assert.equal(hold.disabled, true);
+  assert.equal(page.document.getElementById('hold-unchecked-hint').hidden, false);
+  await save(page);
+  assert.equal(page.chrome.store.holdWhenUnchecked, true, 'saving under the lock changed the user\'s own choice');
+  // The policy is lifted: the user's own choice is back, and theirs to change.
+  page.chrome.changeManaged({});
+  await until(() => !hold.disabled, 2000, 'the lifted policy');
+  assert.equal(hold.checked, true);
 });
 
 test('options: without a policy nothing is shown as the organisation\'s', async () => {

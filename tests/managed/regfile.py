@@ -26,6 +26,11 @@ def _unquote(text: str) -> str:
 class RecordedRegistry:
     def __init__(self, *exports: Path):
         self.keys: dict[tuple[str, str], dict] = {}
+        self.replace(*exports)
+
+    def replace(self, *exports: Path) -> None:
+        """The registry as these exports record it, as after the organisation's policy changed."""
+        self.keys.clear()
         for export in exports:
             self._load(Path(export).read_bytes().decode("utf-16"))
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import real_managed_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT.parent / "shared" / "corpus" / "profiles"
@@ -90,25 +91,11 @@ def test_status_json_reports_profile_pack_and_managed_settings(tmp_path, managed
     assert {"version", "native_host", "browsers", "pack"} <= set(status)
 
 
-REAL = Path("/etc/onrecord")
-
-
 @pytest.fixture
 def real_etc():
     """The real /etc/onrecord (the tests run as root in CI); what was there is put back."""
-    if os.geteuid() != 0:
-        pytest.fail("this test writes /etc/onrecord and must run as root (CI does)")
-    backup = None
-    if REAL.exists():
-        backup = REAL.with_name(f"onrecord.test-backup-{os.getpid()}")
-        shutil.move(REAL, backup)
-    REAL.mkdir()
-    try:
-        yield REAL
-    finally:
-        shutil.rmtree(REAL)
-        if backup is not None:
-            shutil.move(backup, REAL)
+    with real_managed_folder() as folder:
+        yield folder
 
 
 def test_the_real_etc_onrecord_path_is_read(tmp_path, real_etc):

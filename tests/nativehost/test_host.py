@@ -61,6 +61,7 @@ def test_checks_a_draft_with_no_helper_running_and_no_pairing(chrome_host, onrec
     assert answer["id"] == 1 and answer["status"] == 200
     categories = {p["category"] for p in answer["body"]["prompts"]}
     assert "patient_data" in categories
+    assert all(p["link"].startswith("https://") for p in answer["body"]["prompts"])
     assert answer["body"]["account"] == {"site": "x", "handle": "@amyclarke", "channel": "unknown"}
     status = chrome_host.ask({"id": "s", "path": "/v1/status", "body": {}})
     assert status == {"id": "s", "status": 200, "body": {"paired": True, "native": True,

@@ -16,6 +16,7 @@ def test_readable_by_default():
     assert proc.returncode == 0
     assert out.startswith("x @amyclarke (personal account)")
     assert "- disclaimer [confirm]:" in out and "Source: " in out and 'Fix: add "' in out
+    assert "    Read the policy: https://" in out
 
 
 def test_json_is_one_object_and_stdin_is_read():

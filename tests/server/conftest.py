@@ -22,16 +22,17 @@ from .support import Helper, HelperProcess, free_port, onrecord_cmd, onrecord_en
 
 @pytest.fixture
 def served(onrecord_home):
-    """Start a helper with ``config`` on a free port; stopped at the end of the test."""
+    """Start a helper with ``config`` on a free port (``server_options`` go to HelperServer); stopped at
+    the end of the test."""
     require_secure_keyring()
     started: list[HelperServer] = []
 
-    def start(config: dict | None = None, profile: str | None = "dh-amy.yaml") -> Helper:
+    def start(config: dict | None = None, profile: str | None = "dh-amy.yaml", **server_options) -> Helper:
         if profile:
             save_profile(onrecord_home, profile)
         clients.ensure_token_key()
         app = create_app(config or {})
-        server = HelperServer(app, [free_port()]).start()
+        server = HelperServer(app, [free_port()], **server_options).start()
         started.append(server)
         return Helper(server.url, server.port, onrecord_home, app)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import yaml
 
@@ -43,10 +45,28 @@ def test_check_answers_the_contract_json(helper):
     assert isinstance(body["prompts"], list)
     for prompt in body["prompts"]:
         assert {"id", "category", "severity", "message", "source"} <= set(prompt)
+        assert prompt["link"].startswith("https://"), "the policy text is one click from the source"
     assert body["prompts"], "a personal post is reminded that it is public and permanent"
     assert r.headers["Access-Control-Allow-Origin"] == CHROME
     assert r.headers["Content-Type"] == "application/json"
     assert r.text == json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"  # as every answer is
+
+
+def test_check_says_which_pack_checked_the_draft(helper, onrecord_home):
+    # The card's footer says which pack is in force: a built-in one by id and title.
+    body = helper.call("POST", "/v1/check", json=DRAFT).json()
+    assert body["pack"] == {"id": "dh", "source": "built-in",
+                            "title": "Department of Health (official attributed content policy and Twitter guidance)"}
+    # A pack file of the organisation's own, with the version it states.
+    pack = onrecord_home / "acme.yaml"
+    pack.write_text("id: acme\ntitle: Acme Trust social media policy\nextends: civil-service\nversion: 7\n",
+                    encoding="utf-8")
+    service = helper.app.extensions["onrecord_service"]
+    service.save_profile(dataclasses.replace(service.profile(), policy_pack=str(pack)))
+    r = helper.call("POST", "/v1/check", json=DRAFT)
+    assert r.status_code == 200
+    assert r.json()["pack"] == {"id": "acme", "title": "Acme Trust social media policy", "source": "file", "version": 7}
+    assert r.text == json.dumps(r.json(), sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def test_check_of_an_undeclared_account_says_unknown(helper):
@@ -179,6 +199,22 @@ def test_decisions_go_to_the_audit_log_without_draft_text(helper):
     assert (e.site, e.account, e.channel, e.decision) == ("x", "@AmyatDH", "official", "overridden")
     assert e.rule_ids == ("dh.political.party",) and e.categories == ("political",)
     assert e.reason == "quoting the minister's public statement"
+
+
+def test_a_decision_sent_late_is_recorded_at_the_time_it_was_made(helper):
+    # The extension keeps a decision made while the helper could not be reached, and sends it later.
+    base = {"site": "x", "account": "@amyclarke", "decision": "overridden", "rule_ids": ["onrecord.unchecked.hold"],
+            "categories": ["permanence"], "reason": "cleared by phone"}
+    when = (datetime.now(timezone.utc) - timedelta(days=2)).replace(microsecond=0)
+    r = helper.call("POST", "/v1/decisions", json={**base, "decided_at": when.isoformat().replace("+00:00", "Z")})
+    assert r.status_code == 200 and r.json()["recorded"] is True, r.text
+    (event,) = AuditLog().query()
+    assert event.time == when.timestamp()
+    assert event.reason == "cleared by phone" and event.rule_ids == ("onrecord.unchecked.hold",)
+    for bad, said in (("2999-01-01T00:00:00Z", "in the future"), ("yesterday", "not an ISO 8601 time"),
+                      ("2026-01-02T03:04:05", "offset from UTC"), (12, "expected an ISO 8601 time")):
+        r = helper.call("POST", "/v1/decisions", json={**base, "decided_at": bad})
+        assert r.status_code == 400 and said in r.json()["error"]["message"], (bad, r.text)
 
 
 def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):

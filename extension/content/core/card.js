@@ -30,6 +30,7 @@ globalThis.OnRecordCard = (function () {
     h3 { display: inline; font: inherit; margin: 0; }
     .badge { border: 1px solid var(--line); border-radius: 999px; padding: 0 8px; color: var(--muted); }
     .busy, .note { color: var(--muted); }
+    .pack { margin-left: auto; color: var(--muted); font-size: 12px; }
     .notice { margin: 4px 0 0; }
     ul { list-style: none; margin: 4px 0 0; padding: 0; }
     li.prompt { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; border-left: 4px solid var(--info);
@@ -100,16 +101,22 @@ globalThis.OnRecordCard = (function () {
     return win.matchMedia && win.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   }
 
+  // Moving the card would take focus out of it (a node moved loses focus), so it is moved only when it is
+  // not already after its anchor, counting the hold dialog that sits between them while a post is held.
   function placeAfter(host, anchor) {
-    if (anchor && (host.previousSibling !== anchor || !host.isConnected)) anchor.after(host);
+    if (!anchor) return;
+    let before = host.previousSibling;
+    if (before && before.nodeType === 1 && before.getAttribute('data-onrecord') === 'hold') before = before.previousSibling;
+    if (before !== anchor || !host.isConnected) anchor.after(host);
   }
 
-  // Only a web address becomes a link: a pack's `link` is data, and data is not trusted to run script.
+  // Only an https address becomes a link: a pack's `link` is data, and data is not trusted to run script
+  // (javascript:) or to send the reader over a connection anyone on the way can change (http:).
   function safeLink(link) {
     if (typeof link !== 'string') return null;
     try {
       const url = new URL(link);
-      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+      return url.protocol === 'https:' && url.hostname ? url.href : null;
     } catch (err) {
       return null;
     }
@@ -185,14 +192,15 @@ globalThis.OnRecordCard = (function () {
     }
 
     function build() {
-      const { account, prompts = [], unanswered = [], notice, error, busy, text = '' } = state;
+      const { account, prompts = [], unanswered = [], notice, error, busy, text = '', pack } = state;
       const open = new Set(unanswered.map((p) => p.id));
       box.replaceChildren();
       if (busy) box.setAttribute('aria-busy', 'true'); else box.removeAttribute('aria-busy');
       box.append(el(doc, 'header', {},
         el(doc, 'h2', { text: 'OnRecord' }),
         el(doc, 'span', { class: 'badge', 'data-onrecord': 'channel', text: L.badge(account) }),
-        busy ? el(doc, 'span', { class: 'busy', text: 'checking…' }) : null));
+        busy ? el(doc, 'span', { class: 'busy', text: 'checking…' }) : null,
+        packOf(pack)));
       if (notice) {
         box.append(el(doc, 'p', { class: 'notice', 'data-onrecord': 'notice', text: notice.message },
           notice.command ? el(doc, 'code', { text: ` ${notice.command}` }) : null));
@@ -222,6 +230,13 @@ globalThis.OnRecordCard = (function () {
       }
     }
 
+    // Which policy pack checked the draft, quietly at the end of the header (it wraps under it when narrow).
+    function packOf(pack) {
+      const line = L.packLine(pack);
+      if (!line) return null;
+      return el(doc, 'span', { class: 'pack', 'data-onrecord': 'pack', title: line.title, text: line.text });
+    }
+
     function quotesOf(p, text) {
       const words = L.quotes(text, p.matches, 32);
       if (!words.length) return null;
@@ -238,17 +253,24 @@ globalThis.OnRecordCard = (function () {
         quotesOf(p, text));
     }
 
+    // Where a prompt comes from, and (when its rule has an https `link`) the policy text, a new tab away.
+    function sourceOf(p, key) {
+      const link = safeLink(p.link);
+      if (!p.source && !link) return null;
+      const which = p.source || L.titleOf(p);
+      return el(doc, 'p', { class: 'src' }, p.source ? `Source: ${p.source}` : null, link && p.source ? ' · ' : null,
+        link ? el(doc, 'a', { href: link, target: '_blank', rel: 'noopener noreferrer', 'data-onrecord': 'policy-link',
+          'data-key': `link:${key}`, 'aria-label': `Read the policy: ${which} (opens in a new tab)`,
+          text: 'Read the policy' }) : null);
+    }
+
     function whyOf(p, key) {
       const id = `${idBase}-why-${++uid}`;
       const isOpen = view.why.has(key);
-      const link = safeLink(p.link);
-      const source = p.source ? el(doc, 'p', { class: 'src' },
-        link ? el(doc, 'a', { href: link, target: '_blank', rel: 'noopener noreferrer', 'data-key': `link:${key}`,
-          text: `Source: ${p.source}` }) : `Source: ${p.source}`) : null;
       const panel = el(doc, 'div', { class: 'why', id, hidden: !isOpen },
         el(doc, 'p', { class: 'msg', text: p.message }),
         p.fix && p.fix.text ? el(doc, 'p', { text: `Suggested: “${p.fix.text}”` }) : null,
-        source);
+        sourceOf(p, key));
       const toggle = button(null, 'Why?', {
         key: `why:${key}`, cls: 'link', expanded: isOpen, controls: id,
         label: `Why? ${L.titleOf(p)}`,
@@ -370,15 +392,13 @@ globalThis.OnRecordCard = (function () {
       const li = el(doc, 'li', { class: `prompt reminders${isOpen ? ' expanded' : ''}` });
       const items = el(doc, 'ul', { class: 'list', id, 'aria-label': 'Reminders' });
       for (const p of reminders) {
-        const link = safeLink(p.link);
         items.append(el(doc, 'li', { 'data-onrecord-category': p.category, 'data-onrecord-severity': p.severity,
           'data-onrecord-rule': p.id },
         el(doc, 'span', { class: 'title', text: L.titleOf(p) }),
         isOpen ? quotesOf(p, text) : null,
         el(doc, 'span', { class: 'why', hidden: !isOpen },
           el(doc, 'p', { class: 'msg', text: p.message }),
-          p.source ? el(doc, 'p', { class: 'src' }, link ? el(doc, 'a', { href: link, target: '_blank',
-            rel: 'noopener noreferrer', 'data-key': `link:${p.id}`, text: `Source: ${p.source}` }) : `Source: ${p.source}`) : null)));
+          sourceOf(p, p.id))));
       }
       const s = reminders.length === 1 ? '' : 's';
       li.append(el(doc, 'span', { class: 'head' },

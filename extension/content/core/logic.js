@@ -161,6 +161,36 @@ globalThis.OnRecordLogic = (function () {
     return { text: `OnRecord: ${prompts.length} prompt${s} (${names}). ${ready}`, said: now };
   }
 
+  const MONTHS = Object.freeze(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+
+  // An ISO 8601 time as "3 Dec 2026, 16:04 UTC" (the same for every reader, whatever the browser's locale).
+  function utcTime(iso) {
+    const d = new Date(iso);
+    if (typeof iso !== 'string' || Number.isNaN(d.getTime())) return null;
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+  }
+
+  // What the card's footer says of the policy pack a check used (the helper's `pack`, docs/api.md): which
+  // pack and version, and for the organisation's signed pack when it was last confirmed. `title` is the
+  // pack's full name, for the tooltip. Null when the answer names no pack.
+  function packLine(pack) {
+    if (!pack || typeof pack !== 'object') return null;
+    const id = typeof pack.id === 'string' && pack.id ? pack.id : null;
+    const version = Number.isInteger(pack.version) ? `, version ${pack.version}` : '';
+    const title = typeof pack.title === 'string' ? pack.title : null;
+    if (pack.url !== undefined) { // the organisation's signed pack, fetched from its URL
+      if (!id || pack.signature === 'none') return { text: "Policy: your organisation's pack is not fetched yet", title };
+      if (pack.signature && pack.signature !== 'verified') {
+        return { text: `Policy: ${id}${version} is not in force (${String(pack.signature).replace(/_/g, ' ')})`, title };
+      }
+      const confirmed = utcTime(pack.last_confirmed);
+      return { text: `Policy: ${id}${version}${confirmed ? `, confirmed ${confirmed}` : ''}`, title };
+    }
+    if (!id) return null;
+    return { text: `Policy: ${id}${version}${pack.source === 'built-in' ? ' (built in)' : ''}`, title };
+  }
+
   // The ids of the sites that are off: the user's choice (a list of ids turned off), except where an
   // administrator's managed `sites` ({id: true | false}) names the site, which wins.
   function disabledSites(userDisabled, managedSites) {
@@ -207,6 +237,6 @@ globalThis.OnRecordLogic = (function () {
   return Object.freeze({
     HOLDING, DEBOUNCE_MS, TITLES, answerKey, requestKey, isEmpty, sortPrompts, unanswered, answeredBy, withFix,
     fixSuffix, hasFix, badge, announcement, titleOf, severityWord, utf16Spans, quotes, debouncer, luminance,
-    disabledSites, managedOnly,
+    disabledSites, managedOnly, packLine, utcTime,
   });
 })();

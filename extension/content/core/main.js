@@ -14,6 +14,7 @@
   const runtime = globalThis.chrome && globalThis.chrome.runtime;
 
   const SCAN_EVERY_MS = 250;
+  const UNNAMED = 'unknown'; // the account recorded for a page that names none (as the background checks it)
   const GIVE_UP_MS = 10000; // single-page apps (Mastodon) draw the markup their adapter knows after load
 
   let adapter = null;
@@ -85,6 +86,7 @@
       for (const editor of found) {
         seen.add(editor);
         if (!states.has(editor)) {
+          askWhatIfUnanswered();
           states.set(editor, newState(editor));
           if (root !== doc) watch(root);
           schedule(editor);
@@ -177,7 +179,7 @@
       // An answer to an older draft, arriving after the draft changed: a newer check is on its way, and
       // this answer must not decide whether the newer draft is held.
       if (st.key !== key) return;
-      st.result = answer || offlineFallback();
+      st.result = answer || unanswered(request);
       st.resultKey = key;
       st.resultText = request.text;
       st.inFlight = null;
@@ -189,10 +191,25 @@
     return flight;
   }
 
-  // When the background itself cannot answer (the extension was just updated): nothing is held.
-  function offlineFallback() {
-    return { status: 'error', account: null, prompts: [],
-      notice: { message: 'OnRecord cannot check this draft right now. Reload the page to try again.' } };
+  // What to show when the background itself does not answer (the extension was updated or reloaded under
+  // this page): what the background said, while it answered, it would decide then (its one decision about
+  // an unchecked draft, asked once this page has a compose box). Only when it never answered on this page
+  // at all is that not known, and the card says only that the draft was not checked.
+  let whenUnanswered = null;
+  function askWhatIfUnanswered() {
+    if (whenUnanswered) return;
+    whenUnanswered = send({ type: 'content/when-unanswered' }).then((told) => {
+      if (told && Array.isArray(told.prompts)) whenUnanswered.told = told;
+      else whenUnanswered = null;
+    });
+  }
+
+  function unanswered(request) {
+    const told = whenUnanswered && whenUnanswered.told;
+    const account = request.account ? { site: request.site, handle: request.account, channel: 'unknown' } : null;
+    if (told) return { ...told, account };
+    return { status: 'extension', account, prompts: [], unchecked: true,
+      notice: { message: 'OnRecord is not answering on this page, so this draft was not checked. Reload the page to try again.' } };
   }
 
   function markWords(st) {
@@ -235,6 +252,7 @@
       prompts: st.result ? result.prompts : [],
       unanswered: open,
       notice: result.notice,
+      pack: result.pack || null,
       error: st.error,
       busy: !!busy && !st.result,
       text: st.resultText,
@@ -291,11 +309,14 @@
     return (st.request && st.request.account) || account.handle || '';
   }
 
+  // An override is recorded even when the page names no account (its reason is what the record is for);
+  // other decisions need the account they were made for.
   function record(st, decision, prompts, reason) {
-    if (!st.request || !handleOf(st)) return;
+    const handle = handleOf(st) || (decision === 'overridden' ? UNNAMED : '');
+    if (!st.request || !handle) return;
     const account = (st.result && st.result.account) || {};
     send({ type: 'content/decision', decision: {
-      site: st.request.site, account: handleOf(st), channel: account.channel || 'unknown',
+      site: st.request.site, account: handle, channel: account.channel || 'unknown',
       rule_ids: prompts.map((p) => p.id), categories: prompts.map((p) => p.category),
       decision, ...(reason ? { reason } : {}),
     } });

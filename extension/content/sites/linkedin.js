@@ -37,14 +37,16 @@
     modalPrimary: '.artdeco-modal__actionbar button.artdeco-button--primary, [role="dialog"] footer button.artdeco-button--primary',
     // The signed-in member's profile link in the feed's identity card (feed-2026-11-20.html .feed-identity-module),
     // or, in the redesign whose class names are generated, the navigation's own profile link
-    // (sharing-compose-quill-2026-12-03.html: "View profile of Raj Mehta" under nav "Primary Navigation").
+    // (sharing-compose-quill-2026-12-03.html, feed-quill-2026-12-03.html: "View profile of Raj Mehta" under
+    // nav "Primary Navigation").
     meLink: '.feed-identity-module a[href*="/in/"], .profile-card-member-details a[href*="/in/"], ' +
       '.global-nav__me a[href*="/in/"], header nav a[href*="/in/"]',
     // The member's name: the nav "Me" photo's alt text (feed-2026-11-20.html .global-nav__me-photo), or the
-    // photo in the navigation's profile link (sharing-compose-quill-2026-12-03.html).
+    // photo in the navigation's profile link (sharing-compose-quill-2026-12-03.html, feed-quill-2026-12-03.html).
     meName: 'img.global-nav__me-photo, header nav a[href*="/in/"] img[alt]',
-    // The redesigned share dialog (sharing-compose-quill-2026-12-03.html, at /sharing/compose/ and over
-    // the feed): a role=dialog holding the editor; its actor button is labelled "NAME, Post to Anyone".
+    // The redesigned share dialog (sharing-compose-quill-2026-12-03.html at /sharing/compose/, and
+    // feed-quill-2026-12-03.html, where "Start a post" renders it over the feed into the modal outlet only
+    // when clicked): a role=dialog holding the editor; its actor button is labelled "NAME, Post to Anyone".
     shareDialog: '[role="dialog"]',
     dialogActor: 'button[aria-label*=", post to" i]',
     // Who the share box posts as: its actor button, "NAME, Post to Anyone" (feed-2026-11-20.html,

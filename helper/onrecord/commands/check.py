@@ -70,6 +70,8 @@ def format_result(result) -> str:
         if p.matches:
             lines.append("    Words: " + ", ".join(f"{a}-{b}" for a, b in p.matches))
         lines.append(f"    Source: {p.source}")
+        if p.link:
+            lines.append(f"    Read the policy: {p.link}")
         if p.fix is not None:
             lines.append(f"    Fix: add \"{p.fix.text}\"")
     return "\n".join(lines)

@@ -6,11 +6,12 @@ organisation's default the user may change), ``default``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from onrecord.managed.reader import ManagedSettings
 from onrecord.managed.schema import keys, locking
+from onrecord.policy.model import CheckResult
 from onrecord.profile import Account, Profile
 from onrecord.settings import SETTINGS
 
@@ -70,7 +71,9 @@ def managed_only(managed: ManagedSettings, profile: Profile | None) -> list[Effe
 
 def apply_to_profile(profile: Profile, managed: ManagedSettings,
                      pack_ref: Callable[[str], str | None] | None = None) -> Profile:
-    """The profile checks use: the organisation's name and pack, and its official accounts declared.
+    """The profile checks use: the organisation's pack and its official accounts declared, and its name
+    where the profile gives none (before the user has set up; an agency's staff name their own body, and
+    the organisation they declared is the one their disclaimers name).
 
     ``pack_ref(policyPack)`` turns a pack URL into the path of the last good verified copy (None while there
     is none, when the user's own pack stays in use). The saved profile itself is never changed.
@@ -79,7 +82,7 @@ def apply_to_profile(profile: Profile, managed: ManagedSettings,
     if not values:
         return profile
     fields = profile._fields()
-    if "organisation" in values:
+    if "organisation" in values and not (profile.organisation or "").strip():
         fields["organisation"] = values["organisation"]
     pack = values.get("policyPack")
     if pack:
@@ -92,3 +95,19 @@ def apply_to_profile(profile: Profile, managed: ManagedSettings,
         wins = {(a.site, a.key) for a in declared}
         fields["accounts"] = tuple(a for a in profile.accounts if (a.site, a.key) not in wins) + tuple(declared)
     return Profile(**fields)
+
+
+def apply_links(result: CheckResult, links: Mapping[str, str] | None) -> CheckResult:
+    """The prompts with their policy links pointed at the organisation's own copies (``policyLinks``): a
+    published address (before its #section) maps to the copy's, and the section is kept when the copy's
+    address has none of its own."""
+    if not links or not any(p.link for p in result.prompts):
+        return result
+    prompts = []
+    for p in result.prompts:
+        base, hash_, section = (p.link or "").partition("#")
+        copy = links.get(base)
+        if copy:
+            p = replace(p, link=copy if "#" in copy or not hash_ else f"{copy}#{section}")
+        prompts.append(p)
+    return CheckResult(result.account, tuple(prompts))

@@ -110,7 +110,7 @@ def _routes(service) -> dict[str, Callable[[dict], dict]]:
     def check(body):
         # As POST /v1/check answers: the profile's problem and the signed pack in force, when there are.
         answer = service.check(parse.check_request(body)).to_json()
-        problem, pack = service.profile_problem(), service.pack_report()
+        problem, pack = service.profile_problem(), service.check_pack()
         return {**answer, **({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
 
     def settings(body):

@@ -12,6 +12,7 @@ import re
 from onrecord.errors import BadInput, PackError
 from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES, AccountInfo, CheckResult, Draft, Fix, Prompt
 from onrecord.policy.pack import Pack, Rule
+from onrecord.policy.pack import fill as fill_wording
 from onrecord.policy.packs import list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
@@ -22,13 +23,32 @@ __all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", 
 # Characters a post may hold where they are scarce; elsewhere the pack's full wording is offered.
 SITE_LIMITS = CHARACTER_LIMITS
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
-_X_LINK_LENGTH = 23  # X counts every link as 23 characters, whatever its length
+_X_LINK_LENGTH = 23  # X and Mastodon count every link as 23 characters, whatever its length
+_MASTODON_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_REMOTE_MENTION = re.compile(r"(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# X weighs a character 1 in these code point ranges (Latin, Greek, Cyrillic, general punctuation...) and
+# 2 elsewhere (CJK, emoji), against its 280 (twitter-text's configuration, version 3).
+_X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def _x_weight(ch: str) -> int:
+    c = ord(ch)
+    return 1 if any(a <= c <= b for a, b in _X_LIGHT) else 2
 
 
 def count_chars(site: str, text: str) -> int:
-    """Characters as the site counts them (links count 23 on X; otherwise code points)."""
-    if site == "x" and ("://" in text or "www." in text.lower()):  # no link without one of these
-        return len(_URL.sub("x" * _X_LINK_LENGTH, text))
+    """Characters as the site counts them: on X links count 23 and CJK and emoji 2; on Mastodon links
+    count 23 and a remote @user@server only its @user; elsewhere code points (never fewer than the
+    site counts, so a disclaimer said to fit does)."""
+    if site == "x":
+        if "://" in text or "www." in text.lower():  # no link without one of these
+            text = _URL.sub("x" * _X_LINK_LENGTH, text)
+        return len(text) if text.isascii() else sum(map(_x_weight, text))
+    if site == "mastodon":
+        if "://" in text:
+            text = _MASTODON_URL.sub("x" * _X_LINK_LENGTH, text)
+        if "@" in text:
+            text = _REMOTE_MENTION.sub(r"\1", text)
     return len(text)
 
 
@@ -50,8 +70,8 @@ def _wordings(value) -> list[str]:
 
 
 def fill(text: str, organisation: str) -> str:
-    """A pack wording in the user's own terms: ``{organisation}`` is the organisation they declared."""
-    return text.replace("{organisation}", organisation) if "{organisation}" in text else text
+    """A pack wording in the user's own terms (``policy.pack.fill``: the organisation, "the" where it takes one)."""
+    return fill_wording(text, organisation)
 
 
 def _fix(rule: Rule, pack: Pack, draft: Draft, organisation: str = "") -> tuple[Fix | None, str]:

@@ -164,6 +164,7 @@ def check_structure(data) -> list[Problem]:
         return [Problem(getattr(data, "line", 1), "a pack is a mapping of keys (id, title, rules...)")]
     problems: list[Problem] = []
     for error in _validator().iter_errors(data):
+        error = _within(error)
         path = list(error.absolute_path)
         if error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
@@ -186,6 +187,17 @@ def check_structure(data) -> list[Problem]:
             else:
                 seen[rid] = line_of(rule, "id")
     return problems
+
+
+def _within(error):
+    """For a value that fits none of its shapes, the problem inside the shape it comes closest to (the
+    link of a document written as a mapping, not "not a string"), so the message and line name the key."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        inside = [e for e in error.context if e.relative_path]
+        if not inside:
+            break
+        error = max(inside, key=lambda e: len(e.relative_path))
+    return error
 
 
 def _at(data, path):

@@ -82,9 +82,12 @@ class Rule:
                 return False
         return True
 
-    def summary(self) -> dict:
-        return {"id": self.id, "category": self.category, "severity": self.severity,
-                "message": self.message, "source": self.source}
+    def summary(self, organisation: str = "") -> dict:
+        out = {"id": self.id, "category": self.category, "severity": self.severity,
+               "message": fill(self.message, organisation) if organisation else self.message, "source": self.source}
+        if self.link:
+            out["link"] = self.link
+        return out
 
 
 @dataclass
@@ -103,6 +106,11 @@ class Pack:
     text_literals: tuple = ()
     atoms: frozenset = frozenset()
     gate: object = None  # a policy.gate.Gate: the pack's expressions matched in a few passes
+    # Broad policy areas by the names people declare them as expertise ("health", "defence policy"):
+    # {name: the narrower topics the area covers}.
+    area_names: dict = field(default_factory=dict)
+    # Each narrower area by the words of its name ({"primary_care": {"primary", "care"}}).
+    topic_words: dict = field(default_factory=dict)
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -138,8 +146,10 @@ class Pack:
             present |= self.atoms
         return present
 
-    def rules_summary(self) -> list[dict]:
-        return [r.summary() for r in self.rules]
+    def rules_summary(self, organisation: str | None = None) -> list[dict]:
+        """The rules for display, their messages naming ``organisation`` (else the pack's own)."""
+        name = current_name(organisation or "", self.data.get("renamed") or {}) or self.data.get("organisation") or ""
+        return [r.summary(name) for r in self.rules]
 
     def facts_for(self, profile) -> tuple[PhraseIndex, ProfileFacts]:
         """The profile's own phrases merged into the pack's index, and what detectors need from it."""
@@ -178,6 +188,21 @@ class Pack:
         covered: set[str] = set()
         for phrase in expertise + job_parts:
             covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
+        # Expertise that names a whole area ("health", "Minister of State for Health") covers every
+        # narrower area in it; a narrow one ("public health") covers only its own.
+        # ...and an area is named in other words around its own ("primary and community care",
+        # "children's mental health services").
+        for phrase in expertise + job_parts:
+            words = set(tokenize(fold(phrase)))
+            covered |= {t for t, need in self.topic_words.items() if need <= words}
+        if self.area_names:
+            for phrase in expertise + job_parts:
+                covered |= self.area_names.get(area_name(phrase), frozenset())
+                _, of, rest = phrase.lower().rpartition(" for ")
+                if not of:
+                    _, of, rest = phrase.lower().rpartition(" of ")
+                if of:
+                    covered |= self.area_names.get(area_name(rest), frozenset())
         facts = ProfileFacts(
             org_domains=frozenset(self.data.get("org_domains") or ()),
             expertise_topics=frozenset(covered),
@@ -290,12 +315,38 @@ class _Compiler:
                 self.problems.append(Problem(line_of(items, i), f"rule {rule.get('id')}: {key}: {exc}"))
         return tuple(out)
 
-    def _document_link(self, raw):
-        """A rule citing one of the pack's documents links to it when the document has a ``link``."""
-        for doc in (self.data.get("documents") or {}).values():
-            if isinstance(doc, dict) and doc.get("link") and doc.get("title") and doc["title"] in str(raw.get("source")):
-                return doc["link"]
-        return None
+    def link(self, raw) -> str | None:
+        """The address of the policy text a rule cites: its own ``link``, else the ``document`` it names
+        (one of the pack's ``documents:``) at the ``section`` given, built from the document's one address."""
+        if raw.get("link"):
+            return raw["link"]
+        name = raw.get("document")
+        if name is None:
+            return None
+        docs = self.data.get("documents") or {}
+        doc = docs.get(name)
+        where = line_of(raw, "document")
+        if doc is None:
+            self.problems.append(Problem(where, f"rule {raw.get('id')}: document: the pack has no document {name!r} "
+                                                f"(documents: {', '.join(sorted(docs)) or 'none'})"))
+            return None
+        if not isinstance(doc, dict) or not doc.get("link"):
+            return None  # a document known by its title only
+        section = raw.get("section")
+        sections = doc.get("sections") or {}
+        if section is None:
+            return doc["link"]
+        section = str(section)
+        if sections and section not in sections:
+            self.problems.append(Problem(line_of(raw, "section"),
+                                         f"rule {raw.get('id')}: section: document {name!r} has no section {section!r} "
+                                         f"(sections: {', '.join(map(str, sections))})"))
+            return None
+        anchor = sections.get(section)
+        if not anchor:
+            return doc["link"]
+        # A section is a fragment of the document's address (#page=7, #political-impartiality) or an address of its own.
+        return anchor if anchor.startswith("https://") else doc["link"].split("#", 1)[0] + anchor
 
     def rule(self, raw) -> Rule:
         def opt(key):
@@ -312,17 +363,77 @@ class _Compiler:
             message=" ".join(raw["message"].split()), source=" ".join(raw["source"].split()),
             fix=dict(fix) if fix else None, examples=raw.get("examples") or {},
             triggers=self.compile_list(raw, "triggers"), unless=self.compile_list(raw, "unless"),
-            line=getattr(raw, "line", 0), link=raw.get("link") or self._document_link(raw),
+            line=getattr(raw, "line", 0), link=self.link(raw),
         )
 
 
+_AREA_WORDS = re.compile(r"^(?:the )|(?: (?:policy|policies|sector|portfolio|team))+$")
+
+
+def area_name(phrase: str) -> str:
+    """A declared area as compared with an area's names: folded, without "the" or a trailing "policy"."""
+    words = " ".join(tokenize(fold(phrase.replace(",", " ").replace("&", " and "))))
+    return _AREA_WORDS.sub("", words).strip()
+
+
+def _areas(data: dict, topics: set, problems: list) -> dict:
+    """``{area name: topics}`` from the pack's ``topic_groups``, each topic checked against ``topics:``."""
+    out: dict[str, frozenset] = {}
+    groups = data.get("topic_groups") or {}
+    for key, group in groups.items():
+        spec = group if isinstance(group, dict) else {"topics": group}
+        members = list(spec.get("topics") or ())
+        unknown = [t for t in members if t not in topics]
+        if unknown:
+            problems.append(Problem(line_of(group, "topics") or line_of(groups, key),
+                                    f"topic_groups: {key}: no topic named {', '.join(map(repr, unknown))} in the pack's topics:"))
+        names = [key.replace("_", " "), spec.get("title") or ""] + list(spec.get("names") or ())
+        for name in names:
+            name = area_name(name)
+            if name:
+                out[name] = out.get(name, frozenset()) | frozenset(m for m in members if m in topics)
+    return out
+
+
 def current_name(organisation: str, renamed: dict) -> str:
-    """The organisation by today's name when the pack records that it was renamed, else as declared."""
+    """The organisation by today's name when the pack records that it was renamed, else as declared
+    (without a leading "the": wordings say "the {organisation}" where the name takes one)."""
     name = " ".join((organisation or "").split())
+    if name[:4].lower() == "the " and len(name) > 4:
+        name = name[4:]
     for old, new in renamed.items():
         if name.lower() == old.lower():
             return new
     return name
+
+
+# Names said without "the": "HM Treasury", "NHS England", "Public Health England", "Leeds City Council",
+# "DHSC", "my department"; but "the Department of Health", "the Cabinet Office", "the Bank of England".
+_NO_ARTICLE_FIRST = {"my", "our", "his", "her", "their", "hm", "nhs", "ofsted", "ofqual", "ofcom", "ofgem", "ofwat"}
+_NO_ARTICLE_LAST = {"england", "scotland", "wales", "ireland", "trust", "council"}
+_THE = re.compile(r"\b([Tt]he) \{organisation\}")
+
+
+def takes_article(name: str) -> bool:
+    words = name.split()
+    if len(words) <= 1:
+        return False  # an acronym or a one-word name (DHSC, Defra, Ofsted)
+    first, last = words[0].lower(), words[-1].lower().strip(".,")
+    if first in _NO_ARTICLE_FIRST or name.lower().startswith("his majesty's "):
+        return False
+    if last in _NO_ARTICLE_LAST and not {"of", "for"} & {w.lower() for w in words[1:-1]}:
+        return False
+    return True
+
+
+def fill(text: str, organisation: str) -> str:
+    """A pack wording in the user's own terms: ``{organisation}`` is the organisation they declared, and
+    "the {organisation}" loses its "the" for a name said without one ("not those of NHS England")."""
+    if "{organisation}" not in text:
+        return text
+    if not takes_article(organisation):
+        text = _THE.sub("{organisation}", text)
+    return text.replace("{organisation}", organisation)
 
 
 def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
@@ -332,6 +443,7 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
         if name not in comp.lexicons:
             comp.problems.append(Problem(line_of(data, "work_related"), f"work_related: no lexicon named {name!r}"))
     rules = [comp.rule(r) for r in data.get("rules") or [] if isinstance(r, dict)]
+    areas = _areas(data, set(data.get("topics") or ()), comp.problems)
     if comp.problems:
         return None, comp.problems
     # Stronger prompts first where two rules of one category fire; the pack's order breaks ties.
@@ -343,7 +455,8 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate)
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate, area_names=areas,
+                topic_words={t: frozenset(t.split("_")) - {"and"} for t in data.get("topics") or ()})
     return pack, []
 
 

@@ -6,6 +6,9 @@ Unknown and missing fields are refused by name.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from onrecord.errors import BadInput
 from onrecord.policy.model import CATEGORIES
 from onrecord.profile import CHANNELS, SITES, Account
@@ -16,6 +19,7 @@ MAX_HANDLE = 300
 MAX_REASON = 1000
 MAX_IDS = 100
 MAX_CONTEXT = 20
+MAX_CLOCK_SKEW = 300  # seconds a decision's own time may be ahead of the helper's clock
 MAX_REPLY_TO_BIO = 500  # a bio on X is at most 160 characters; a LinkedIn headline 220
 
 
@@ -104,9 +108,30 @@ def account_declaration(body: dict) -> Account:
     return Account(site, handle, channel, bio)
 
 
+def decided_at_field(body: dict) -> float | None:
+    """``decided_at``: when the user decided, for a decision sent late (kept by the extension while the helper
+    could not be reached): ISO 8601 with its offset (``Z`` for UTC), not in the future."""
+    value = body.get("decided_at")
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadInput("decided_at: expected an ISO 8601 time such as 2026-12-03T16:04:05Z")
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"decided_at: not an ISO 8601 time: {value!r}") from None
+    if when.tzinfo is None:
+        raise BadInput("decided_at: the time needs its offset from UTC (Z for UTC)")
+    stamp = when.timestamp()
+    if stamp > time.time() + MAX_CLOCK_SKEW:
+        raise BadInput("decided_at: the time is in the future")
+    return stamp
+
+
 def decision_request(body: dict) -> DecisionRequest:
-    """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?}``."""
-    fields(body, ("site", "account", "decision"), ("channel", "rule_ids", "categories", "reason", "extension_version"))
+    """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?, "decided_at"?}``."""
+    fields(body, ("site", "account", "decision"),
+           ("channel", "rule_ids", "categories", "reason", "extension_version", "decided_at"))
     site = choice_field(body, "site", SITES)
     handle = text_field(body, "account", MAX_HANDLE)
     decision = choice_field(body, "decision", DECISIONS)
@@ -116,7 +141,7 @@ def decision_request(body: dict) -> DecisionRequest:
     channel = body.get("channel")
     extension_version = text_field(body, "extension_version", 40, required=False)
     return DecisionRequest(site, handle, decision, rule_ids, categories, reason,
-                           channel if isinstance(channel, str) else None, extension_version)
+                           channel if isinstance(channel, str) else None, extension_version, decided_at_field(body))
 
 
 def pairing_code(body: dict) -> str:

@@ -8,13 +8,13 @@ By the time a route runs, the guard has checked Host, Origin, the token and the 
 
 from __future__ import annotations
 
-import json
 
 from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
 from onrecord.policy.model import dumps
 from onrecord.server import parse
+from onrecord.server.peer import AnotherUser, Peer, peer_of_request
 from onrecord.service import HelperService
 
 API_VERSION = 1
@@ -33,6 +33,11 @@ def health():
 
 @api.post("/pair")
 def pair():
+    # Another user's code is refused unread, so it neither guesses this user's code nor uses up the wrong
+    # tries that void it (on Linux and Windows such a connection was closed on accept already).
+    if peer_of_request(request.environ, ("127.0.0.1", current_app.config["ONRECORD_PORT"])) is Peer.OTHER:
+        raise AnotherUser("pairing is open only to the browsers of the person who runs this OnRecord, "
+                          "and this request came from another user of this computer")
     return jsonify(_service().pair(parse.pairing_code(g.body), request.headers["Origin"]))
 
 
@@ -52,11 +57,15 @@ def check():
     # typing, and most prompts are the same from one to the next.
     text = result.to_json_text()
     problem = service.profile_problem()
-    pack = service.pack_report()
-    if problem or pack:  # rare: the saved profile could not be read, or the pack is a signed one from a URL
-        extra = {"profile_problem": problem} if problem else {}
-        text = dumps({**json.loads(text), **extra, **({"pack": pack} if pack else {})})
+    extra = {**({"profile_problem": problem} if problem else {}), **_pack_field(service.check_pack())}
+    if extra:  # put in the answer's text, between "account" and "prompts" as sorted keys go, unread
+        at = text.index(',"prompts":')  # the first is the top level's: a quote inside a text is escaped
+        text = f"{text[:at]},{dumps(extra)[1:-1]}{text[at:]}"
     return current_app.response_class(text + "\n", mimetype="application/json")
+
+
+def _pack_field(pack: dict | None) -> dict:
+    return {"pack": pack} if pack else {}
 
 
 # Every route the extension calls with its token is POST: Chromium sends no Origin header on an

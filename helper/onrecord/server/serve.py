@@ -15,7 +15,7 @@ from waitress import create_server
 from waitress import wasyncore
 
 from onrecord.errors import OnRecordError
-from onrecord.server.peer import from_another_user
+from onrecord.server.peer import CLOSES_ON_ACCEPT, from_another_user
 from onrecord.settings import BY_NAME
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def base_url(port: int) -> str:
 class HelperServer:
     """A waitress server bound to the first free port of ``ports``; ``start()`` serves on a thread."""
 
-    def __init__(self, app: Flask, ports: list[int], threads: int = 4):
+    def __init__(self, app: Flask, ports: list[int], threads: int = 4, close_other_users: bool = CLOSES_ON_ACCEPT):
         self.app = app
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -98,7 +98,7 @@ class HelperServer:
         if self.server is None:
             raise PortUnavailable(f"port {', '.join(refused)} {'is' if len(refused) == 1 else 'are'} taken on {HOST}: "
                                   "stop what uses it or choose another with --port")
-        self._refuse_other_users(self.server)
+        self._accept_own_users_pending(self.server, close_other_users)
         self.port = int(self.server.effective_port)
         self.url = base_url(self.port)
         # The guard accepts only this port in Host; the settings window learns its URL from here.
@@ -106,17 +106,38 @@ class HelperServer:
         app.config["BASE_URL"] = self.url
 
     @staticmethod
-    def _refuse_other_users(server) -> None:
-        """Close, on accept, every connection that another user's program opened (Linux; see peer.py)."""
+    def _accept_own_users_pending(server, close_other_users: bool) -> None:
+        """Accept every connection waiting at once, and close those another user's program opened.
+
+        Waitress accepts one connection per turn of its loop, and each turn polls every open socket: a
+        program that opens hundreds of connections at once puts a real check behind all of them in the
+        queue, for seconds. Taking the whole queue in one turn (up to the connection limit) keeps the
+        real check's wait to one turn. With ``close_other_users`` (Linux and Windows, where asking is
+        cheap; see peer.py) a connection from another user is closed before a byte of it is read.
+        """
         accept = server.accept
 
         def accept_own_user():
-            accepted = accept()
-            if accepted is not None and from_another_user(accepted[0]):
+            while True:
+                accepted = accept()
+                if accepted is None or not close_other_users or not from_another_user(accepted[0]):
+                    return accepted
                 accepted[0].close()
-                return None
-            return accepted
+
+        def handle_accept_pending():
+            while len(server._map) < server.adj.connection_limit:
+                try:
+                    accepted = accept_own_user()
+                    if accepted is None:
+                        return  # the queue is empty
+                    conn, addr = accepted
+                    server.set_socket_options(conn)
+                except OSError:  # as waitress: a connection closed before it was accepted is no error
+                    continue
+                server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
+
         server.accept = accept_own_user
+        server.handle_accept = handle_accept_pending
 
     def serve(self) -> None:
         """Serve until ``stop()``: waitress's loop, one poll at a time so a stop is noticed within a second."""

@@ -2,7 +2,11 @@
 
 ``SettingsStore`` is made once by whoever needs it (the app factory for the helper, a command for the
 command line) and keeps its own state: the last values read and what went wrong reading them. Writes are
-atomic. A file that cannot be read or no longer validates is kept aside (never deleted), the defaults are
+atomic.
+
+The file holds only the settings the user chose themselves; every other one keeps following its default,
+or the organisation's recommended value (Windows ``Recommended``, ``onrecord.managed``), even after the user
+saves a different setting. ``saved_names()`` says which ones the user chose. A file that cannot be read or no longer validates is kept aside (never deleted), the defaults are
 used, and ``problem`` says what happened so the settings window can tell the user.
 """
 
@@ -37,7 +41,7 @@ class SettingsStore:
         self.path = settings_file(path)
         self._where = str(self.path)
         self._lock = threading.Lock()
-        self._cached: tuple[tuple, MappingProxyType] | None = None
+        self._cached: tuple[tuple, MappingProxyType, frozenset] | None = None
         self.problem: str | None = None  # what went wrong the last time the file was read, or None
 
     def load(self) -> dict[str, Any]:
@@ -47,48 +51,69 @@ class SettingsStore:
     def view(self) -> MappingProxyType:
         """``load()`` read-only and shared, for what reads a setting on every check: no copy is made, and
         the file is parsed again only when it changed (saved by the window or another process)."""
+        return self._read()[0]
+
+    def saved_names(self) -> frozenset:
+        """The settings the user chose themselves (the names in the file), as cheaply as ``view()``."""
+        return self._read()[1]
+
+    def saved(self) -> dict[str, Any]:
+        """Only the settings the user chose themselves, with their values."""
+        values, names = self._read()
+        return {name: values[name] for name in names}
+
+    def _read(self) -> tuple[MappingProxyType, frozenset]:
+        nothing = (DEFAULTS, frozenset())
         if self._cached is None and not os.access(self._where, os.F_OK):
-            return DEFAULTS  # nothing saved yet, as for most users: asked without raising an error each time
+            return nothing  # nothing saved yet, as for most users: asked without raising an error each time
         try:
             st = os.stat(self._where)
         except FileNotFoundError:
             self._cached = None
-            return DEFAULTS
+            return nothing
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         cached = self._cached
         if cached is not None and cached[0] == stamp:
-            return cached[1]
+            return cached[1], cached[2]
         with self._lock:
             try:
                 raw = self.path.read_text("utf-8")
             except FileNotFoundError:
-                return DEFAULTS
+                return nothing
             try:
                 data = json.loads(raw)
                 if not isinstance(data, dict):
                     raise BadInput(f"expected an object of settings, got {type(data).__name__}")
                 values = MappingProxyType(settings.validate(data, source=self.path.name))
-                self._cached = (stamp, values)
-                return values
+                self._cached = (stamp, values, frozenset(data))
+                return values, frozenset(data)
             except (ValueError, BadInput) as exc:
                 aside = keep_aside(self.path)
                 reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
                 self.problem = (f"the saved settings could not be read ({reason}) and were kept aside as {aside}; "
                                 "the defaults are in use until you save")
                 log.error("settings.json could not be read and was kept aside as %s", aside)
-                return DEFAULTS
+                return nothing
 
     def save(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Validate ``values`` (unknown names and bad values are errors naming them) and save them atomically."""
+        """Validate ``values`` (unknown names and bad values are errors naming them) and save them atomically
+        as the user's own choices (only those names); returns every setting."""
         checked = settings.validate(values)
+        chosen = {name: checked[name] for name in values}
         with self._lock:
-            write_atomic(self.path, json.dumps(checked, indent=2, sort_keys=True) + "\n", what="the settings")
+            write_atomic(self.path, json.dumps(chosen, indent=2, sort_keys=True) + "\n", what="the settings")
             self.problem = None
         return checked
 
     def update(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """Save ``changes`` over the current settings; returns all of them."""
-        return self.save({**self.load(), **changes})
+        """Save ``changes`` over the user's own choices (what they did not choose stays unsaved); returns
+        every setting."""
+        return self.save({**self.saved(), **changes})
+
+    def forget(self, names) -> dict[str, Any]:
+        """Take ``names`` out of the user's choices, so they follow the default (or the organisation's
+        recommended value) again; returns every setting."""
+        return self.save({k: v for k, v in self.saved().items() if k not in set(names)})
 
 
 def load(path: Path | None = None) -> dict[str, Any]:
@@ -106,7 +131,7 @@ def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
 
 def saved_names(path: Path | None = None) -> frozenset:
     """The names saved in the file (as opposed to defaults), for managed ``Recommended`` defaults: an
-    organisation's recommended value applies only while the user has not saved settings of their own."""
+    organisation's recommended value for a setting applies while the user has not chosen that setting."""
     try:
         data = json.loads(settings_file(path).read_text("utf-8"))
     except (OSError, ValueError):

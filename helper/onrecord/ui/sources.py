@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from typing import Callable
 
@@ -19,6 +20,7 @@ from flask import current_app
 
 from onrecord import __version__, paths
 from onrecord.errors import BadInput, OnRecordError
+from onrecord.pack_source import is_url
 from onrecord.profile import Profile
 
 HELP = ("Questions about the policy itself go to your organisation's digital communications team. "
@@ -82,10 +84,75 @@ def _load_pack(ref: str):
 def check_pack_ref(ref: str) -> str:
     """``ref`` as it should be saved (a pack file's full path), or a field error when it does not load."""
     packs = _packs_module()
+    if is_url(ref):
+        return check_pack_url(ref)
     if ref and not packs.is_builtin_id(ref):
         ref = str(Path(ref).expanduser().resolve())
     _load_pack(ref)
     return ref
+
+
+EXAMPLE_URL = "https://policy.example.org/onrecord/pack.yaml"
+NO_KEYS = ("A pack from a web address is used only when it is signed by your organisation, and the keys that "
+           "check that signature are set by your organisation's IT team (packSigningKeys, in managed settings). "
+           "None are set on this computer, so OnRecord cannot use a pack from a web address here. Choose a "
+           "built-in pack or a pack file, or ask your IT team for OnRecord's managed settings.")
+
+
+def signing_keys_set() -> bool:
+    """Whether the organisation has set the keys a fetched pack's signature must verify against."""
+    service = part("service")
+    return bool(service.managed().get("packSigningKeys"))
+
+
+def check_pack_url(text: str) -> str:
+    """A pack's web address as it should be saved, or a field error (``pack_url``) naming what is wrong with
+    it: only ``https://`` with a server name, no user name or password, and only when the organisation has
+    set the keys that check a pack's signature (a user cannot vouch for a pack by typing an address)."""
+    from onrecord.ui.forms import FormError
+    url = text.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        raise FormError("pack_url", f"{url} starts with http://: use https://. OnRecord fetches policy packs only "
+                                    "over HTTPS, so that no one on the network can change them on the way.")
+    if scheme != "https":
+        raise FormError("pack_url", f"{url} is not a web address starting with https:// (for example {EXAMPLE_URL}).")
+    try:
+        host, _port = parts.hostname, parts.port
+    except ValueError:
+        raise FormError("pack_url", f"{url} has a port that is not a number from 1 to 65535.") from None
+    if not host:
+        raise FormError("pack_url", f"{url} has no server name: give the whole address, for example {EXAMPLE_URL}.")
+    if parts.username or parts.password:
+        raise FormError("pack_url", f"{url} holds a user name or password: give the address without them.")
+    if any(c.isspace() for c in url):
+        raise FormError("pack_url", f"{url!r} has spaces in it: give the address as your IT team wrote it.")
+    if not signing_keys_set():
+        raise FormError("pack_url", NO_KEYS)
+    return urlunsplit(parts._replace(scheme=scheme))
+
+
+def pack_status() -> dict:
+    """Which pack from a web address is in force (managed ``policyPack``, else the profile's): its id, version,
+    signature state and when it was last confirmed, as ``onrecord policy show`` says; ``url`` None when the
+    pack is not named by a web address."""
+    service = part("service")
+    url = service.pack_url()
+    status = service.packs.status(url) if (url and service.packs is not None) else {"url": None}
+    from onrecord.service import PROVISIONAL_PACK
+    managed = service.managed().get("policyPack")
+    status["managed"] = isinstance(managed, str) and bool(managed.strip())
+    status["fallback"] = PROVISIONAL_PACK
+    return status
+
+
+def refresh_pack() -> dict:
+    """Fetch the pack from its web address now; what happened, and the status after."""
+    outcome = part("service").refresh_pack()
+    return {"outcome": None if outcome is None else {"accepted": outcome.accepted, "message": outcome.message,
+                                                      "version": outcome.version},
+            "status": pack_status()}
 
 
 # What the pack's disclaimer wordings are for, in the user's words.
@@ -100,7 +167,14 @@ WORDING_USES = {
 
 
 def pack_detail(ref: str) -> dict:
-    pack = _load_pack(ref)
+    if is_url(ref):
+        from onrecord.ui.forms import FormError
+        packs = part("service").packs
+        pack = packs.pack(ref) if packs is not None else None
+        if pack is None:
+            raise FormError("policy_pack", f"No pack from {ref} has been accepted yet.")
+    else:
+        pack = _load_pack(ref)
     disclaimers = []
     for kind, wordings in pack.disclaimer.items():
         use = WORDING_USES.get(kind, kind.replace("_", " ").capitalize())
@@ -123,6 +197,15 @@ def load_settings() -> dict:
 
 def save_settings(values: dict) -> dict:
     return part("settings").update(values)
+
+
+def chosen_settings() -> frozenset:
+    """The settings the user chose themselves (the rest follow a recommended value or the default)."""
+    return part("settings").saved_names()
+
+
+def forget_setting(name: str) -> dict:
+    return part("settings").forget([name])
 
 
 # Browsers ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from onrecord import __version__
 from onrecord.errors import BadInput, NotFound
 from onrecord.profile import CHANNELS, ROLES, SITES, Account, Profile
 from onrecord.managed.effective import LOCKED_MESSAGE
+from onrecord.pack_source import is_url
 from onrecord.server.errors import error_response
 from onrecord.sites import LABELS as SITE_LABELS
 from onrecord.ui import access, forms, sources
@@ -95,6 +96,7 @@ def state():
     notice = " ".join(n for n in (notice, sources.settings_problem()) if n) or None
     return jsonify({
         "profile": profile.to_dict() if profile else None,
+        "pack_keys": sources.signing_keys_set(),
         "first_run": profile is None,
         "notice": notice,
         "version": __version__,
@@ -114,7 +116,16 @@ def put_profile():
         data = {**data, "accounts": [a.to_dict() for a in saved.accounts] if saved else []}
     # Every field is checked before answering, so all the messages show at once.
     problems: list[dict] = []
-    if isinstance(data.get("policy_pack"), str) and data["policy_pack"].strip():
+    typed_url = data.pop("policy_pack_url", None)  # the pack chosen as a web address
+    if isinstance(typed_url, str):
+        if not typed_url.strip():
+            problems.append({"field": "pack_url", "message": f"Enter the pack's web address, for example {sources.EXAMPLE_URL}."})
+        else:
+            try:
+                data["policy_pack"] = sources.check_pack_url(typed_url)
+            except forms.FormError as exc:
+                problems += exc.fields
+    elif isinstance(data.get("policy_pack"), str) and data["policy_pack"].strip():
         try:
             data["policy_pack"] = sources.check_pack_ref(data["policy_pack"].strip())
         except forms.FormError as exc:
@@ -126,7 +137,11 @@ def put_profile():
     if problems:
         raise forms.FormError(problems[0]["field"], problems[0]["message"], problems[1:])
     sources.save_profile(profile)
-    return jsonify({"profile": profile.to_dict()})
+    answer = {"profile": profile.to_dict()}
+    if is_url(profile.policy_pack) and (saved is None or saved.policy_pack != profile.policy_pack):
+        # A new address is fetched at once, so the user learns now whether the pack is accepted.
+        answer["pack"] = sources.refresh_pack()
+    return jsonify(answer)
 
 
 @blueprint.post("/api/accounts")
@@ -191,41 +206,91 @@ def pack():
     return jsonify({"pack": sources.pack_detail(ref)})
 
 
+@blueprint.get("/api/pack-status")
+def get_pack_status():
+    return jsonify(sources.pack_status())
+
+
+@blueprint.post("/api/pack-status")
+def check_pack_now():
+    return jsonify(sources.refresh_pack())
+
+
 def _managed_view() -> dict:
     """What the organisation set, for the pages to show locked: each locked name with its value."""
     service = current_app.extensions.get("onrecord_service")
     m = service.managed() if service else None
     if m is None:
-        return {"locked": {}, "organisation": None}
+        return {"locked": {}, "organisation": None, "problems": [], "message": LOCKED_MESSAGE}
     locked = {}
     for s in forms.SETTINGS:
         is_locked, value = m.locked_setting(s.name)
         if is_locked:
             locked[s.name] = value
-    for name, key in (("organisation", "organisation"), ("policy_pack", "policyPack")):
-        if key in m:
-            locked[name] = m.get(key)
+    # The organisation's name is not locked: it names the organisation in disclaimers only for a profile
+    # that names none (an agency's staff name their own body), so the user's own stays theirs to edit.
+    if "policyPack" in m:
+        locked["policy_pack"] = m.get("policyPack")
     return {"locked": locked, "organisation": m.get("organisation"),
-            "official_accounts": m.get("officialAccounts", []), "message": LOCKED_MESSAGE}
+            "official_accounts": m.get("officialAccounts", []), "message": LOCKED_MESSAGE,
+            # Each bad key or value the organisation set, named (it is ignored; the rest applies).
+            "problems": list(m.problems)}
+
+
+def _settings_answer(view: dict | None = None) -> dict:
+    """Every setting as it is in force for this user: the organisation's enforced value, the user's own
+    choice, the organisation's recommended value (while the user has not chosen that setting), or the
+    default. ``recommended`` says, per setting, the organisation's value and whether it is the one in use."""
+    view = view or _managed_view()
+    service = current_app.extensions.get("onrecord_service")
+    m = service.managed() if service else None
+    values = sources.load_settings()
+    chosen = sources.chosen_settings()
+    recommended = {}
+    for s in forms.SETTINGS:
+        if m is None or s.name in view["locked"]:
+            continue
+        is_recommended, value = m.recommended_setting(s.name)
+        if is_recommended:
+            recommended[s.name] = {"value": value, "in_use": s.name not in chosen}
+            if s.name not in chosen:
+                values[s.name] = value
+    values.update({k: v for k, v in view["locked"].items() if k in forms.BY_NAME})
+    return {"settings": values, "recommended": recommended}
 
 
 @blueprint.get("/api/settings")
 def get_settings():
     view = _managed_view()
-    values = {**sources.load_settings(), **{k: v for k, v in view["locked"].items() if k in forms.BY_NAME}}
-    return jsonify({"settings": values, "table": forms.settings_table(), "managed": view})
+    return jsonify({**_settings_answer(view), "table": forms.settings_table(), "managed": view})
 
 
 @blueprint.put("/api/settings")
 def put_settings():
+    """Saves what the user changed. A value the form sends back as it was shown (a default, or the
+    organisation's recommended value) is not made the user's own choice, so it keeps following them."""
     values = forms.settings_from_form(_body())
-    locked = _managed_view()["locked"]
+    view = _managed_view()
+    locked = view["locked"]
     refused = [name for name in values if name in locked and values[name] != locked[name]]
     if refused:
         raise forms.FormError(refused[0], f"{LOCKED_MESSAGE}: this setting cannot be changed here.")
-    values = {k: v for k, v in values.items() if k not in locked}
-    saved = sources.save_settings(values)
-    return jsonify({"settings": {**saved, **{k: v for k, v in locked.items() if k in saved}}})
+    shown = _settings_answer(view)["settings"]
+    chosen = sources.chosen_settings()
+    changes = {k: v for k, v in values.items() if k not in locked and (k in chosen or v != shown[k])}
+    if changes:
+        sources.save_settings(changes)
+    return jsonify(_settings_answer(view))
+
+
+@blueprint.delete("/api/settings/<name>")
+def forget_setting(name: str):
+    """The user's own choice for ``name`` is dropped: it follows the organisation's recommended value (or the
+    default) again."""
+    if name not in forms.BY_NAME:
+        raise NotFound(f"no setting {name!r}")
+    sources.forget_setting(name)
+    return jsonify(_settings_answer())
 
 
 # --- browsers ------------------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 // It only acts and reports what it saw, one JSON object on stdout; tests/e2e/test_firefox.py starts the
 // site server and the helper, runs this, and makes the assertions.
 //
-// Input (argv[2], JSON): { firefox, extension, sitePort, hosts: [host names], helperPort, pairCode,
+// Input (argv[2], JSON): { firefox, extension, sitePort, hosts: [host names], helperPort, pairCode?,
 //   work: the draft to type, pages: [{ site, url, editor, post, keySend }] }
-// Output: { version, extensionId, paired: status text, pages: [{ site, error?, ...observations, typeOn: {...} }] }
+// Without pairCode the extension is expected to reach OnRecord by native messaging (the host manifest in
+// the HOME given to Firefox), with no pairing step: the popup is read instead of used.
+// Output: { version, extensionId, paired: status text | popup: { status, codeShown },
+//   pages: [{ site, error?, ...observations, typeOn: {...} }] }
 //
 // Firefox has no --host-resolver-rules: its HTTPS goes through a CONNECT proxy started here, which
 // tunnels the sites' host names (and nothing else) to the local site server.
@@ -235,6 +238,18 @@ async function pair(browser) {
   return status;
 }
 
+// With native messaging, nothing to pair: what the popup says once connected, and whether it asks for a code.
+async function popupStatus(browser) {
+  const page = await openExtensionPage(browser, 'popup/popup.html', '[data-onrecord="status"]');
+  await waitFor(page, () => /Connected/.test(document.querySelector('[data-onrecord="status"]').textContent))
+    .catch(() => {});
+  const status = await page.$eval('[data-onrecord="status"]', (el) => el.textContent);
+  const codeShown = await page.$eval('[data-onrecord="pair-code"]', (el) => el.getClientRects().length > 0)
+    .catch(() => false);
+  await page.close();
+  return { status, codeShown };
+}
+
 async function main() {
   const proxy = await startProxy(input.hosts.map((h) => h.toLowerCase()), input.sitePort);
   const result = { pages: [] };
@@ -260,7 +275,8 @@ async function main() {
     result.version = await browser.version();
     result.extensionId = await browser.installExtension(input.extension);
     await setOptions(browser);
-    result.paired = await pair(browser);
+    if (input.pairCode) result.paired = await pair(browser);
+    else result.popup = await popupStatus(browser);
     for (const spec of input.pages) {
       const seen = { site: spec.site, typeOn: {} };
       await runPage(browser, spec, seen);

@@ -149,7 +149,8 @@ function focusField(target) {
     // A choice already made is where the user goes back to; a pack file choice means its path.
     const checked = target.querySelector("input:checked");
     focusable = checked && checked.id === "pack-file-choice" ? $("#f-pack_file")
-      : (checked || target.querySelector("input, select, textarea"));
+      : checked && checked.id === "pack-url-choice" ? $("#f-pack_url")
+        : (checked || target.querySelector("input, select, textarea"));
   }
   (focusable || target).focus();
 }
@@ -210,6 +211,8 @@ function renderProfileChoices() {
   $$("input[name=pack_choice]").forEach((i) => i.addEventListener("change", onPackChange));
   $("#f-pack_file").addEventListener("input", () => { $("#pack-file-choice").checked = true; });
   $("#f-pack_file").addEventListener("change", onPackChange);
+  $("#f-pack_url").addEventListener("input", () => { $("#pack-url-choice").checked = true; });
+  $("#f-pack_url").addEventListener("change", onPackChange);
   // In the window, the system's own file dialog; in a plain browser there is none, so no button.
   const offerBrowse = () => { if (window.pywebview && window.pywebview.api && window.pywebview.api.choose_pack_file) $("#pack-browse").hidden = false; };
   window.addEventListener("pywebviewready", offerBrowse);
@@ -227,7 +230,42 @@ function renderProfileChoices() {
 function chosenPack() {
   const picked = $("input[name=pack_choice]:checked");
   if (!picked) return "";
+  if (picked.value === "__url__") return $("#f-pack_url").value.trim();
   return picked.value === "__file__" ? $("#f-pack_file").value.trim() : picked.value;
+}
+
+const isUrl = (ref) => typeof ref === "string" && ref.includes("://");
+const lockedValue = (name) => (state.managed && has(state.managed.locked, name) ? state.managed.locked[name] : undefined);
+
+// What the organisation sets on the Profile page (its name, its pack) is shown as theirs and cannot be
+// changed here; the profile keeps the user's own values for the day the organisation stops setting them.
+function drawProfileLocks() {
+  const org = lockedValue("organisation");
+  const pack = lockedValue("policy_pack");
+  $("#f-organisation").disabled = org !== undefined;
+  $("#f-organisation-locked").hidden = org === undefined;
+  if (org !== undefined) $("#f-organisation").value = org;
+  else $("#f-organisation").value = state.profile ? state.profile.organisation : $("#f-organisation").value;
+  describe($("#f-organisation"), "f-organisation-locked", org !== undefined);
+  $$("#f-policy_pack input, #f-policy_pack button").forEach((i) => { i.disabled = pack !== undefined; });
+  $("#f-policy_pack-locked").hidden = pack === undefined;
+  describe($("#f-policy_pack"), "f-policy_pack-locked", pack !== undefined);
+  if (pack !== undefined) showPackRef(pack);
+  else showPackRef(state.profile ? state.profile.policy_pack : "");
+}
+
+function describe(node, id, on) {
+  const ids = (node.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+  if (on) ids.push(id);
+  if (ids.length) node.setAttribute("aria-describedby", ids.join(" ")); else node.removeAttribute("aria-describedby");
+}
+
+function showPackRef(ref) {
+  const builtin = $$("input[name=pack_choice]").find((i) => i.value === ref);
+  $("#f-pack_url").value = "";
+  if (builtin) builtin.checked = true;
+  else if (isUrl(ref)) { $("#pack-url-choice").checked = true; $("#f-pack_url").value = ref; }
+  else if (ref) { $("#pack-file-choice").checked = true; $("#f-pack_file").value = ref; }
 }
 
 function onPackChange() {
@@ -241,17 +279,24 @@ function fillProfileForm(p) {
   $("#f-organisation").value = p ? p.organisation : "";
   $("#f-expertise").value = p ? (p.expertise || []).join("\n") : "";
   $$("input[name=roles]").forEach((i) => { i.checked = !!p && (p.roles || []).includes(i.value); });
-  const ref = p ? p.policy_pack : "";
-  const builtin = $$("input[name=pack_choice]").find((i) => i.value === ref);
-  if (builtin) builtin.checked = true;
-  else if (ref) { $("#pack-file-choice").checked = true; $("#f-pack_file").value = ref; }
+  showPackRef(p ? p.policy_pack : "");
+  drawProfileLocks();
 }
 
 function readProfileForm() {
+  // A field the organisation sets keeps the user's own value (or, before there is one, the organisation's).
+  const own = (name, fallback) => (lockedValue(name) !== undefined && state.profile ? state.profile[name] : fallback);
+  const picked = $("input[name=pack_choice]:checked");
+  const pack = lockedValue("policy_pack") !== undefined ? { policy_pack: own("policy_pack", lockedValue("policy_pack")) }
+    : (picked && picked.value === "__url__" ? { policy_pack_url: $("#f-pack_url").value } : { policy_pack: chosenPack() });
+  if (pack.policy_pack !== undefined && isUrl(pack.policy_pack) && lockedValue("policy_pack") === undefined) {
+    pack.policy_pack_url = pack.policy_pack;
+    delete pack.policy_pack;
+  }
   return {
     name: $("#f-name").value,
-    organisation: $("#f-organisation").value,
-    policy_pack: chosenPack(),
+    organisation: own("organisation", $("#f-organisation").value),
+    ...pack,
     roles: $$("input[name=roles]:checked").map((i) => i.value),
     job_title: $("#f-job_title").value,
     expertise: $("#f-expertise").value.split(/\n|;/).map((s) => s.trim()).filter(Boolean),
@@ -290,7 +335,7 @@ function checkStep(n) {
   if (n === 1 && !$("#f-name").value.trim()) missing.push({ field: "name", message: "Enter your name." });
   if (n === 2) {
     if (!$("#f-organisation").value.trim()) missing.push({ field: "organisation", message: "Enter your organisation." });
-    if (!chosenPack()) missing.push({ field: "policy_pack", message: "Choose a policy pack, or give the path of a pack file." });
+    if (!chosenPack() && lockedValue("policy_pack") === undefined) missing.push({ field: "policy_pack", message: "Choose a policy pack, give the path of a pack file, or your organisation's web address for its pack." });
   }
   if (!missing.length) return true;
   focusField(showErrors(form, { fields: missing }));
@@ -325,7 +370,9 @@ async function saveProfile(event) {
       const n = data.profile.accounts.length;
       say(`Saved. OnRecord knows who you are and ${n} ${n === 1 ? "account" : "accounts"}. Now connect your browser with the code shown.`);
     } else {
-      say("Your profile is saved.");
+      const fetched = data.pack && data.pack.outcome;
+      say(fetched ? `Your profile is saved. ${fetched.accepted ? "The policy pack was fetched and its signature checked" : "The policy pack could not be used yet"}: ${fetched.message}`
+        : "Your profile is saved.");
     }
   } catch (e) {
     const first = showErrors(form, e, profileFieldMap);
@@ -524,14 +571,28 @@ const CHOICE_LABELS = {
   DEBUG: "Everything (for fault-finding)", INFO: "Normal", WARNING: "Warnings and errors", ERROR: "Errors only",
 };
 
+const has = (obj, key) => !!obj && Object.prototype.hasOwnProperty.call(obj, key);
+
+function takeSettings(data) {
+  state.settings = data.settings;
+  if (data.table) state.table = data.table;
+  if (data.managed) state.managed = data.managed;
+  state.recommended = data.recommended || {};
+}
+
+// What the organisation enforces and recommends, as last drawn: a change shows without a restart.
+function managedShape() {
+  return JSON.stringify([state.managed && state.managed.locked, state.managed && state.managed.problems, state.recommended]);
+}
+
 async function renderSettings(form) {
-  if (!state.settings) {
-    const data = await api("GET", "settings");
-    state.settings = data.settings;
-    state.table = data.table;
-    state.managed = data.managed || { locked: {} };
-  }
+  takeSettings(await api("GET", "settings"));
+  drawSettings(form);
+}
+
+function drawSettings(form) {
   const locked = (state.managed && state.managed.locked) || {};
+  const recommended = state.recommended || {};
   const names = form.dataset.settings.split(" ");
   const rows = state.table.filter((s) => names.includes(s.name));
   form.replaceChildren(...rows.map((s) => {
@@ -542,21 +603,40 @@ async function renderSettings(form) {
       : el("input", { id, name: s.name, inputmode: "numeric", "aria-describedby": hintId });
     input.value = String(state.settings[s.name]);
     // A setting the organisation enforces is shown, marked as theirs, and cannot be changed here.
-    if (Object.prototype.hasOwnProperty.call(locked, s.name)) {
+    if (has(locked, s.name)) {
       input.disabled = true;
       input.setAttribute("aria-describedby", `${hintId} ${id}-locked`);
       return el("div", { class: "field", "data-onrecord-locked": s.name }, el("label", { for: id, text: settingLabel(s.name) }),
         el("p", { class: "hint", id: hintId, text: s.help }), input,
         el("p", { class: "locked", id: `${id}-locked`, text: state.managed.message || "Set by your organisation" }));
     }
+    // A recommended value is the organisation's default: the user may change it, and take it back.
+    if (has(recommended, s.name)) {
+      const rec = recommended[s.name];
+      input.setAttribute("aria-describedby", `${hintId} ${id}-recommended`);
+      const label = CHOICE_LABELS[rec.value] || String(rec.value);
+      const note = rec.in_use ? el("p", { class: "hint", id: `${id}-recommended`, text: "Recommended by your organisation." })
+        : el("p", { class: "hint", id: `${id}-recommended` }, `Your organisation recommends: ${label}. You chose your own. `,
+          el("button", { type: "button", class: "secondary", text: "Use your organisation's value", onclick: async () => {
+            try {
+              takeSettings(await api("DELETE", `settings/${encodeURIComponent(s.name)}`));
+              drawSettings(form);
+              say(`${settingLabel(s.name)}: your organisation's value (${label}) is in use again.`);
+              form.elements[s.name].focus();
+            } catch (e) { focusField(showErrors(form, e, (f) => `${form.id}-${f}`)); }
+          } }));
+      return el("div", { class: "field", "data-onrecord-recommended": s.name }, el("label", { for: id, text: settingLabel(s.name) }),
+        el("p", { class: "hint", id: hintId, text: s.help }), input, note);
+    }
     return el("div", { class: "field" }, el("label", { for: id, text: settingLabel(s.name) }), el("p", { class: "hint", id: hintId, text: s.help }), input);
   }), el("div", { class: "actions" }, el("button", { type: "submit", text: "Save settings" })));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const values = {};
-    rows.forEach((s) => { if (!Object.prototype.hasOwnProperty.call(locked, s.name)) values[s.name] = form.elements[s.name].value; });
+    rows.forEach((s) => { if (!has(locked, s.name)) values[s.name] = form.elements[s.name].value; });
     try {
-      state.settings = (await api("PUT", "settings", values)).settings;
+      takeSettings(await api("PUT", "settings", values));
+      drawSettings(form);
       clearErrors(form);
       say("Settings saved.");
     } catch (e) {
@@ -565,26 +645,96 @@ async function renderSettings(form) {
   };
 }
 
+// While a page with settings shows, it follows the organisation: a setting it locks, unlocks or
+// recommends shows as such without a restart. Values being typed in unlocked fields are kept.
+const MANAGED_POLL_MS = 2000;
+async function followManaged() {
+  const forms = { policy: "#policy-settings", about: "#about-settings", profile: null };
+  if (!has(forms, state.page) || document.hidden) return;
+  const before = managedShape();
+  const data = await api("GET", "settings");
+  const profileLocks = JSON.stringify(data.managed && data.managed.locked);
+  if (state.page === "profile" && profileLocks !== JSON.stringify(state.managed && state.managed.locked)) {
+    state.managed = data.managed;
+    drawProfileLocks();
+    say("Your organisation has changed its settings.");
+    return;
+  }
+  const shownBefore = { ...state.settings };
+  const form = forms[state.page] && $(forms[state.page]);
+  if (!form) return;
+  const typed = {};
+  for (const field of Array.from(form.elements)) {
+    if (field.name && !field.disabled && String(shownBefore[field.name]) !== field.value) typed[field.name] = field.value;
+  }
+  takeSettings(data);
+  if (managedShape() === before) return;
+  const focusedName = document.activeElement && form.contains(document.activeElement) ? document.activeElement.name : null;
+  drawSettings(form);
+  drawManagedProblems();
+  for (const [name, value] of Object.entries(typed)) if (form.elements[name] && !form.elements[name].disabled) form.elements[name].value = value;
+  if (focusedName && form.elements[focusedName]) form.elements[focusedName].focus();
+  say("Your organisation has changed its settings.");
+}
+
 // --- policy ---------------------------------------------------------------------------------------
+
+// Each key or value the organisation set that OnRecord had to ignore, named, where the settings show.
+function drawManagedProblems() {
+  const problems = (state.managed && state.managed.problems) || [];
+  for (const box of $$("[data-managed-problems]")) {
+    box.hidden = problems.length === 0;
+    box.replaceChildren(...(problems.length ? [
+      el("p", { text: "Some of your organisation's settings could not be used and are ignored (the rest apply). Your IT team can put them right:" }),
+      el("ul", {}, problems.map((p) => el("li", { text: p })))] : []));
+  }
+}
+
+// The pack from a web address in force, its version and when it was last confirmed, as `onrecord policy show` says.
+function drawPackStatus(status) {
+  const box = $("#pack-status");
+  box.hidden = !status || !status.url;
+  if (box.hidden) return;
+  const info = status.in_force;
+  const facts = [["Address", status.url]];
+  if (info) {
+    facts.push(["Pack in force", `${info.id}, version ${info.version}`],
+      ["Signature", `Checked (key ${info.signed_by})${info.expires ? `; good until ${info.expires}` : ""}`],
+      ["Last confirmed", fmtTime(info.last_confirmed)]);
+  } else if (status.kept) {
+    facts.push(["Pack in force", `None from this address: version ${status.kept.version} of ${status.kept.id} is kept but cannot be used (${status.signature.replace(/_/g, " ")})`]);
+  } else {
+    facts.push(["Pack in force", status.managed ? "None from this address yet: your own pack is in use meanwhile"
+      : `None from this address yet: the built-in ${status.fallback} pack is in use meanwhile`]);
+  }
+  if (status.last_error) facts.push(["Last problem", status.last_error]);
+  $("#pack-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+}
 
 async function showPolicy() {
   const data = await api("GET", "state");
   state.profile = data.profile;
   await renderSettings($("#policy-settings"));
+  drawManagedProblems();
+  const status = await api("GET", "pack-status");
+  drawPackStatus(status);
   const tbody = $("#rules tbody");
   tbody.replaceChildren();
   if (!state.profile) return;
-  const pack = await renderDisclaimers(state.profile.policy_pack);
+  const ref = (status.in_force && status.url) || lockedValue("policy_pack") || state.profile.policy_pack;
+  const pack = isUrl(ref) && !status.in_force ? null : await renderDisclaimers(ref);
   if (!pack) {
-    $("#policy-in-use").textContent = `The policy pack ${state.profile.policy_pack} could not be loaded. Choose another on the Profile page.`;
+    $("#policy-in-use").textContent = isUrl(ref) ? `No policy pack from ${ref} is in force yet.`
+      : `The policy pack ${ref} could not be loaded. Choose another on the Profile page.`;
     return;
   }
-  $("#policy-in-use").textContent = `You follow ${pack.name} (${pack.rules.length} rules). Change it on the Profile page.`;
+  const where = lockedValue("policy_pack") !== undefined ? "It is set by your organisation." : "Change it on the Profile page.";
+  $("#policy-in-use").textContent = `You follow ${pack.name} (${pack.rules.length} rules). ${where}`;
   tbody.replaceChildren(...pack.rules.map((r) => el("tr", {},
     el("td", { text: r.category.replace(/_/g, " ") }),
     el("td", { text: { info: "Shows a note", confirm: "Asks you to confirm", warn: "Asks for a reason" }[r.severity] || r.severity }),
     el("td", { text: r.message }),
-    el("td", {}, r.url ? el("a", { href: r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
+    el("td", {}, (r.link || r.url) ? el("a", { href: r.link || r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
   labelCells($("#rules"));
 }
 
@@ -724,6 +874,7 @@ async function showAbout() {
   $("#about-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   $("#about-help").textContent = a.help;
   await renderSettings($("#about-settings"));
+  drawManagedProblems();
 }
 
 // The window's own bridge when it has one (any pywebview window, including one opened by
@@ -785,6 +936,11 @@ async function start() {
   const data = await api("GET", "state");
   state.profile = data.profile;
   state.choices = data.choices;
+  state.managed = data.managed || { locked: {} };
+  if (!data.pack_keys) {
+    // Said before the user types an address, not only after: no keys, no pack from a web address.
+    $("#f-pack_url-hint").append(" Your organisation has not set these keys on this computer, so a pack from a web address cannot be used here yet.");
+  }
   try {
     state.packs = (await api("GET", "packs")).packs;
   } catch (e) {
@@ -804,6 +960,13 @@ async function start() {
   });
   $("#activity-filter").addEventListener("submit", (e) => { e.preventDefault(); loadActivity(); });
   $("#close-window").addEventListener("click", closeWindow);
+  $("#pack-refresh").addEventListener("click", async () => {
+    try {
+      const r = await api("POST", "pack-status");
+      drawPackStatus(r.status);
+      say(r.outcome ? r.outcome.message : "No policy pack is named by a web address.");
+    } catch (e) { showErrors($("#page-policy"), e); }
+  });
   document.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "w") { e.preventDefault(); closeWindow(); }
   });
@@ -817,6 +980,7 @@ async function start() {
   });
   window.setInterval(tickPairing, 1000);
   window.setInterval(() => { followBrowsers().catch(() => {}); }, BROWSERS_POLL_MS);
+  window.setInterval(() => { followManaged().catch(() => {}); }, MANAGED_POLL_MS);
   await route();
   document.body.dataset.ready = "true";
 }
