@@ -66,6 +66,9 @@ def test_held_by_the_keyboard_then_sent_once_with_the_disclaimer(staff_browser, 
     expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
     page.wait_for_timeout(300)
     assert posted(page) == [], "Enter on LinkedIn's Post button went out although the post was held"
+    # The hold has the keyboard, inside LinkedIn's dialog (whose focus trap would take back focus outside it).
+    assert page.evaluate("document.activeElement.getAttribute('data-onrecord')") == "hold"
+    assert page.evaluate("""document.querySelector('[role="dialog"]').contains(document.querySelector('[data-onrecord="hold"]'))""")
 
     disclaimer = add_disclaimer(page, card)
     answer_what_holds(card)

@@ -2,12 +2,14 @@
 their own helper, keyring session and Chromium profile on the same 127.0.0.1, every process started as
 its user with ``setpriv``.
 
-Both helpers take the default ports in order (the first user's gets the first free one) and both
-extensions look there in the same order, as they would on a real shared host: the second user's browser
-meets the first user's helper first. Each user's drafts must be checked by their own helper alone (the two
-profiles declare the X account differently, so the cards differ, and each activity log holds only its own
-user's decisions), and neither user, hammering the other's port with idle half-sent connections, wrong
-tokens and wrong pairing codes, can lock the other out or void the other's fresh pairing code.
+Both helpers take the default ports in order (the first user's gets the first free one). The second
+user's browser reaches OnRecord over HTTP, looking at the default ports in the extension's order, as on a
+real shared host: it meets the first user's helper first. The first user's browser has the native host
+registered in its profile, as an installed OnRecord does, and Chromium starts the host as that user.
+Each user's drafts must be checked by their own OnRecord alone (the two profiles declare the X account
+differently, so the cards differ, and each activity log holds only its own user's decisions), and neither
+user, hammering the other's port with idle half-sent connections, wrong tokens and wrong pairing codes,
+can lock the other out or void the other's fresh pairing code.
 
 CI runs the tests as root, which is what creating users needs. When the project's interpreter sits in a
 folder other users cannot enter (a checkout under /root, a pyenv Python), the test users' processes are
@@ -192,15 +194,43 @@ class DesktopUser:
         wrapper.chmod(0o755)
         return wrapper
 
-    def launch_browser(self, playwright, site_server):
+    def launch_browser(self, playwright, site_server, native: bool = False):
+        """This user's Chromium with the extension; with ``native``, the host manifest in its profile (and
+        the HTTP port pointed where nothing listens, so only native messaging can answer)."""
         harness = _harness()
         profile = self.home / "chromium-profile"
         self.run("mkdir", "-m", "700", str(profile))
+        if native:
+            hosts = profile / "NativeMessagingHosts"
+            self.run("mkdir", "-m", "700", str(hosts))
+            manifest = self.onrecord("native-host", "manifest", "--browser", "chromium")
+            self.run("sh", "-c", 'printf %s "$0" > "$1"', manifest, str(hosts / "org.onrecord.helper.json"))
         saved, harness.CHROMIUM = harness.CHROMIUM, self.chromium()
         try:
-            return harness.launch(playwright, site_server, profile, env=self.env)
+            browser = harness.launch(playwright, site_server, profile, env=self.env)
         finally:
             harness.CHROMIUM = saved
+        if native:
+            browser.set_options(helper_port=harness.free_port())
+        return browser
+
+    def programs(self, name: str) -> list[int]:
+        """The uids of the running processes whose command line has ``name``."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and name.encode() in (entry / "cmdline").read_bytes():
+                    found.append(entry.stat().st_uid)
+        return found
+
+    def pair_over_http(self, code: str, origin: str) -> int:
+        """POST /v1/pair to this user's helper, as this user; the answer's status."""
+        script = ("import http.client, json, sys\n"
+                  "c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]), timeout=10)\n"
+                  "c.request('POST', '/v1/pair', json.dumps({'code': sys.argv[2]}),"
+                  " {'Origin': sys.argv[3], 'Content-Type': 'application/json'})\n"
+                  "print(c.getresponse().status)\n")
+        return int(self.run(sys.executable, "-c", script, str(self.helper_port), code, origin))
 
     def audit(self) -> list[dict]:
         return json.loads(self.onrecord("audit", "show", "--json"))
@@ -302,51 +332,59 @@ def _official_flow(page) -> None:
 
 def test_two_users_on_one_desktop_each_reach_only_their_own_helper_and_cannot_lock_the_other_out(
         desktop, playwright_instance, site_server, failure_shot):
-    amy, sam = desktop
+    sam, amy = desktop
     # The first user's helper takes the first free default port, the second user's a later one, so the
-    # second user's browser, looking in the same order, meets the first user's helper first.
-    amy_port = amy.start_helper(PERSONAL)
+    # second user's browser, looking in the extension's order, meets the first user's helper first.
     sam_port = sam.start_helper(OFFICIAL)
-    assert 47651 <= amy_port < sam_port <= 47655
+    amy_port = amy.start_helper(PERSONAL)
+    assert 47651 <= sam_port < amy_port <= 47655
+    sam_browser = sam.launch_browser(playwright_instance, site_server, native=True)
     amy_browser = amy.launch_browser(playwright_instance, site_server)
-    sam_browser = sam.launch_browser(playwright_instance, site_server)
+    origin = f"chrome-extension://{amy_browser.extension_id}"  # the same unpacked extension in both
     try:
-        amy_code, sam_code = amy.pair_code(), sam.pair_code()
-        # Each user attacks the other's helper with the other's own extension origin, and keeps what
-        # connections it got open while the other pairs and posts.
-        hammers = [_hammer(sam, amy, f"chrome-extension://{amy_browser.extension_id}", amy_code),
-                   _hammer(amy, sam, f"chrome-extension://{sam_browser.extension_id}", sam_code)]
+        sam_code, amy_code = sam.pair_code(), amy.pair_code()
+        # Each user attacks the other's helper with the extension's origin, and keeps what connections it
+        # got open while the other pairs and posts.
+        hammers = [_hammer(sam, amy, origin, amy_code), _hammer(amy, sam, origin, sam_code)]
         reports = [json.loads(h.stdout.readline() or "{}") for h in hammers]
         for report in reports:
             assert report.get("requests", 0) > 40, reports
             assert report["answered"] == 0, f"another user's program was answered: {reports}"
 
-        # The codes each user was shown before the attack still pair their browser, with no new one.
+        # The code the second user was shown before the attack still pairs their browser, with no new one.
         amy_browser.pair(Pairing(amy, amy_code))
-        sam_browser.pair(Pairing(sam, sam_code))
-
         page = amy_browser.open("x", X_HOME)
         failure_shot(page)
         held_then_fixed(page, editor=X_EDITOR, post=X_POST, state=X_STATE, channel="Personal · @amyclarke")
+
         page = sam_browser.open("x", X_HOME)
         failure_shot(page)
         _official_flow(page)
-        for browser in (amy_browser, sam_browser):
-            popup = browser.context.new_page()
-            popup.goto(browser.extension_url("popup/popup.html"))
-            expect(popup.locator('[data-onrecord="status"]')).to_contain_text("Connected and paired")
-            popup.close()
+        # Chromium started the host as its own user; no host runs as the other.
+        assert set(sam.programs("onrecord-native-host")) == {sam.uid}, "no native host runs as its browser's user"
+        popup = sam_browser.context.new_page()
+        popup.goto(sam_browser.extension_url("popup/popup.html"))
+        expect(popup.locator('[data-onrecord="status"]')).to_have_text("Connected to OnRecord on this computer.")
+        popup.close()
+        popup = amy_browser.context.new_page()
+        popup.goto(amy_browser.extension_url("popup/popup.html"))
+        expect(popup.locator('[data-onrecord="status"]')).to_contain_text("Connected and paired")
+        popup.close()
+        # The first user's fresh code, attacked as well, still pairs with their own helper.
+        assert sam.pair_over_http(sam_code, origin) == 200
     finally:
         amy_browser.close()
         sam_browser.close()
 
-    # Each helper recorded its own user's decisions and nothing of the other's.
+    # Each user's OnRecord recorded its own user's decisions and nothing of the other's.
     amy_events, sam_events = amy.audit(), sam.audit()
     assert amy_events and sam_events
     assert {e["channel"] for e in amy_events} == {"personal"}, amy_events
     assert {e["channel"] for e in sam_events} == {"official"}, sam_events
     assert any(e["decision"] == "fixed" for e in amy_events), amy_events
     assert WORK not in json.dumps(amy_events + sam_events)
-    # Each browser is paired with its own user's helper only.
-    assert len(json.loads(amy.onrecord("clients", "--json"))) == 1
-    assert len(json.loads(sam.onrecord("clients", "--json"))) == 1
+    # The second user's browser is paired with their own helper only; the first user's came by native
+    # messaging, and their one pairing is the script's.
+    assert [c.get("connection", "http") for c in json.loads(amy.onrecord("clients", "--json"))] == ["http"]
+    assert sorted(c.get("connection", "http") for c in json.loads(sam.onrecord("clients", "--json"))) == [
+        "http", "native"]

@@ -16,6 +16,8 @@ from server.support import CHROME
 
 from onrecord.managed import ManagedReader
 
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, run_axe
+
 WINDOW_KEY = "p" * 43
 DRAFT = {"site": "x", "account": "@amyclarke", "text": "Excited that Project Lighthouse opens next month!"}
 
@@ -98,9 +100,10 @@ def test_the_profile_page_takes_an_address_and_the_policy_page_shows_the_pack_in
         served, tmp_path, tls, keys, web, playwright_instance):
     url = publish(web, keys["current"], pack_text(4))
     h, _ = start(served, tmp_path, tls, {"packSigningKeys": [keys["current"].public_line]})
-    browser = playwright_instance.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        pg = browser.new_page(viewport={"width": 1000, "height": 900})
+        # bypass_csp only so the test can add axe-core; the page itself runs under its CSP.
+        pg = browser.new_page(viewport={"width": 1000, "height": 900}, bypass_csp=True)
         pg.goto(f"{h.url}/settings/?key={WINDOW_KEY}")
         pg.wait_for_selector("body[data-ready=true]")
         pg.goto(f"{h.url}/settings/#profile")
@@ -113,6 +116,7 @@ def test_the_profile_page_takes_an_address_and_the_policy_page_shows_the_pack_in
         expect(address).to_be_focused()
         expect(address).to_have_attribute("aria-invalid", "true")
         expect(pg.locator("#pack_url-error, #f-pack_url-error")).to_contain_text("use https://")
+        assert not run_axe(pg)
 
         address.fill(url)
         pg.get_by_role("button", name="Save profile").click()
@@ -123,5 +127,8 @@ def test_the_profile_page_takes_an_address_and_the_policy_page_shows_the_pack_in
         expect(facts).to_contain_text("acme, version 4")
         expect(facts).to_contain_text("Last confirmed")
         expect(pg.locator("#policy-in-use")).to_contain_text("Acme Council")
+        assert not run_axe(pg)
+        pg.set_viewport_size({"width": 320, "height": 700})
+        assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         browser.close()

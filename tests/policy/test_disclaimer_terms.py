@@ -32,6 +32,8 @@ def fix_of(profile, text=WORK, site="x", category="disclaimer", context="post"):
     ("UK Health Security Agency", "dh", "Views my own, not the UK Health Security Agency's."),
     ("Department of Health", "dh", "Views my own, not the Department of Health and Social Care's."),  # renamed in 2018
     ("NHS Digital", "nhs-england", "Views my own, not NHS England's."),  # part of NHS England since 2023
+    ("DH", "dh", "Views my own, not DHSC's."),  # the acronym, by today's
+    ("Department for International Trade", "civil-service", "Views my own, not the Department for Business and Trade's."),
     ("Leeds Teaching Hospitals NHS Trust", "nhs-england", "Views my own, not Leeds Teaching Hospitals NHS Trust's."),
     ("HM Treasury", "civil-service", "Views my own, not HM Treasury's."),
     ("the Cabinet Office", "civil-service", "Views my own, not the Cabinet Office's."),

@@ -175,7 +175,7 @@ def test_packs_for_the_settings_window():
     assert set(packs) == {"civil-service", "dh", "nhs-england"}
     assert packs["nhs-england"]["disclaimer"]["full"].startswith("My postings on this site")
     rules = pack_rules("dh")
-    assert all(set(r) == {"id", "category", "severity", "message", "source"} for r in rules)
+    assert all(set(r) == {"id", "category", "severity", "message", "source", "link"} for r in rules)
     assert any(r["id"] == "dh.expertise" for r in rules) and not any(r["id"] == "cs.expertise" for r in rules)
 
 

@@ -26,4 +26,5 @@ def test_profile_facts_find_expertise_topics(amy, raj):
 
 def test_rule_summaries_for_display():
     summary = load_pack("dh").rules_summary()
-    assert summary[0].keys() == {"id", "category", "severity", "message", "source"}
+    assert summary[0].keys() == {"id", "category", "severity", "message", "source", "link"}
+    assert all(r["link"].startswith("https://") for r in summary)  # the settings window links each source

@@ -12,6 +12,7 @@ def test_list_and_show():
     assert proc.returncode == 0 and proc.stdout.decode().splitlines()[0].startswith("civil-service: ")
     show = run_cli("pack", "show", "nhs-england").stdout.decode()
     assert "nhse.patient-data (patient_data, warn)" in show and "Source: NHS England social media policy 3.1" in show
+    assert "Read the policy: https://www.england.nhs.uk/" in show
     data = json.loads(run_cli("pack", "show", "dh", "--json").stdout)
     assert data["id"] == "dh" and all(r["source"] for r in data["rules"])
 

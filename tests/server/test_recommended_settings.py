@@ -115,3 +115,42 @@ def test_an_enforced_value_beats_both_the_recommendation_and_the_users_choice(se
     assert "reminder_frequency" not in page["recommended"]
     assert page["managed"]["locked"]["reminder_frequency"] == "every_post"
     assert in_force(h, "reminder_frequency") == "every_post"
+
+
+def test_the_about_page_says_which_values_are_recommended_and_gives_one_back(served, tmp_path, playwright_instance):
+    from playwright.sync_api import expect
+
+    from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, run_axe
+
+    h, window, registry, clock = start(served, tmp_path, {"auditRetentionDays": 30, "helperPort": 47660})
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        # bypass_csp only so the test can add axe-core; the page itself runs under its CSP.
+        pg = browser.new_page(viewport={"width": 1000, "height": 900}, bypass_csp=True)
+        pg.goto(f"{h.url}/settings/?key={WINDOW_KEY}")
+        pg.wait_for_selector("body[data-ready=true]")
+        pg.get_by_role("navigation", name="Settings pages").get_by_role("link", name="About").click()
+        retention = pg.locator("#about-settings [name=audit_retention_days]")
+        expect(retention).to_have_value("30")
+        expect(retention).to_be_enabled()
+        note = pg.locator(f"#{retention.get_attribute('aria-describedby').split()[-1]}")
+        expect(note).to_have_text("Recommended by your organisation.")
+
+        # The user changes it; the note then says what the organisation recommends and offers it back.
+        retention.fill("200")
+        pg.get_by_role("button", name="Save settings").last.click()
+        expect(pg.locator("#status")).to_have_text("Settings saved.")
+        assert json.loads((h.home / "settings.json").read_text()) == {"audit_retention_days": 200}
+        expect(note).to_contain_text("Your organisation recommends: 30. You chose your own.")
+        assert not run_axe(pg)
+        pg.get_by_role("button", name="Use your organisation's value").click()
+        expect(retention).to_have_value("30")
+        expect(retention).to_be_focused()
+        assert json.loads((h.home / "settings.json").read_text()) == {}
+        assert in_force(h, "audit_retention_days") == 30
+
+        # At 320 CSS px the page does not scroll sideways.
+        pg.set_viewport_size({"width": 320, "height": 700})
+        assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        browser.close()

@@ -354,6 +354,9 @@ def test_the_policy_page_lists_rules_with_sources_and_sets_the_reminder(page, he
     assert rows.count() >= 5
     sources = rows.locator("td:nth-child(4)").all_inner_texts()
     assert all(s.strip() for s in sources), "every rule names where it comes from"
+    links = rows.locator("td:nth-child(4) a")
+    assert links.count() == rows.count(), "every source opens the policy text"
+    assert all(h.startswith("https://") for h in links.evaluate_all("as => as.map(a => a.href)"))
     assert_accessible(pg, "policy")
 
     reminder = pg.get_by_label("How often to remind personal accounts that posts are public and permanent")

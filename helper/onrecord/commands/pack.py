@@ -64,6 +64,8 @@ def _show(args) -> int:
         print(f"- {rule.id} ({rule.category}, {rule.severity})")
         print(f"    {rule.message}")
         print(f"    Source: {rule.source}")
+        if rule.link:
+            print(f"    Read the policy: {rule.link}")
     return 0
 
 

@@ -83,8 +83,11 @@ class Rule:
         return True
 
     def summary(self) -> dict:
-        return {"id": self.id, "category": self.category, "severity": self.severity,
-                "message": self.message, "source": self.source}
+        out = {"id": self.id, "category": self.category, "severity": self.severity,
+               "message": self.message, "source": self.source}
+        if self.link:
+            out["link"] = self.link
+        return out
 
 
 @dataclass
@@ -106,6 +109,8 @@ class Pack:
     # Broad policy areas by the names people declare them as expertise ("health", "defence policy"):
     # {name: the narrower topics the area covers}.
     area_names: dict = field(default_factory=dict)
+    # Each narrower area by the words of its name ({"primary_care": {"primary", "care"}}).
+    topic_words: dict = field(default_factory=dict)
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)
@@ -183,6 +188,11 @@ class Pack:
             covered |= topics_in(self.index.scan(tokenize(fold(phrase))))
         # Expertise that names a whole area ("health", "Minister of State for Health") covers every
         # narrower area in it; a narrow one ("public health") covers only its own.
+        # ...and an area is named in other words around its own ("primary and community care",
+        # "children's mental health services").
+        for phrase in expertise + job_parts:
+            words = set(tokenize(fold(phrase)))
+            covered |= {t for t, need in self.topic_words.items() if need <= words}
         if self.area_names:
             for phrase in expertise + job_parts:
                 covered |= self.area_names.get(area_name(phrase), frozenset())
@@ -443,7 +453,8 @@ def compile_pack(data: dict, origin: str) -> tuple[Pack | None, list[Problem]]:
     pack = Pack(id=data["id"], title=data["title"], origin=origin, abstract=bool(data.get("abstract")),
                 data=data, rules=rules, index=comp.index, disclaimer=dict(data.get("disclaimer") or {}),
                 folded_literals=_literals(comp.atoms, folded_literal("")),
-                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate, area_names=areas)
+                text_literals=_literals(comp.atoms, text_literal("")), atoms=atoms, gate=gate, area_names=areas,
+                topic_words={t: frozenset(t.split("_")) - {"and"} for t in data.get("topics") or ()})
     return pack, []
 
 

@@ -106,3 +106,10 @@ def test_an_area_is_recognised_in_the_words_people_use_for_it():
     assert not _expertise(care_lead, "Our new guide for people looking after a relative, written with the police.")
     assert not _expertise(care_lead, "Respite care and day centres: what councils must offer.")
     assert _expertise(care_lead, "Police stop and search figures rose again this year.")
+
+
+def test_an_area_declared_in_other_words_around_its_name_is_covered():
+    profile = _official(["primary and community care", "children's mental health services"])
+    assert not _expertise(profile, "GP appointments are easier to book online from next month.")
+    assert not _expertise(profile, "Eating disorders referrals for teenagers have doubled.")
+    assert _expertise(profile, "Our take on the frigate programme and the defence review.")

@@ -734,7 +734,7 @@ async function showPolicy() {
     el("td", { text: r.category.replace(/_/g, " ") }),
     el("td", { text: { info: "Shows a note", confirm: "Asks you to confirm", warn: "Asks for a reason" }[r.severity] || r.severity }),
     el("td", { text: r.message }),
-    el("td", {}, r.url ? el("a", { href: r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
+    el("td", {}, (r.link || r.url) ? el("a", { href: r.link || r.url, text: r.source, rel: "noreferrer", target: "_blank" }) : r.source))));
   labelCells($("#rules"));
 }
 
