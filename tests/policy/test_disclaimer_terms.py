@@ -32,6 +32,8 @@ def fix_of(profile, text=WORK, site="x", category="disclaimer", context="post"):
     ("UK Health Security Agency", "dh", "Views my own, not the UK Health Security Agency's."),
     ("Department of Health", "dh", "Views my own, not the Department of Health and Social Care's."),  # renamed in 2018
     ("NHS Digital", "nhs-england", "Views my own, not NHS England's."),  # part of NHS England since 2023
+    ("DH", "dh", "Views my own, not DHSC's."),  # the acronym, by today's
+    ("Department for International Trade", "civil-service", "Views my own, not the Department for Business and Trade's."),
     ("Leeds Teaching Hospitals NHS Trust", "nhs-england", "Views my own, not Leeds Teaching Hospitals NHS Trust's."),
     ("HM Treasury", "civil-service", "Views my own, not HM Treasury's."),
     ("the Cabinet Office", "civil-service", "Views my own, not the Cabinet Office's."),
@@ -98,3 +100,12 @@ def test_mastodon_counts_links_as_23_and_remote_mentions_by_their_user():
     assert count_chars("mastodon", draft) == len(WORK) + 1 + len("@colleague") + 1 + 23
     text, _ = fix_of(person("Department of Health and Social Care", "dh"), draft, site="mastodon")
     assert text == "Views my own, not the Department of Health and Social Care's."
+
+
+@pytest.mark.parametrize("pid", ["civil-service", "dh", "nhs-england"])
+def test_rule_lists_for_display_name_an_organisation_not_a_placeholder(pid):
+    from onrecord.policy.packs import load_pack
+    pack = load_pack(pid)
+    assert not any("{organisation}" in r["message"] for r in pack.rules_summary())
+    named = {r["id"]: r["message"] for r in pack.rules_summary("HM Treasury")}
+    assert any("HM Treasury" in m for m in named.values()) or pid == "civil-service"

@@ -82,9 +82,9 @@ class Rule:
                 return False
         return True
 
-    def summary(self) -> dict:
+    def summary(self, organisation: str = "") -> dict:
         out = {"id": self.id, "category": self.category, "severity": self.severity,
-               "message": self.message, "source": self.source}
+               "message": fill(self.message, organisation) if organisation else self.message, "source": self.source}
         if self.link:
             out["link"] = self.link
         return out
@@ -146,8 +146,10 @@ class Pack:
             present |= self.atoms
         return present
 
-    def rules_summary(self) -> list[dict]:
-        return [r.summary() for r in self.rules]
+    def rules_summary(self, organisation: str | None = None) -> list[dict]:
+        """The rules for display, their messages naming ``organisation`` (else the pack's own)."""
+        name = current_name(organisation or "", self.data.get("renamed") or {}) or self.data.get("organisation") or ""
+        return [r.summary(name) for r in self.rules]
 
     def facts_for(self, profile) -> tuple[PhraseIndex, ProfileFacts]:
         """The profile's own phrases merged into the pack's index, and what detectors need from it."""
