@@ -27,6 +27,7 @@ from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
 from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
+from onrecord.store.database import iso_time
 
 log = logging.getLogger(__name__)
 
@@ -428,6 +429,7 @@ class HelperService:
                                         "rule_ids": rule_ids, "category": categories[0] if categories else None,
                                         "categories": categories, "site": site, "channel": channel, "account": handle,
                                         "reason": request.reason, "extension_version": request.extension_version,
+                                        "decided_at": iso_time(request.decided_at),
                                         **self.pack_fields(self._profile_for_checks())})
         recorded = True
         try:
