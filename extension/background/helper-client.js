@@ -70,16 +70,34 @@ globalThis.OnRecordHelper = (function () {
   const storage = () => globalThis.chrome.storage;
 
   // "Hold posts when OnRecord cannot check": the organisation's managed `holdWhenUnchecked` when it sets
-  // one (locked), else the user's option (storage.local `holdWhenUnchecked`), else off. Read when needed:
-  // the background may have been asleep while either changed.
+  // one (locked): in the browser's managed storage, else in the helper's managed settings as the helper
+  // last said (kept in storage.local `helperManaged`, since it must apply when the helper cannot be
+  // asked); else the user's option (storage.local `holdWhenUnchecked`); else off. Read when needed: the
+  // background may have been asleep while any of them changed.
   async function holdSetting() {
     let managed;
     try {
       managed = storage().managed ? (await storage().managed.get('holdWhenUnchecked')).holdWhenUnchecked : undefined;
     } catch (err) { managed = undefined; /* no policy installed (Firefox says so with an error) */ }
     if (typeof managed === 'boolean') return { hold: managed, byOrganisation: true };
-    const local = (await storage().local.get('holdWhenUnchecked')).holdWhenUnchecked;
-    return { hold: local === true, byOrganisation: false };
+    const local = await storage().local.get(['holdWhenUnchecked', 'helperManaged']);
+    const helper = local.helperManaged && typeof local.helperManaged === 'object' ? local.helperManaged.holdWhenUnchecked : undefined;
+    if (typeof helper === 'boolean') return { hold: helper, byOrganisation: true };
+    return { hold: local.holdWhenUnchecked === true, byOrganisation: false };
+  }
+
+  // What the helper's managed settings say about the extension (`POST /v1/settings`), asked when the helper
+  // answers, at most every few minutes, and kept for when it cannot be asked.
+  const HELPER_SETTINGS_EVERY_MS = 5 * 60 * 1000;
+  let helperSettingsAskedAt = 0;
+  function refreshHelperSettings() {
+    if (Date.now() - helperSettingsAskedAt < HELPER_SETTINGS_EVERY_MS) return;
+    helperSettingsAskedAt = Date.now();
+    request('POST', '/v1/settings', {}, { flush: false }).then((answer) => {
+      if (answer.status !== 'ok' || !answer.body || typeof answer.body !== 'object') return null;
+      const hold = answer.body.hold_when_unchecked;
+      return storage().local.set({ helperManaged: typeof hold === 'boolean' ? { holdWhenUnchecked: hold } : {} });
+    }).catch(() => { helperSettingsAskedAt = 0; });
   }
 
   // Kept for callers that read the managed policy on a change; the setting itself is read when needed.
@@ -432,13 +450,19 @@ globalThis.OnRecordHelper = (function () {
 
   // Whether anything is kept, without a storage read on every request once the list is known to be empty.
   let maybePending = true;
-  function afterAnswer() {
-    if (!maybePending) return;
+  function sendKept() {
     storage().local.get('pendingDecisions').then((got) => {
       const list = got.pendingDecisions;
       maybePending = Array.isArray(list) && list.length > 0;
       if (maybePending) flushDecisions();
     }, () => {});
+  }
+
+  // The helper answered: what it says of the extension is asked again now and then, and what was decided
+  // while it could not be reached goes to it.
+  function afterAnswer() {
+    refreshHelperSettings();
+    if (maybePending) sendKept();
   }
 
   async function decide(decision) {
@@ -542,7 +566,7 @@ globalThis.OnRecordHelper = (function () {
   }
 
   // Whatever woke the background, decisions kept from before are sent if the helper answers.
-  Promise.resolve().then(afterAnswer);
+  Promise.resolve().then(sendKept);
 
   return Object.freeze({
     DEFAULT_PORTS, PERMANENCE, find, request, unchecked, check, pair, status, decide, flushDecisions, holdSetting,

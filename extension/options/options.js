@@ -39,8 +39,8 @@
   }
 
   async function load() {
-    const { disabledSites = [], helperPort = '', holdWhenUnchecked = false } =
-      await chrome.storage.local.get(['disabledSites', 'helperPort', 'holdWhenUnchecked']);
+    const { disabledSites = [], helperPort = '', holdWhenUnchecked = false, helperManaged = {} } =
+      await chrome.storage.local.get(['disabledSites', 'helperPort', 'holdWhenUnchecked', 'helperManaged']);
     const managed = await managedSettings();
     const sitesSet = L.managedOnly(managed.sites);
     const off = L.disabledSites(disabledSites, sitesSet);
@@ -56,7 +56,7 @@
     // The page is usable once it shows what is saved: a save before then would save the blank form.
     portEl.disabled = !!managed.helperPort;
     showOrganisation(managed);
-    showHold(managed, holdWhenUnchecked === true);
+    showHold(managed, holdWhenUnchecked === true, helperManaged);
     form.querySelector('[data-onrecord-action="save-options"]').disabled = false;
   }
 
@@ -73,11 +73,14 @@
   }
 
   // "Hold posts when OnRecord cannot check": the user's choice, unless the organisation's managed
-  // holdWhenUnchecked sets it, which is shown and cannot be changed (the background reads it the same way).
+  // holdWhenUnchecked sets it (in the browser's policy, else in the helper's as the helper last said),
+  // which is shown and cannot be changed. The background reads it the same way.
   const holdBox = document.getElementById('hold-unchecked');
-  function showHold(managed, own) {
-    const locked = typeof managed.holdWhenUnchecked === 'boolean';
-    holdBox.checked = locked ? managed.holdWhenUnchecked : own;
+  function showHold(managed, own, helperManaged) {
+    const fromHelper = helperManaged && typeof helperManaged === 'object' ? helperManaged.holdWhenUnchecked : undefined;
+    const set = typeof managed.holdWhenUnchecked === 'boolean' ? managed.holdWhenUnchecked : fromHelper;
+    const locked = typeof set === 'boolean';
+    holdBox.checked = locked ? set : own;
     holdBox.disabled = locked;
     document.getElementById('hold-unchecked-hint').hidden = !locked;
     // A hidden hint would still be read out as part of the description, so it is named only when shown.

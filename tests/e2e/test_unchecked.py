@@ -15,6 +15,7 @@ import json
 from playwright.sync_api import expect
 
 from site_flow import _harness
+from test_card import assert_axe_clean
 from test_site_x import HOME, POST, type_draft
 
 Helper, free_port, launch = _harness().Helper, _harness().free_port, _harness().launch
@@ -73,6 +74,7 @@ def test_an_unchecked_draft_posts_with_a_note_or_is_held_until_sent_with_a_reaso
         hold_option.check()
         options.click('[data-onrecord-action="save-options"]')
         expect(options.locator("#saved")).to_contain_text("Saved")
+        assert_axe_clean(options, "html", "options with holding on")
         options.close()
 
         # Held, with a clear explanation; sent with a reason, focus back in the editor.
@@ -83,14 +85,17 @@ def test_an_unchecked_draft_posts_with_a_note_or_is_held_until_sent_with_a_reaso
         line = card.locator('[data-onrecord-rule="onrecord.unchecked.hold"]')
         expect(line).to_have_attribute("data-onrecord-severity", "warn", timeout=20000)
         expect(line.locator("h3")).to_have_text("Warning Not checked")
+        assert_axe_clean(page, '[data-onrecord="card"]', "not checked, held")
         page.locator(POST).click()
         expect(page.locator('[data-onrecord="hold"]')).to_be_visible()
         assert page.evaluate("window.__posted.length") == 0, "the unchecked post went out"
+        assert_axe_clean(page, '[data-onrecord="hold"]', "an unchecked post held")
         line.get_by_role("button", name="Why? Not checked").click()
         expect(line).to_contain_text("OnRecord could not check this draft. You asked for posts to be held")
         line.locator('[data-onrecord-action="override"]').click()
         reason = card.locator('[data-onrecord="override-reason"]')
         expect(reason).to_be_focused()
+        assert_axe_clean(page, '[data-onrecord="card"]', "not checked, asking for a reason")
         reason.fill(REASON)
         reason.press("Enter")
         expect(page.locator('[data-onrecord="hold"]')).to_have_count(0)
@@ -116,8 +121,9 @@ def test_an_unchecked_draft_posts_with_a_note_or_is_held_until_sent_with_a_reaso
         card = page.locator('[data-onrecord="card"]')
         # The card says which pack checked the draft.
         expect(card.locator('[data-onrecord="pack"]')).to_have_text("Policy: dh (built in)", timeout=20000)
+        assert_axe_clean(page, '[data-onrecord="card"]', "the pack in the header")
         overrides = []
-        for _ in range(100):
+        for _ in range(50):
             overrides = [e for e in audit(helper) if e["decision"] == "overridden"]
             if overrides:
                 break

@@ -524,6 +524,28 @@ test('client: "hold posts when OnRecord cannot check": the user\'s option holds 
   assert.deepEqual(plain(await client.holdSetting()), { hold: true, byOrganisation: true });
 });
 
+test('client: the helper\'s own managed holdWhenUnchecked is kept, and applies when the helper is gone', async () => {
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/check': () => [200, { account: { site: 'x', handle: '@amyclarke', channel: 'personal' }, prompts: [] }],
+    '/v1/settings': () => [200, { reminder_frequency: 'first_post_of_day', hold_when_unchecked: true }],
+  });
+  const local = memoryArea({ helperPort: helper.port, ...paired('t') });
+  const client = clientWith(local, {});
+  try {
+    assert.equal((await client.check(DRAFT)).status, 'ok');
+    const deadline = Date.now() + 3000;
+    while (!local.items.helperManaged && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(plain(local.items.helperManaged), { holdWhenUnchecked: true });
+    const asked = helper.seen.filter((r) => r.url === '/v1/settings').length;
+    await client.check({ ...DRAFT, text: 'Again' });
+    assert.equal(helper.seen.filter((r) => r.url === '/v1/settings').length, asked, 'asked on every check');
+  } finally { await helper.close(); }
+  const offline = await client.check(DRAFT);
+  assert.equal(offline.prompts[0].severity, 'warn', 'the organisation\'s setting in the helper did not apply');
+  assert.match(offline.prompts[0].message, /Your organisation asks/);
+});
+
 test('client: the unchecked card names the policy pack the user\'s own checks used, and no other', async () => {
   const pack = { id: 'civil-service', title: 'Civil Service (Engaging through social media, 2009, and the Civil Service Code)', source: 'built-in' };
   const helper = await serve({

@@ -142,3 +142,11 @@ test('options: a policy that changes while the page is open is shown at once, an
   assert.equal(page.document.getElementById('helper-port').disabled, true);
   assert.match(page.document.querySelector('[data-onrecord="policy-changed"]').textContent, /Your organisation changed these settings/);
 });
+
+test('options: holdWhenUnchecked set in the helper\'s managed settings (as the helper last said) locks the option too', async () => {
+  const page = await options({ local: { holdWhenUnchecked: false, helperManaged: { holdWhenUnchecked: true } } });
+  const hold = page.document.querySelector('[data-onrecord="hold-when-unchecked"]');
+  assert.equal(hold.checked, true);
+  assert.equal(hold.disabled, true);
+  assert.equal(page.document.getElementById('hold-unchecked-hint').hidden, false);
+});

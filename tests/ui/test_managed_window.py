@@ -17,7 +17,8 @@ def managed_helper(onrecord_home, tmp_path):
     folder.mkdir()
     (folder / "managed.json").write_text(json.dumps({
         "organisation": "Department of Health and Social Care",
-        "reminderFrequency": "every_post", "auditRetentionDays": 365, "reminderFrequncy": "never"}))
+        "reminderFrequency": "every_post", "auditRetentionDays": 365, "reminderFrequncy": "never",
+        "officialAccounts": [{"site": "x", "handle": "@dhscgovuk", "channel": "corporate"}]}))
     save_profile(onrecord_home, (PROFILES / "dh-amy.yaml").read_text())
     h = Helper(onrecord_home, env={"ONRECORD_MANAGED_DIR": str(folder)})
     yield h
@@ -41,6 +42,18 @@ def test_managed_settings_show_locked_set_by_your_organisation(browser, managed_
     expect(retention).to_be_disabled()
     expect(retention).to_have_value("365")
     expect(pg.locator("#about-settings input[name=log_level], #about-settings select[name=log_level]")).to_be_enabled()
+    expect(pg.locator("[data-managed-problems]:visible")).to_contain_text("reminderFrequncy")
+    assert not run_axe(pg)
+    # The organisation's own accounts: listed as theirs, nothing to edit, and the page still reflows.
+    pg.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Accounts").click()
+    theirs = pg.locator("#accounts-editor tr[data-onrecord-locked=account]")
+    expect(theirs).to_have_count(1)
+    expect(theirs).to_contain_text("@dhscgovuk")
+    expect(theirs).to_contain_text("Set by your organisation")
+    expect(theirs.get_by_role("button")).to_have_count(0)
+    assert not run_axe(pg)
+    pg.set_viewport_size({"width": 320, "height": 700})
+    assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
 
     # The API refuses a change to a locked setting, naming it, and the saved file keeps the user's own.

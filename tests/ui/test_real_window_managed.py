@@ -57,6 +57,10 @@ PROBLEMS = """Array.from(document.querySelectorAll('.page:not([hidden]) [data-ma
   (li) => li.textContent)"""
 
 
+ORG_ACCOUNTS = """Array.from(document.querySelectorAll('#accounts-editor tr[data-onrecord-locked="account"]'),
+  (tr) => ({cells: Array.from(tr.cells, (td) => td.textContent.trim()), buttons: tr.querySelectorAll('button').length}))"""
+
+
 def field(page: WindowPage, name: str) -> dict | None:
     return page.evaluate(FIELD % json.dumps(name))
 
@@ -70,6 +74,7 @@ def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_ch
         onrecord_home, display, managed_folder):
     write_policy(managed_folder, {"organisation": ORGANISATION, "policyPack": "nhs-england",
                                   "reminderFrequency": "every_post", "auditRetentionDays": 365,
+                                  "officialAccounts": [{"site": "x", "handle": "@dhscgovuk", "channel": "corporate"}],
                                   "reminderFrequncy": "never"})
     save_profile(onrecord_home, (PROFILES / "dh-amy.yaml").read_text())
     (onrecord_home / "settings.json").write_text(json.dumps({"reminder_frequency": "never", "audit_retention_days": 30}))
@@ -112,7 +117,14 @@ def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_ch
         org = page.evaluate("(() => { const i = document.getElementById('f-organisation'); return {disabled: i.disabled, value: i.value}; })()")
         assert org == {"disabled": False, "value": "Department of Health"}
 
+        # The organisation's accounts are listed as theirs, with nothing to edit or remove.
+        go(page, "accounts")
+        assert page.wait_for(ORG_ACCOUNTS, what="the organisation's account") == [
+            {"cells": ["X (Twitter)", "@dhscgovuk", "Corporate", "No", "Set by your organisation"], "buttons": 0}]
+
         # The organisation changes its policy while the window is open: it shows without a restart.
+        write_policy(managed_folder, {"organisation": ORGANISATION, "reminderFrequency": "every_post"})
+        page.wait_for(f"{ORG_ACCOUNTS}.length === 0", timeout=30, what="the organisation's account to go")
         go(page, "policy")
         write_policy(managed_folder, {"organisation": ORGANISATION, "reminderFrequency": "first_post_of_day",
                                       "sitez": ["x"]})

@@ -28,12 +28,7 @@ _MASTODON_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _REMOTE_MENTION = re.compile(r"(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # X weighs a character 1 in these code point ranges (Latin, Greek, Cyrillic, general punctuation...) and
 # 2 elsewhere (CJK, emoji), against its 280 (twitter-text's configuration, version 3).
-_X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-
-
-def _x_weight(ch: str) -> int:
-    c = ord(ch)
-    return 1 if any(a <= c <= b for a, b in _X_LIGHT) else 2
+_X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 def count_chars(site: str, text: str) -> int:
@@ -43,7 +38,7 @@ def count_chars(site: str, text: str) -> int:
     if site == "x":
         if "://" in text or "www." in text.lower():  # no link without one of these
             text = _URL.sub("x" * _X_LINK_LENGTH, text)
-        return len(text) if text.isascii() else sum(map(_x_weight, text))
+        return len(text) if text.isascii() else len(text) + len(_X_HEAVY.findall(text))
     if site == "mastodon":
         if "://" in text:
             text = _MASTODON_URL.sub("x" * _X_LINK_LENGTH, text)

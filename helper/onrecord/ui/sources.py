@@ -174,13 +174,18 @@ def pack_detail(ref: str) -> dict:
             raise FormError("policy_pack", f"No pack from {ref} has been accepted yet.")
     else:
         pack = _load_pack(ref)
+    # The wordings as this user will be offered them: their organisation, by today's name.
+    from onrecord.policy.pack import current_name, fill
+    profile, _ = saved_profile()
+    organisation = current_name(profile.organisation if profile else "", pack.data.get("renamed") or {}) \
+        or pack.data.get("organisation") or ""
     disclaimers = []
     for kind, wordings in pack.disclaimer.items():
         use = WORDING_USES.get(kind, kind.replace("_", " ").capitalize())
         for text in [wordings] if isinstance(wordings, str) else list(wordings or ()):
             if isinstance(text, str) and text.strip():
-                disclaimers.append({"id": kind, "use": use, "text": text})
-    return {"id": pack.id, "name": pack.title, "rules": pack.rules_summary(), "disclaimers": disclaimers}
+                disclaimers.append({"id": kind, "use": use, "text": fill(text, organisation)})
+    return {"id": pack.id, "name": pack.title, "rules": pack.rules_summary(organisation), "disclaimers": disclaimers}
 
 
 def categories() -> list[str]:

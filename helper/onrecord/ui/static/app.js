@@ -383,7 +383,7 @@ async function saveProfile(event) {
 
 // --- accounts: one editor, used by the first-run steps (kept in memory) and the Accounts page ---
 
-function accountEditor(root, { list, save, remove }) {
+function accountEditor(root, { list, save, remove, organisations = () => [] }) {
   const prefix = root.id;
   const table = el("table", { class: "stack" },
     el("caption", { class: "visually-hidden", text: "Your declared accounts" }),
@@ -449,10 +449,19 @@ function accountEditor(root, { list, save, remove }) {
   }
 
   function draw() {
-    const accounts = list();
-    empty.hidden = accounts.length > 0;
-    table.hidden = accounts.length === 0;
-    table.tBodies[0].replaceChildren(...accounts.map((a) => el("tr", {},
+    // The organisation's official and corporate accounts are declared for everyone: shown, theirs, and
+    // not editable here. They win over the user's own declaration of the same account.
+    const theirs = organisations();
+    const accounts = list().filter((a) => !theirs.some((o) => sameAccount(a, o)));
+    empty.hidden = accounts.length + theirs.length > 0;
+    table.hidden = accounts.length + theirs.length === 0;
+    const locked = (state.managed && state.managed.message) || "Set by your organisation";
+    table.tBodies[0].replaceChildren(...theirs.map((a) => el("tr", { "data-onrecord-locked": "account" },
+      el("td", { text: siteLabel(a.site) }),
+      el("td", { text: a.handle }),
+      el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
+      el("td", { text: "No" }),
+      el("td", { class: "actions" }, el("span", { class: "locked", text: locked })))), ...accounts.map((a) => el("tr", {},
       el("td", { text: siteLabel(a.site) }),
       el("td", { text: a.handle }),
       el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
@@ -546,9 +555,11 @@ let accountsPage = null;
 async function showAccounts() {
   const data = await api("GET", "state");
   state.profile = data.profile;
+  state.managed = data.managed || state.managed;
   if (!accountsPage) {
     accountsPage = accountEditor($("#accounts-editor"), {
       list: () => (state.profile ? state.profile.accounts : []),
+      organisations: () => (state.managed && state.managed.official_accounts) || [],
       save: async (acc, replaces) => {
         const body = { account: acc };
         if (replaces) body.replaces = replaces;
@@ -649,8 +660,15 @@ function drawSettings(form) {
 // recommends shows as such without a restart. Values being typed in unlocked fields are kept.
 const MANAGED_POLL_MS = 2000;
 async function followManaged() {
-  const forms = { policy: "#policy-settings", about: "#about-settings", profile: null };
+  const forms = { policy: "#policy-settings", about: "#about-settings", profile: null, accounts: null };
   if (!has(forms, state.page) || document.hidden) return;
+  if (state.page === "accounts") {
+    const data = await api("GET", "state");
+    if (JSON.stringify(data.managed) === JSON.stringify(state.managed)) return;
+    state.managed = data.managed;
+    if (accountsPage && !accountsPage.hasTyped()) accountsPage.draw();
+    return;
+  }
   const before = managedShape();
   const data = await api("GET", "settings");
   const profileLocks = JSON.stringify(data.managed && data.managed.locked);
