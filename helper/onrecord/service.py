@@ -27,6 +27,7 @@ from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
 from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
+from onrecord.store.database import iso_time
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,10 @@ class HelperService:
 
     def check(self, request: CheckRequest) -> CheckResult:
         """Check a draft (its text goes to the engine and nowhere else)."""
+        return self.check_with_pack(request)[0]
+
+    def check_with_pack(self, request: CheckRequest) -> tuple[CheckResult, dict | None]:
+        """``check``, and which pack checked the draft (``check_pack``) for the extension's answer."""
         profile = self._profile_for_checks()
         pack = self._fetched_pack(profile)
         if pack is None:
@@ -223,7 +228,7 @@ class HelperService:
         result = apply_links(result, self.managed().get("policyLinks"))
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
-        return result
+        return result, self.check_pack(profile)
 
     def _audit_shown(self, profile: Profile, result: CheckResult) -> None:
         """prompt_shown for a prompt the account's checks have not had for ``SHOWN_AGAIN_AFTER`` seconds: checks
@@ -290,15 +295,16 @@ class HelperService:
         url = self.pack_url()
         return self.packs.summary(url) if url else None
 
-    def check_pack(self) -> dict | None:
+    def check_pack(self, profile: Profile | None = None) -> dict | None:
         """Which pack the checks use, for every check's answer (the card's footer says it): the signed pack's
         report when the pack is named by URL (``pack_report``), else ``{"id", "title", "source"}`` with
         ``source`` ``built-in`` or ``file`` (and ``version`` when a pack file states one). None when the
-        profile's pack cannot be loaded (the check itself says why)."""
+        profile's pack cannot be loaded (the check itself says why). ``profile``: the one checks use, when
+        the caller has it already."""
         report = self.pack_report()
         if report is not None:
             return report
-        ref = self._profile_for_checks().policy_pack
+        ref = (profile or self._profile_for_checks()).policy_pack
         try:
             pack = load_pack(ref)
         except PackError:
@@ -423,6 +429,7 @@ class HelperService:
                                         "rule_ids": rule_ids, "category": categories[0] if categories else None,
                                         "categories": categories, "site": site, "channel": channel, "account": handle,
                                         "reason": request.reason, "extension_version": request.extension_version,
+                                        "decided_at": iso_time(request.decided_at),
                                         **self.pack_fields(self._profile_for_checks())})
         recorded = True
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -124,3 +125,19 @@ def test_no_directory_managed_means_no_json_audit(tmp_path, monkeypatch):
                       "ONRECORD_WINDOW_KEY_FILE": False})
     drive(app.extensions["onrecord_service"])
     assert not list(tmp_path.rglob("*.jsonl"))
+
+
+def test_a_decision_sent_late_says_when_it_was_made(tmp_path, monkeypatch):
+    # The extension kept it while the helper could not be reached: `time` is when it was written,
+    # `decided_at` when the user decided, so a SIEM can place it where it happened.
+    service = make_service(tmp_path, monkeypatch)
+    made = time.time() - 3600
+    service.record_decision(DecisionRequest("x", "@amyclarke", "overridden", ("onrecord.unchecked.hold",),
+                                            ("permanence",), reason="cleared by phone", decided_at=made))
+    line = next(json.loads(l) for l in lines(tmp_path / "audit") if '"overridden"' in l)
+    assert line["decided_at"] == dt.datetime.fromtimestamp(made, dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert line["time"] > line["decided_at"]
+    assert "`decided_at`" in DOCS.read_text("utf-8")
+    service.record_decision(DecisionRequest("x", "@amyclarke", "posted"))
+    posted = next(json.loads(l) for l in lines(tmp_path / "audit") if '"posted"' in l)
+    assert "decided_at" not in posted, "a decision sent at once has no decided_at"

@@ -63,6 +63,8 @@ def test_checks_a_draft_with_no_helper_running_and_no_pairing(chrome_host, onrec
     assert "patient_data" in categories
     assert all(p["link"].startswith("https://") for p in answer["body"]["prompts"])
     assert answer["body"]["account"] == {"site": "x", "handle": "@amyclarke", "channel": "unknown"}
+    # Which pack checked it, as the HTTP answer says (no profile yet: the provisional civil service pack).
+    assert {k: answer["body"]["pack"][k] for k in ("id", "source")} == {"id": "civil-service", "source": "built-in"}
     status = chrome_host.ask({"id": "s", "path": "/v1/status", "body": {}})
     assert status == {"id": "s", "status": 200, "body": {"paired": True, "native": True,
                                                          "version": status["body"]["version"], "api": 1}}

@@ -108,9 +108,9 @@ def _routes(service) -> dict[str, Callable[[dict], dict]]:
                 **({"pack": pack} if pack else {})}
 
     def check(body):
-        # As POST /v1/check answers: the profile's problem and the signed pack in force, when there are.
-        answer = service.check(parse.check_request(body)).to_json()
-        problem, pack = service.profile_problem(), service.check_pack()
+        # As POST /v1/check answers: the pack that checked it, and the profile's problem when there is one.
+        result, pack = service.check_with_pack(parse.check_request(body))
+        answer, problem = result.to_json(), service.profile_problem()
         return {**answer, **({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
 
     def settings(body):

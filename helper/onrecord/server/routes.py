@@ -51,21 +51,18 @@ def prove():
 @api.post("/check")
 def check():
     service = _service()
-    result = service.check(parse.check_request(g.body))
+    result, pack = service.check_with_pack(parse.check_request(g.body))
     g.rule_ids = [p.id for p in result.prompts]
     # The same bytes jsonify would give, from the JSON each prompt keeps: checks come on every pause in
     # typing, and most prompts are the same from one to the next.
     text = result.to_json_text()
     problem = service.profile_problem()
-    extra = {**({"profile_problem": problem} if problem else {}), **_pack_field(service.check_pack())}
+    extra = {**({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
     if extra:  # put in the answer's text, between "account" and "prompts" as sorted keys go, unread
         at = text.index(',"prompts":')  # the first is the top level's: a quote inside a text is escaped
         text = f"{text[:at]},{dumps(extra)[1:-1]}{text[at:]}"
     return current_app.response_class(text + "\n", mimetype="application/json")
 
-
-def _pack_field(pack: dict | None) -> dict:
-    return {"pack": pack} if pack else {}
 
 
 # Every route the extension calls with its token is POST: Chromium sends no Origin header on an
