@@ -1,7 +1,8 @@
 """The composition root: ``create_app(config)`` makes the helper's state (the settings, the activity log,
-the paired browsers, the service, the settings window's key) and wires it to the guard, the ``/v1`` routes and the settings
+the paired browsers, the compiled policy packs, the service, the settings window's key) and wires it to the guard, the ``/v1`` routes and the settings
 window's pages (``onrecord.ui.web.blueprint`` under ``/settings/``). Nothing else makes them: the routes and
-the pages reach them through ``app.extensions`` (``settings``, ``audit``, ``clients``, ``service``, ``window``).
+the pages reach them through ``app.extensions`` (``settings``, ``audit``, ``clients``, ``library``, ``service``,
+``window``).
 
 Tests pass ``config`` in rather than patching. Keys (all optional):
 
@@ -26,6 +27,7 @@ from typing import Any
 from flask import Flask
 
 from onrecord.pack_source import PackSource
+from onrecord.policy.packs import PackLibrary
 from onrecord.server.access import install_access_log
 from onrecord.server.errors import install_error_handlers
 from onrecord.server.guard import Guard
@@ -61,12 +63,15 @@ def create_app(config: dict[str, Any] | None = None, settings: SettingsStore | N
     # Managed settings: the platform's places, or the reader a test hands in (MANAGED).
     managed = app.config.get("MANAGED") or default_reader()
     json_audit = JsonAudit(managed.current)
+    # The policy packs this helper has compiled: its own, shared with no other app.
+    library = PackLibrary()
     packs = PackSource(app.config.get("PACKS_DIR") or data_folder() / "packs", managed.current,
-                       events=json_audit.write, cafile=app.config.get("PACK_CAFILE"))
-    app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit)
+                       events=json_audit.write, cafile=app.config.get("PACK_CAFILE"), library=library)
+    app.extensions.update(onrecord_managed=managed, onrecord_packs=packs, onrecord_json_audit=json_audit,
+                          onrecord_library=library)
     service = HelperService(None, load_settings=settings.view, today=app.config.get("TODAY"), clients=clients,
                             managed=managed, packs=packs, json_audit=json_audit,
-                            saved_settings=settings.saved_names)
+                            saved_settings=settings.saved_names, library=library)
     # The retention in force: the organisation's auditRetentionDays wins over the user's setting.
     audit = AuditLog(app.config.get("AUDIT_DB"), retention_days=lambda: service._setting("audit_retention_days"))
     service.audit = audit

@@ -44,7 +44,7 @@ from typing import Any, Callable, Mapping
 
 from onrecord.errors import PackError
 from onrecord.policy import signing
-from onrecord.policy.packs import Pack, load_pack
+from onrecord.policy.packs import Pack, PackLibrary
 from onrecord.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -150,8 +150,10 @@ class PackSource:
 
     def __init__(self, folder: Path, managed: Callable[[], Mapping] | Mapping | None = None, *,
                  fetch: Callable[[str, int], bytes] | None = None, now: Callable[[], float] = time.time,
-                 events: Callable[[str, dict], None] | None = None, cafile: str | None = None):
+                 events: Callable[[str, dict], None] | None = None, cafile: str | None = None,
+                 library: PackLibrary | None = None):
         self.folder = Path(folder)
+        self.library = library if library is not None else PackLibrary()  # compiles the packs kept here
         if managed is None:
             self.managed: Callable[[], Mapping] = dict
         elif callable(managed):
@@ -258,7 +260,7 @@ class PackSource:
                 data = path.read_bytes()
                 sig = (self.folder / (current["file"] + signing.SIGNATURE_SUFFIX)).read_bytes()
                 signing.verify(data, sig, keys)
-                pack = load_pack(str(path))
+                pack = self.library.load(str(path))
             except (OSError, signing.SignatureProblem, PackError) as exc:
                 log.error("the kept policy pack from %s is not used: %s", url, getattr(exc, "message", exc))
                 return None
@@ -272,7 +274,7 @@ class PackSource:
         return verified[1] if verified is not None and verified[1].origin == ref else None
 
     def ref(self, url: str) -> str | None:
-        """The file of the last good pack for ``url`` (for ``load_pack``), or None (see ``pack``)."""
+        """The file of the last good pack for ``url`` (for ``PackLibrary.load``), or None (see ``pack``)."""
         pack = self.pack(url)
         return pack.origin if pack is not None else None
 
@@ -389,7 +391,7 @@ class PackSource:
         write_atomic(self.folder / (name + signing.SIGNATURE_SUFFIX), sig, what="the fetched pack's signature")
         write_atomic(self.folder / name, data, what="the fetched policy pack")
         try:
-            pack = load_pack(str(self.folder / name))
+            pack = self.library.load(str(self.folder / name))
         except PackError as exc:
             self._remove(name)
             raise signing.SignatureProblem("bad_pack", f"version {version} does not load: {exc.message}") from None

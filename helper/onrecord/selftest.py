@@ -99,14 +99,15 @@ def check_profile_schema() -> str:
 
 def check_packs() -> str:
     from onrecord.policy import examples
-    from onrecord.policy.packs import builtin_ids, load_pack
+    from onrecord.policy.packs import PackLibrary
 
-    ids = builtin_ids(include_abstract=True)  # the shared base packs are data the others need too
+    library = PackLibrary()
+    ids = library.builtin_ids(include_abstract=True)  # the shared base packs are data the others need too
     if not ids:
         raise CheckFailed("no built-in policy packs were found")
     failures, count = [], 0
     for pack_id in ids:
-        pack = load_pack(pack_id)
+        pack = library.load(pack_id)
         count += len(examples.examples_of(pack))
         failures += [f"{pack_id}: {message}" for _, message in examples.run(pack)]
     if failures:

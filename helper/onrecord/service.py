@@ -21,7 +21,7 @@ from onrecord.managed import ManagedReader, ManagedSettings, default_reader
 from onrecord.managed.effective import apply_links, apply_to_profile
 from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
-from onrecord.policy.packs import Pack, load_pack
+from onrecord.policy.packs import Pack, PackLibrary
 from onrecord.policy.model import CheckResult, Draft
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
@@ -75,8 +75,11 @@ class HelperService:
     def __init__(self, audit: AuditLog, load_settings: Callable[[], Mapping] | None = None,
                  today: Callable[[], str] | None = None, profile_path: Path | None = None,
                  clients: ClientStore | None = None, managed: ManagedReader | None = None, packs: PackSource | None = None,
-                 json_audit=None, saved_settings: Callable[[], frozenset] = lambda: frozenset()):
+                 json_audit=None, saved_settings: Callable[[], frozenset] = lambda: frozenset(),
+                 library: PackLibrary | None = None):
         self.audit = audit
+        # The compiled policy packs this service checks with: its own, or the app's (``create_app``).
+        self.library = library if library is not None else (packs.library if packs is not None else PackLibrary())
         # Managed settings (re-read when the organisation changes them), the signed pack fetched from the
         # organisation's URL (onrecord.pack_source.PackSource) and the JSON audit for its SIEM.
         self.managed_reader = managed or default_reader()
@@ -219,7 +222,7 @@ class HelperService:
         pack = self._fetched_pack(profile)
         if pack is None:
             result = engine.check_text(profile, request.site, request.account, request.text, request.context,
-                                       request.reply_to, request.reply_to_bio)
+                                       request.reply_to, request.reply_to_bio, library=self.library)
         else:
             draft = Draft(request.text, request.site, request.account, request.context or "post",
                           (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
@@ -282,7 +285,7 @@ class HelperService:
         if self._said_no_fetched_pack != url:  # once, not on every keystroke's check
             log.warning("no good policy pack from %s yet: checking with the built-in %s pack", url, PROVISIONAL_PACK)
             self._said_no_fetched_pack = url
-        return load_pack(PROVISIONAL_PACK)
+        return self.library.load(PROVISIONAL_PACK)
 
     def refresh_pack(self):
         """Fetch the signed pack in effect again (at start and periodically); None when none is named."""
@@ -304,9 +307,9 @@ class HelperService:
         report = self.pack_report()
         if report is not None:
             return report
-        ref = (profile or self._profile_for_checks()).policy_pack
+        profile = profile or self._profile_for_checks()
         try:
-            pack = load_pack(ref)
+            pack = self.library.load(profile.policy_pack, base_dir=profile.base_dir)
         except PackError:
             return None
         cached = self._check_pack

@@ -66,3 +66,18 @@ def test_through_the_command_line():
     assert [text[m["start"]:m["end"]] for m in prompts["personal_details"]["matches"]] == ["0044 7700 900987"]
     assert [text[m["start"]:m["end"]] for m in prompts["patient_data"]["matches"]] == ["943\u00a0476-5919"]
     assert "matches" not in prompts["permanence"]
+
+
+@pytest.mark.parametrize("text", [
+    "Her NHS number is 943 476 5919 \u2013 \u201cthanks\u201d, caf\u00e9 \U0001F600. Vote Labour! Text me on 07700 900123.",
+    "Embargoed until Monday: the new NHS guidance. Text me on 07700 900123 about it.",
+    'A "quoted" back\\slash and a tab\t: you absolute moron.',
+])
+def test_the_answer_text_is_the_json_of_the_prompts(amy, text):
+    # The helper answers with JSON put together from pieces each prompt keeps: it must be exactly the JSON
+    # of what the prompts say, quoted words, spans and all.
+    from onrecord.policy.model import dumps
+    result = check_text(amy, "x", "@amyclarke", text)
+    assert any(p.matches for p in result.prompts)
+    assert result.to_json_text() == dumps(result.to_json())
+    assert json.loads(result.to_json_text()) == result.to_json()

@@ -124,3 +124,52 @@ def test_letters_that_fold_unusually_let_every_expression_run(amy):
     pack = load_pack("dh")
     scan_atoms = pack.present("x", "Ward 7 \u017fide room", {}, True)
     assert pack.gate.every <= scan_atoms
+
+
+# RE2 in place of ``re`` (``policy.gate.fast_finder``): the same matches, at the same places, or a
+# prompt would quote other words than the ones that set it off, or not fire at all.
+
+def _ascii_drafts() -> list[str]:
+    texts = [t for t in DRAFTS if t.isascii()]
+    # Edge cases for the translation: vertical tabs and other ASCII spaces, a last newline, a draft that
+    # is only a marking, words run together, brackets.
+    return texts + ["DRAFT\n", "x\x0bDRAFT:\x1cplan\n", "aged 84\n", "Mr\x1fPatel, 84, and recovering", "(84)",
+                    "Labour's\x0bWard", "SECRET:", "f**k", "a 23-year-olds' club", "ward\x0c7 bed 12a"]
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_re2_finds_every_match_re_finds_in_ascii_drafts(pack_id):
+    from onrecord.policy.gate import fast_finder
+    pack = load_pack(pack_id)
+    drafts = _ascii_drafts()
+    used = 0
+    for pattern, flags, _atom in pack.gate.expressions:
+        find = fast_finder(pattern, flags)
+        if find is None:
+            continue
+        used += 1
+        rx = re.compile(pattern, flags)
+        for text in drafts:
+            assert find(text.encode("ascii"), text) == [m.span() for m in rx.finditer(text)], (pattern[:80], text[:80])
+    assert used >= len(pack.gate.expressions) * 3 // 4
+
+
+@pytest.mark.parametrize("pattern, flags, text", [
+    (r"\bLabour\b(?!'s\s+[Ww]ard)", 0, "Labour's Ward, Labour again, Labour's ward"),  # a look-ahead: re checks each place
+    (r"(?<=\s)[A-Z][a-z]{2,}\b", 0, "Mr Patel met Dr Jones and Ann"),  # a look-behind sees the text before
+    (r"\s+x", 0, "a\x0bx b\x1cx c\tx"),  # \s takes in \v and \x1c-\x1f in re, not in RE2
+    (r"(?i)\bward\s*\d+", 0, "WARD 7, Ward12, award 3"),
+    (r"a|ab|abc", 0, "abc ab a"),  # the first alternative that matches wins, as in re
+    (r"\d{1,3}?\d", 0, "12345"),  # lazy counts
+])
+def test_re2_and_re_agree_on_the_hard_cases(pattern, flags, text):
+    from onrecord.policy.gate import fast_finder
+    find = fast_finder(pattern, flags)
+    assert find is not None
+    assert find(text.encode("ascii"), text) == [m.span() for m in re.compile(pattern, flags).finditer(text)]
+
+
+def test_an_expression_that_may_match_nothing_keeps_to_re():
+    from onrecord.policy.gate import fast_finder
+    assert fast_finder(r"x*", 0) is None
+    assert fast_finder(r"\b", 0) is None

@@ -94,7 +94,10 @@ def run(args) -> int:
                       (args.reply_to_bio or "").strip() or None)
         result = check(draft, profile, pack)
     else:
-        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to, args.reply_to_bio)
+        from onrecord.policy.packs import PackLibrary  # this command's own compiled packs
+
+        result = check_text(profile, args.site, args.account, text, args.context, args.reply_to, args.reply_to_bio,
+                            library=PackLibrary())
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:

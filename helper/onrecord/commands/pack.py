@@ -10,7 +10,7 @@ from pathlib import Path
 
 from onrecord.policy import examples, signing
 from onrecord.policy.loader import Problem
-from onrecord.policy.packs import PackInvalid, list_builtin, load_pack, validate_file
+from onrecord.policy.packs import PackInvalid, PackLibrary
 
 
 def register(sub) -> None:
@@ -44,7 +44,7 @@ def register(sub) -> None:
 
 
 def _list(args) -> int:
-    packs = list_builtin()
+    packs = PackLibrary().list_builtin()
     if args.json:
         print(json.dumps(packs, ensure_ascii=False, indent=2))
     else:
@@ -54,7 +54,7 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    pack = load_pack(args.pack)
+    pack = PackLibrary().load(args.pack)
     if args.json:
         print(json.dumps({"id": pack.id, "title": pack.title, "disclaimer": pack.disclaimer,
                           "rules": pack.rules_summary()}, ensure_ascii=False, indent=2))
@@ -70,10 +70,11 @@ def _show(args) -> int:
 
 
 def _validate(args) -> int:
-    problems = validate_file(args.file)
+    library = PackLibrary()
+    problems = library.validate_file(args.file)
     if not problems:
         try:
-            pack = load_pack(args.file)
+            pack = library.load(args.file)
         except PackInvalid as exc:
             problems = exc.problems
         else:

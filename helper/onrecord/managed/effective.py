@@ -110,4 +110,4 @@ def apply_links(result: CheckResult, links: Mapping[str, str] | None) -> CheckRe
         if copy:
             p = replace(p, link=copy if "#" in copy or not hash_ else f"{copy}#{section}")
         prompts.append(p)
-    return CheckResult(result.account, tuple(prompts))
+    return replace(result, prompts=tuple(prompts))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from onrecord.errors import BadInput
 from onrecord.policy.engine import check_text
+from onrecord.policy.packs import PackLibrary
 from onrecord.profile import load_profile
 
 FIELDS = ("id", "profile", "site", "account", "context", "reply_to", "text", "expect", "forbid")
@@ -89,7 +90,8 @@ def read_cases(path: Path, first: str | None = None) -> list[dict]:
     return cases
 
 
-def evaluate(cases: list[dict], profile_dirs: list[Path]) -> Report:
+def evaluate(cases: list[dict], profile_dirs: list[Path], library: PackLibrary | None = None) -> Report:
+    library = library if library is not None else PackLibrary()
     profiles: dict = {}
     report = Report()
     for case in cases:
@@ -101,7 +103,7 @@ def evaluate(cases: list[dict], profile_dirs: list[Path]) -> Report:
             profiles[name] = load_profile(where)
         profile = profiles[name]
         result = check_text(profile, case["site"], case["account"], case["text"], case["context"], case["reply_to"],
-                            case.get("reply_to_bio"))
+                            case.get("reply_to_bio"), library=library)
         shown = {p.category for p in result.prompts}
         report.cases += 1
         for category in case["expect"]:

@@ -13,7 +13,7 @@ from onrecord.errors import BadInput, PackError
 from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES, AccountInfo, CheckResult, Draft, Fix, Prompt
 from onrecord.policy.pack import Pack, Rule
 from onrecord.policy.pack import fill as fill_wording
-from onrecord.policy.packs import list_builtin, load_pack
+from onrecord.policy.packs import PackLibrary, list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
 from onrecord.sites import CHARACTER_LIMITS
@@ -166,8 +166,7 @@ def _with_evidence(prompt: Prompt, rule: Rule, scan: Scan) -> Prompt:
         message = prompt.message.replace("{words}", words)
     else:
         message = f"{words}: {prompt.message}"
-    return Prompt(prompt.id, prompt.category, prompt.severity, message, prompt.source, prompt.fix, matches,
-                  prompt.link)
+    return prompt.with_evidence(message, matches)
 
 
 def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
@@ -195,23 +194,24 @@ def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
     return CheckResult(info, tuple(prompts))
 
 
-def check(draft: Draft, profile: Profile, pack=None) -> CheckResult:
-    """Check a draft against ``pack`` (a Pack, an id or a path), or else the profile's own pack."""
+def check(draft: Draft, profile: Profile, pack=None, *, library: PackLibrary | None = None) -> CheckResult:
+    """Check a draft against ``pack`` (a Pack, an id or a path), or else the profile's own pack; ids and
+    paths are compiled by ``library`` (the caller's own, or else the module's shared one)."""
     validate_draft(draft)
-    if pack is None:
-        pack = load_pack(profile.policy_pack, base_dir=profile.base_dir)
-    elif isinstance(pack, str):
-        pack = load_pack(pack, base_dir=profile.base_dir)
+    if pack is None or isinstance(pack, str):
+        load = library.load if library is not None else load_pack
+        pack = load(profile.policy_pack if pack is None else pack, base_dir=profile.base_dir)
     if pack.abstract:
         raise PackError(f"pack {pack.id!r} is only a base for other packs; choose one that extends it")
     return _run(draft, profile, pack)
 
 
 def check_text(profile: Profile, site: str, account: str, text: str, context: str = "post",
-               reply_to: str | None = None, reply_to_bio: str | None = None) -> CheckResult:
+               reply_to: str | None = None, reply_to_bio: str | None = None, *,
+               library: PackLibrary | None = None) -> CheckResult:
     """The entry point for the command line and the helper: loads the profile's pack and checks."""
     return check(Draft(text, site, account, context or "post", (reply_to or "").strip() or None,
-                       (reply_to_bio or "").strip() or None), profile)
+                       (reply_to_bio or "").strip() or None), profile, library=library)
 
 
 def list_packs() -> list[dict]:

@@ -191,3 +191,164 @@ class Gate:
             if found:
                 out += [atoms[i] for i in found]
         return out
+
+
+# ---------------------------------------------------------------------------------------------- exact
+
+# One expression matched by RE2 in place of Python's ``re``, where the two are bound to give the same
+# matches: every match of the original, at the same places, in the same order. RE2's leftmost-first
+# matching follows the same preferences as a backtracking engine (alternatives in order, greedy and
+# lazy counts), so they agree on everything RE2 can express when the draft is ASCII (where Python's
+# Unicode classes and ``\b`` are RE2's ASCII ones, but for ``\s`` which also takes in \v and \x1c-\x1f).
+# An expression with look-arounds, ``$``, back-references, atomic groups or a match that may be empty
+# keeps to ``re``, as does a draft with any other character.
+_EXACT_CATEGORY = {_c.CATEGORY_DIGIT: "0-9", _c.CATEGORY_WORD: "0-9A-Za-z_",
+                   _c.CATEGORY_SPACE: r"\t\n\x{b}\f\r \x{1c}-\x{1f}"}
+_EXACT_NOT = {_c.CATEGORY_NOT_DIGIT: _c.CATEGORY_DIGIT, _c.CATEGORY_NOT_WORD: _c.CATEGORY_WORD,
+              _c.CATEGORY_NOT_SPACE: _c.CATEGORY_SPACE}
+# Letters outside ASCII that Python's case-insensitive matching folds to ASCII ones (long s, Kelvin
+# sign, dotted and dotless i): an expression holding one keeps to ``re``.
+_FOLDS_TO_ASCII = (0x130, 0x131, 0x17F, 0x212A)
+
+
+def _exact_char(code: int, ignore_case: bool) -> str:
+    if ignore_case and code in _FOLDS_TO_ASCII:
+        raise Untranslatable("a letter that folds to ASCII")
+    return _char(code)
+
+
+def _exact_class(items, ignore_case: bool) -> str:
+    members, negate = [], False
+    for op, arg in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            members.append(_exact_char(arg, ignore_case))
+        elif op is _c.RANGE:
+            lo, hi = arg
+            if ignore_case and any(lo <= c <= hi for c in _FOLDS_TO_ASCII):
+                raise Untranslatable("a range with a letter that folds to ASCII")
+            members.append(f"{_char(lo)}-{_char(hi)}")
+        elif op is _c.CATEGORY and arg in _EXACT_CATEGORY:
+            members.append(_EXACT_CATEGORY[arg])
+        else:
+            raise Untranslatable(f"no exact RE2 form for {op} {arg} in a class")
+    return ("[^" if negate else "[") + "".join(members) + "]"
+
+
+def _exact(items, flags: int) -> str:
+    ignore_case = bool(flags & re.IGNORECASE)
+    out = []
+    for op, arg in items:
+        if op is _c.LITERAL:
+            out.append(_exact_char(arg, ignore_case))
+        elif op is _c.NOT_LITERAL:
+            out.append(f"[^{_exact_char(arg, ignore_case)}]")
+        elif op is _c.ANY:
+            out.append(_ANY if flags & re.DOTALL else r"[^\n]")
+        elif op is _c.IN:
+            out.append(_exact_class(arg, ignore_case))
+        elif op is _c.CATEGORY:
+            if arg in _EXACT_CATEGORY:
+                out.append(f"[{_EXACT_CATEGORY[arg]}]")
+            elif arg in _EXACT_NOT:
+                out.append(f"[^{_EXACT_CATEGORY[_EXACT_NOT[arg]]}]")
+            else:
+                raise Untranslatable(f"no exact RE2 form for {arg}")
+        elif op is _c.AT:
+            if arg is _c.AT_BOUNDARY:
+                out.append(r"\b")
+            elif arg is _c.AT_NON_BOUNDARY:
+                out.append(r"\B")
+            elif arg is _c.AT_BEGINNING_STRING or (arg is _c.AT_BEGINNING and not flags & re.MULTILINE):
+                out.append(r"\A")
+            elif arg is _c.AT_END_STRING:
+                out.append(r"\z")
+            else:  # $ (before a last newline too) and ^ after each line
+                raise Untranslatable(f"no exact RE2 form for {arg}")
+        elif op is _c.SUBPATTERN:
+            _group, add, remove, sub = arg
+            if (add | remove) & ~re.IGNORECASE:
+                raise Untranslatable("inline flags other than i")
+            inner = (flags | add) & ~remove
+            mode = "i" if add & re.IGNORECASE else ("-i" if remove & re.IGNORECASE else "")
+            out.append(f"(?{mode}:{_exact(list(sub), inner)})")
+        elif op is _c.BRANCH:
+            out.append("(?:" + "|".join(_exact(list(b), flags) for b in arg[1]) + ")")
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            low, high, sub = arg
+            if low > _RE2_MAX_REPEAT or (high is not _c.MAXREPEAT and high > _RE2_MAX_REPEAT):
+                raise Untranslatable("a count RE2 cannot hold")
+            bounds = f"{{{low},}}" if high is _c.MAXREPEAT else f"{{{low},{high}}}"
+            out.append(f"(?:{_exact(list(sub), flags)}){bounds}" + ("?" if op is _c.MIN_REPEAT else ""))
+        else:  # look-arounds, back-references, atomic groups, possessive counts
+            raise Untranslatable(f"no exact RE2 form for {op}")
+    return "".join(out)
+
+
+def exact(pattern: str, flags: int) -> str:
+    """The RE2 expression that finds exactly the matches ``re.compile(pattern, flags)`` finds in ASCII
+    text, or ``Untranslatable``."""
+    tree = _parse.parse(pattern, flags)
+    flags = tree.state.flags
+    if flags & re.VERBOSE:
+        flags &= ~re.VERBOSE  # the parser has already dropped the spaces and comments
+    if flags & ~(re.IGNORECASE | re.DOTALL | re.MULTILINE | re.UNICODE):
+        raise Untranslatable("flags other than i, s and m")
+    if tree.getwidth()[0] == 0:
+        raise Untranslatable("a match may be empty")  # where each engine goes on after one differs
+    body = _exact(list(tree), flags)
+    return ("(?i)" if flags & re.IGNORECASE else "") + body
+
+
+def _compiled(expression: str):
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _EXACT_MAX_MEM
+    return re2.compile(expression, options)._regexp
+
+
+def fast_finder(pattern: str, flags: int):
+    """``find(encoded, text) -> [(start, end)]``: every match of ``re.compile(pattern, flags)`` in an
+    ASCII draft (``encoded`` its bytes, whose offsets are code points), as ``finditer`` gives them, or
+    None when only ``re`` will do.
+
+    An expression RE2 can match exactly (see ``exact``) is matched by RE2 alone. Any other is matched
+    by ``re`` only where its looser RE2 form (see ``loosen``) finds a place a match could start: each
+    such place, in order, is tried with ``re``'s ``match`` there (which sees the text before it, for
+    look-behinds and ``\\b``), so the matches are ``finditer``'s, without ``re`` trying every position."""
+    rx = re.compile(pattern, flags)
+    if _parse.parse(pattern, flags).getwidth()[0] == 0:
+        return None  # where each engine goes on after an empty match differs
+    try:
+        if not hasattr(re2, "_Anchor"):
+            return None
+        try:
+            match = _compiled(exact(pattern, flags)).Match
+            verify = None
+        except Untranslatable:
+            match = _compiled(loosen(pattern, flags)).Match
+            verify = rx.match
+    except (Untranslatable, re.error, re2.error, AttributeError, TypeError, ValueError):
+        return None
+    anchor = re2._Anchor.UNANCHORED
+
+    def find(encoded: bytes, text: str) -> list:
+        out, pos, end = [], 0, len(encoded)
+        while pos <= end:
+            start, stop = match(anchor, encoded, pos, end)[0]
+            if start < 0:
+                break
+            if verify is not None:
+                m = verify(text, start)
+                if m is None:
+                    pos = start + 1
+                    continue
+                stop = m.end()
+            out.append((start, stop))
+            pos = stop  # never empty: the next search starts where this match ended
+        return out
+    return find
+
+
+_EXACT_MAX_MEM = 1 << 20  # each expression's own automaton and its cache of states

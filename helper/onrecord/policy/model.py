@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 CATEGORIES = (
@@ -65,6 +66,29 @@ class Prompt:
     def json_text(self) -> str:
         """``to_json()`` as compact JSON with sorted keys, made once: the engine reuses each rule's prompts."""
         return dumps(self.to_json())
+
+    def with_evidence(self, message: str, matches: tuple) -> "Prompt":
+        """This prompt with the draft's words quoted and their spans, and its JSON text put together
+        from the parts of this one's that do not change (made for each check, so made quickly)."""
+        prompt = replace(self, message=message, matches=matches)
+        parts = self._json_parts
+        if parts is not None and matches:
+            head, tail = parts
+            prompt.__dict__["json_text"] = (
+                head + '"matches":[' + ",".join(['{"end":%d,"start":%d}' % (b, a) for a, b in matches])
+                + '],"message":' + encode_basestring_ascii(message) + tail)
+        return prompt
+
+    @cached_property
+    def _json_parts(self) -> tuple[str, str] | None:
+        """``json_text`` before where ``matches`` goes and after ``message`` (keys sorted), or None when
+        another key would come between them."""
+        fields = {k: v for k, v in self.to_json().items() if k not in ("matches", "message")}
+        if any("matches" < k < "message" for k in fields):
+            return None
+        before = dumps({k: v for k, v in fields.items() if k < "matches"})[:-1]
+        after = dumps({k: v for k, v in fields.items() if k > "message"})[1:]
+        return before + ("," if len(before) > 1 else ""), ("," + after if len(after) > 1 else after)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import re
 
-from onrecord.policy.detectors.lexicon import TOKEN_RE, fold, tokenize
+from onrecord.policy.detectors.lexicon import fold, token_spans, tokenize
 
 _DIGIT = re.compile(r"\d")
 
@@ -40,10 +40,12 @@ class Scan:
     """
 
     __slots__ = ("text", "folded", "tokens", "hits", "has_digit", "site", "context", "reply_to", "channel",
-                 "account", "facts", "pack", "memo", "present", "reply_to_bio")
+                 "account", "facts", "pack", "memo", "present", "reply_to_bio", "encoded")
 
     def __init__(self, text, site, context, reply_to, channel, account, facts, pack, index, reply_to_bio=None):
         self.text = text
+        # The draft as bytes for RE2 (``policy.gate``), when it is ASCII and a byte is a code point.
+        self.encoded = text.encode("ascii") if text.isascii() else None
         self.folded = fold(text)
         self.tokens = tokenize(self.folded)
         self.hits = index.scan(self.tokens)
@@ -63,11 +65,18 @@ class Scan:
         return self.hits.get(lexicon, ())
 
     # Evidence: only for rules that fired, so none of this runs on a draft that raises nothing. ------
+    def folded_token_spans(self) -> list[tuple[int, int]]:
+        """Each token's (start, end) in the folded draft."""
+        spans = self.memo.get("folded_token_spans")
+        if spans is None:
+            spans = self.memo["folded_token_spans"] = token_spans(self.folded, self.tokens)
+        return spans
+
     def token_offsets(self) -> list[tuple[int, int]]:
         """Each token's (start, end) in code points of the draft as written."""
         offsets = self.memo.get("token_offsets")
         if offsets is None:
-            spans = [m.span() for m in TOKEN_RE.finditer(self.folded)]
+            spans = self.folded_token_spans()
             if len(self.folded) != len(self.text):  # lower() made some letter longer: map back
                 back = _folded_to_text(self.text)
                 spans = [(back[a], back[b]) for a, b in spans]

@@ -69,14 +69,13 @@ def _packs_module():
 
 def list_packs() -> list[dict]:
     """The built-in packs: id, title and the organisation they are for."""
-    packs = _packs_module()
-    return [{"id": p["id"], "name": p["title"]} for p in packs.list_builtin()]
+    return [{"id": p["id"], "name": p["title"]} for p in part("service").library.list_builtin()]
 
 
 def _load_pack(ref: str):
     from onrecord.ui.forms import FormError
     try:
-        return _packs_module().load_pack(ref)
+        return part("service").library.load(ref)  # the helper's own compiled packs (create_app)
     except OnRecordError as exc:
         raise FormError("policy_pack", exc.message) from None
 

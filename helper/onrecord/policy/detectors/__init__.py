@@ -119,23 +119,48 @@ def guarded(checks) -> tuple:
 
 
 def any_guarded(parts):
-    """A check that holds when any of ``parts`` does, skipping those whose needs the draft lacks."""
+    """A check that holds when any of ``parts`` does, skipping those whose needs the draft lacks.
+
+    The check stops at the first part that holds and notes which it was in the scan's memo, so the
+    evidence (every part that holds, for a rule that fired) starts there: the parts before it are
+    known not to hold and the first is not tried again."""
     pairs = guarded(parts)
+    first_key = ("any", id(pairs))
 
     def check(scan) -> bool:
         present = scan.present
+        i = 0
         for need, part in pairs:
-            if need is not None and need.isdisjoint(present):
-                continue
-            if part(scan):
+            if (need is None or not need.isdisjoint(present)) and part(scan):
+                scan.memo[first_key] = i
                 return True
+            i += 1
         return False
 
     def spans(scan) -> list:
         present = scan.present
-        found = []
-        for need, part in pairs:
+        first = scan.memo.get(first_key)
+        if first is None:  # the check has not run on this draft: try every part
+            found, rest = [], pairs
+        else:
+            found, rest = spans_of(pairs[first][1], scan), pairs[first + 1:]
+        for need, part in rest:
             if (need is None or not need.isdisjoint(present)) and part(scan):
                 found += spans_of(part, scan)
         return found
     return with_spans(needing(check, union_need(parts)), spans)
+
+
+def memoised(fn):
+    """``fn(scan)`` worked out once per draft: a detector whose check and evidence need the same
+    matches finds them once (the scan's memo lives as long as the check, never longer)."""
+    key = ("memo", id(fn))
+
+    def once(scan):
+        memo = scan.memo
+        if key in memo:
+            return memo[key]
+        found = memo[key] = fn(scan)
+        return found
+    once.key = key
+    return once

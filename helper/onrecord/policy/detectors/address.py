@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options, with_spans
+from onrecord.policy.detectors import DIGIT, gated, memoised, options, with_spans
 
 KEYS = ("street_address",)
 
@@ -42,8 +42,8 @@ def compile(key, value, ctx):
     options(value, {})
     public = frozenset(a.lower() for a in ctx.pack_value("public_addresses", ()))
 
+    @memoised  # the check and the evidence: one search
     def spans(scan):
         return [m.span() for m in _ADDRESS.finditer(scan.text) if not _public(scan.text, m, public)]
 
-    return with_spans(gated(ctx, _ADDRESS, lambda scan: scan.has_digit and bool(find(scan.text, public)), [DIGIT]),
-                      spans)
+    return with_spans(gated(ctx, _ADDRESS, lambda scan: scan.has_digit and bool(spans(scan)), [DIGIT]), spans)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import gated, options, text_literal, with_spans
+from onrecord.policy.detectors import gated, memoised, options, text_literal, with_spans
 
 KEYS = ("email",)
 
@@ -36,6 +36,7 @@ def compile(key, value, ctx):
         tuple(d.lower() for d in ctx.pack_value("public_domains", ()) or ())
     roles = frozenset(r.lower() for r in ctx.pack_value("role_mailboxes", ()) or ())
 
+    @memoised  # the check and the evidence: one search
     def spans(scan):
         if "@" not in scan.text:
             return []

@@ -56,6 +56,23 @@ def tokenize(folded: str) -> list[str]:
     return tokens
 
 
+def token_spans(folded: str, tokens: list[str]) -> list[tuple[int, int]]:
+    """Each token's (start, end) in ``folded``, as ``TOKEN_RE.finditer`` gives them. In ASCII text
+    without an @ or an apostrophe, everything between two tokens is a separator that no token's letters
+    can match, so each token is found by one ``str.find`` from the end of the one before."""
+    if "'" in folded or "@" in folded or not folded.isascii():
+        return [m.span() for m in TOKEN_RE.finditer(folded)]
+    spans = []
+    pos = 0
+    find = folded.find
+    for tok in tokens:
+        pos = find(tok, pos)
+        end = pos + len(tok)
+        spans.append((pos, end))
+        pos = end
+    return spans
+
+
 def _plurals(word: str) -> set[str]:
     forms = {word, word + "'s", word + "s'"}
     if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:

@@ -3,7 +3,7 @@
 
 import re
 
-from onrecord.policy.detectors import any_guarded, need_of, needing, spans_of, with_spans
+from onrecord.policy.detectors import any_guarded, memoised, need_of, needing, spans_of, with_spans
 
 KEYS = ("all", "any", "not", "use", "unnegated")
 
@@ -54,6 +54,7 @@ def negated(text: str, start: int) -> bool:
 def _unnegated(value, ctx):
     inner = ctx.compile(value)
 
+    @memoised  # the check and the evidence: one look
     def spans(scan):
         text = scan.text
         return [s for s in spans_of(inner, scan) if not negated(text, s[0])]

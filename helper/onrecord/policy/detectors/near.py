@@ -9,8 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from onrecord.policy.detectors import as_list, need_of, needing, options, union_need, with_spans
-from onrecord.policy.detectors.lexicon import TOKEN_RE
+from onrecord.policy.detectors import as_list, memoised, need_of, needing, options, union_need, with_spans
 from onrecord.policy.detectors.pattern import finder, named
 
 KEYS = ("near",)
@@ -19,7 +18,7 @@ KEYS = ("near",)
 def _token_starts(scan) -> list[int]:
     starts = scan.memo.get("token_starts")
     if starts is None:
-        starts = scan.memo["token_starts"] = [m.start() for m in TOKEN_RE.finditer(scan.folded)]
+        starts = scan.memo["token_starts"] = [a for a, _ in scan.folded_token_spans()]
     return starts
 
 
@@ -39,13 +38,13 @@ def _side(value, ctx):
 
         def spans(scan):
             found = []
-            for m in matches(scan):
+            for start, end in matches(scan):
                 starts = _token_starts(scan)
-                a = bisect.bisect_left(starts, m.start())
-                b = max(a + 1, bisect.bisect_left(starts, m.end()))
+                a = bisect.bisect_left(starts, start)
+                b = max(a + 1, bisect.bisect_left(starts, end))
                 found.append((a, b))
             return found
-        return needing(spans, need_of(matches))
+        return needing(memoised(spans), need_of(matches))
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):
         parts = [_side(v, ctx) for v in value]
         return needing(lambda scan: [h for part in parts for h in part(scan)], union_need(parts))
@@ -77,7 +76,8 @@ def compile(key, value, ctx):
         return bool(pb) and any_within(pa, pb, within)
 
     def spans(scan):
-        return scan.char_spans(pairs_within(side_a(scan), side_b(scan), within))
+        pa = side_a(scan)  # no pairs when the cheaper side is empty: the other need not run
+        return scan.char_spans(pairs_within(pa, side_b(scan), within)) if pa else []
 
     # Both sides must have a match: what either needs is needed; the lexicon side is the cheaper test.
     return with_spans(needing(check, need_of(side_a) if need_of(side_a) is not None else need_of(side_b)), spans)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options, with_spans
+from onrecord.policy.detectors import DIGIT, gated, memoised, options, with_spans
 
 KEYS = ("nhs_number",)
 
@@ -73,18 +73,17 @@ def compile(key, value, ctx):
     window = int(opts["window"])
     alone = bool(opts["formatted_alone"])
 
-    def check(scan) -> bool:
-        if not scan.has_digit:
-            return False
-        text = scan.text
-        for digits, confident in _numbers(text, context_rx, window):
-            if confident if alone else context_rx.search(text):
-                return True
-        return False
-
+    @memoised  # the check and the evidence: one search
     def spans(scan):
         text = scan.text
-        return [span for span, confident in _numbers(text, context_rx, window, spans=True)
-                if (confident if alone else context_rx.search(text))]
+        found = list(_numbers(text, context_rx, window, spans=True))
+        if not found:
+            return []
+        if not alone:
+            return [span for span, _ in found] if context_rx.search(text) else []
+        return [span for span, confident in found if confident]
+
+    def check(scan) -> bool:
+        return scan.has_digit and bool(spans(scan))
 
     return with_spans(gated(ctx, _LOOSE, check, [DIGIT]), spans)

@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 from onrecord.policy.detectors import DIGIT, folded_literal, need_of, needing, options, text_literal, with_spans
 from onrecord.policy.detectors.lexicon import fold
+from onrecord.policy.gate import fast_finder
 
 KEYS = ("regex", "pattern")
 
@@ -204,41 +205,52 @@ def _windows(hay: str, literals, digit: bool, radius: int = _RADIUS):
     return merged
 
 
-def searcher(pattern: str, flags: int, every: bool = False, gate=None):
-    """A function ``scan -> match or None`` (or every match, with ``every``) that skips drafts the
-    prefilter rules out, and searches long drafts only around the literals a match needs.
+def finder(pattern: str, flags: int, gate=None):
+    """A function ``scan -> [(start, end)]``: every match of the expression in the draft, in order. It
+    skips drafts the prefilter rules out, and searches long drafts only around the literals a match
+    needs.
 
     With the pack's ``gate`` (a ``policy.gate.GateBuilder``), the expression joins the pack's RE2 set
     and runs only on drafts the set says it may match; its need is then that one atom.
 
     Packs use some expressions in several rules ("send us your address" for personal details and for
-    children): the result is kept in the scan's memo, so each runs once per draft."""
-    run = _searcher(pattern, flags, every)
-    key = ("regex", pattern, flags, every)
+    children), and a rule that fires needs its matches again as evidence: the result is kept in the
+    scan's memo, so each runs once per draft."""
+    run = _finder(pattern, flags)
+    key = ("regex", pattern, flags)
     atom = gate.atom_for(pattern, flags) if gate is not None else None
-    nothing = [] if every else None
 
-    def search(scan):
+    def find(scan):
         if atom is not None and atom not in scan.present:
-            return nothing
+            return ()
         memo = scan.memo
         if key in memo:
             return memo[key]
         found = memo[key] = run(scan)
         return found
 
-    return needing(search, [atom] if atom is not None else need_of(run))
+    find.whole = run.whole
+    return needing(find, [atom] if atom is not None else need_of(run))
 
 
-def _searcher(pattern: str, flags: int, every: bool):
+def _finder(pattern: str, flags: int):
     rx = re.compile(pattern, flags)
+    # RE2 finds the same matches as ``re`` in ASCII drafts, several times sooner (``policy.gate``).
+    fast = fast_finder(pattern, flags)
+
+    def whole(scan) -> list:
+        if fast is not None and scan.encoded is not None:
+            return fast(scan.encoded, scan.text)
+        return [m.span() for m in rx.finditer(scan.text)]
+
     try:
         pre = prefilter(pattern, flags)
     except Exception:  # an unusual construct: no prefilter, the expression alone decides
         pre = None
     if pre is None:
-        return needing((lambda scan: list(rx.finditer(scan.text))) if every else (lambda scan: rx.search(scan.text)),
-                       guard_need(pattern, flags))
+        whole_ = needing(lambda scan: whole(scan), guard_need(pattern, flags))
+        whole_.whole = whole
+        return whole_
     literals, digit = pre
     folded_side = bool(flags & re.IGNORECASE)
     need = [(folded_literal if folded_side else text_literal)(lit) for lit in literals] + ([DIGIT] if digit else [])
@@ -252,25 +264,19 @@ def _searcher(pattern: str, flags: int, every: bool):
     def search(scan):
         hay = scan.folded if folded_side else scan.text
         if not (needed(hay) or (digit and scan.has_digit)):
-            return [] if every else None
+            return []
         text = scan.text
         spans = _windows(hay, literals, digit) if len(text) > LONG_DRAFT and len(hay) == len(text) else None
         if spans is None:
-            return list(rx.finditer(text)) if every else rx.search(text)
-        found = {}
+            return whole(scan)
+        found = set()
         for a, b in spans:
             for m in rx.finditer(text, a, b):
-                if not every:
-                    return m
-                found[m.span()] = m
-        return [found[k] for k in sorted(found)] if every else None
+                found.add(m.span())
+        return sorted(found)
 
+    search.whole = whole  # every match in the whole draft, as the expression alone finds them
     return needing(search, need)
-
-
-def finder(pattern: str, flags: int, gate=None):
-    """Every match (for proximity), with the same prefilter and windows as ``searcher``."""
-    return searcher(pattern, flags, every=True, gate=gate)
 
 
 def compile(key, value, ctx):
@@ -285,19 +291,25 @@ def compile(key, value, ctx):
         raise ValueError("regex: `case` is sensitive or insensitive")
     flags = re.IGNORECASE if opts["case"] == "insensitive" else 0
     try:
-        search = searcher(opts["pattern"], flags, gate=ctx.gate)
-        rx = re.compile(opts["pattern"], flags)
+        # Every match, found once per draft: whether the expression matches, and the evidence when its
+        # rule fires, come from the same search (shared with a proximity side of the same expression).
+        matches = finder(opts["pattern"], flags, gate=ctx.gate)
     except re.error as exc:
         raise ValueError(f"regex: not a valid regular expression: {exc}") from None
-    return with_spans(needing(lambda scan: search(scan) is not None, search.need), lambda scan: match_spans(rx, scan.text))
+
+    def spans(scan):
+        text = scan.text
+        # A long draft is searched only near the literals a match needs: the evidence then comes from
+        # one search of the whole draft, as the expression alone finds it.
+        return trimmed(text, matches.whole(scan) if len(text) > LONG_DRAFT else matches(scan))
+    return with_spans(needing(lambda scan: bool(matches(scan)), matches.need), spans)
 
 
-def match_spans(rx, text: str) -> list:
-    """Every non-empty match of ``rx``, trimmed of the spaces and punctuation an expression takes in
-    around the words (a leading newline, a closing bracket)."""
+def trimmed(text: str, spans) -> list:
+    """``spans`` trimmed of the spaces and punctuation an expression takes in around the
+    words (a leading newline, a closing bracket), leaving out those with nothing left."""
     out = []
-    for m in rx.finditer(text):
-        a, b = m.span()
+    for a, b in spans:
         while a < b and not text[a].isalnum() and text[a] not in "#@£$":
             a += 1
         while b > a and not text[b - 1].isalnum() and text[b - 1] not in "%)":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options, with_spans
+from onrecord.policy.detectors import DIGIT, gated, memoised, options, with_spans
 
 KEYS = ("phone",)
 
@@ -60,6 +60,7 @@ def compile(key, value, ctx):
     public = frozenset(re.sub(r"\D", "", n).lstrip("0").removeprefix("44").lstrip("0")
                        for n in ctx.pack_value("public_numbers", ()) or ())
 
+    @memoised  # the check and the evidence: one search
     def spans(scan):
         return find_spans(scan.text, public, personal_only)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.policy.detectors import DIGIT, gated, options, with_spans
+from onrecord.policy.detectors import DIGIT, gated, memoised, options, with_spans
 
 KEYS = ("postcode",)
 
@@ -28,6 +28,7 @@ def compile(key, value, ctx):
     options(value, {})
     public = frozenset(p.upper().replace(" ", "") for p in ctx.pack_value("public_postcodes", ()) or ())
 
+    @memoised  # the check and the evidence: one search
     def spans(scan):
         return [m.span() for m in _POSTCODE.finditer(scan.text)
                 if _shape(m) and m.group(0).upper().replace(" ", "").replace("\u00a0", "") not in public]

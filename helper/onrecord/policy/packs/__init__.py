@@ -1,7 +1,11 @@
 """Policy packs: the built-in ones shipped here as YAML, and organisations' own by path.
 
-``load_pack("dh")`` or ``load_pack("our-pack.yaml", base_dir=...)`` gives a compiled ``Pack``; packs are
-cached by id, or by path and modification time, so a check never re-reads a file that has not changed.
+A ``PackLibrary`` holds the compiled packs one helper or one command uses: ``library.load("dh")`` or
+``library.load("our-pack.yaml", base_dir=...)`` gives a compiled ``Pack``, kept by id, or by path and
+modification time, so a check never re-reads a file that has not changed. The app factory
+(``onrecord.app.create_app``), the native messaging host and the command line each make their own, so two
+helpers in one process share no packs. ``load_pack`` and the functions beside it use a library of this
+module's for callers that have none of their own (a script, a test).
 """
 
 from __future__ import annotations
@@ -14,10 +18,8 @@ from onrecord.errors import PackError
 from onrecord.policy import loader
 from onrecord.policy.pack import Pack, compile_pack
 
-__all__ = ["Pack", "PackInvalid", "load_pack", "builtin_ids", "list_builtin", "validate_file", "is_builtin_id"]
-
-_cache: dict = {}
-_lock = threading.RLock()
+__all__ = ["Pack", "PackInvalid", "PackLibrary", "load_pack", "builtin_ids", "list_builtin", "validate_file",
+           "is_builtin_id"]
 
 
 class PackInvalid(PackError):
@@ -35,11 +37,8 @@ def _builtin_dir():
     return resources.files(__name__)
 
 
-def builtin_ids(include_abstract: bool = False) -> list[str]:
-    ids = sorted(p.name[:-5] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml"))
-    if include_abstract:
-        return ids
-    return [i for i in ids if not load_pack(i).abstract]
+def _builtin_files() -> list[str]:
+    return sorted(p.name[:-5] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml"))
 
 
 def is_builtin_id(ref: str) -> bool:
@@ -53,7 +52,7 @@ def _locate(ref: str, base_dir: str | None) -> tuple[str, object]:
     ref = ref.strip()
     if is_builtin_id(ref):
         if not _builtin_dir().joinpath(f"{ref}.yaml").is_file():
-            raise PackError(f"no built-in policy pack {ref!r} (built-in: {', '.join(builtin_ids())})")
+            raise PackError(f"no built-in policy pack {ref!r} (built-in: {', '.join(_builtin_files())})")
         return "builtin", ref
     path = Path(ref).expanduser()
     if not path.is_absolute():
@@ -94,52 +93,89 @@ def _raw(kind: str, where, chain: tuple = ()) -> tuple[dict, str]:
     return data, source
 
 
-def load_pack(ref: str, base_dir: str | None = None) -> Pack:
-    """The compiled pack for a built-in id or a path (relative paths resolve against ``base_dir``)."""
-    hit = _cache.get(("builtin", ref))
-    if hit is not None:  # the common case, once per check: no file system work
-        return hit[1]
-    kind, where = _locate(ref, base_dir)
-    stamp = None
-    if kind == "file":
-        try:
-            st = where.stat()
-        except FileNotFoundError:
-            raise PackError(f"{where}: no such pack file") from None
-        stamp = (st.st_mtime_ns, st.st_size)
-    key = (kind, str(where))
-    with _lock:
-        hit = _cache.get(key)
-        if hit and hit[0] == stamp:
+class PackLibrary:
+    """The compiled packs of one helper or one command, each read and compiled once and again only when
+    its file changes. A ``Pack`` keeps what it works out per profile and situation, so packs are not
+    shared between libraries: each app, host and command makes its own."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}  # (kind, where) -> (file stamp, Pack)
+        self._lock = threading.RLock()
+
+    def load(self, ref: str, base_dir: str | None = None) -> Pack:
+        """The compiled pack for a built-in id or a path (relative paths resolve against ``base_dir``)."""
+        hit = self._cache.get(("builtin", ref))
+        if hit is not None:  # the common case, once per check: no file system work
             return hit[1]
-        data, source = _raw(kind, where)
-        pack, problems = compile_pack(data, "built-in" if kind == "builtin" else str(where))
-        if problems:
-            raise PackInvalid(source, problems)
-        _cache[key] = (stamp, pack)
-        return pack
+        kind, where = _locate(ref, base_dir)
+        stamp = None
+        if kind == "file":
+            try:
+                st = where.stat()
+            except FileNotFoundError:
+                raise PackError(f"{where}: no such pack file") from None
+            stamp = (st.st_mtime_ns, st.st_size)
+        key = (kind, str(where))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] == stamp:
+                return hit[1]
+            data, source = _raw(kind, where)
+            pack, problems = compile_pack(data, "built-in" if kind == "builtin" else str(where))
+            if problems:
+                raise PackInvalid(source, problems)
+            self._cache[key] = (stamp, pack)
+            return pack
+
+    def loaded(self) -> list[str]:
+        """What this library has compiled: built-in ids and pack files' paths."""
+        return sorted(str(where) for _, where in self._cache)
+
+    def builtin_ids(self, include_abstract: bool = False) -> list[str]:
+        ids = _builtin_files()
+        if include_abstract:
+            return ids
+        return [i for i in ids if not self.load(i).abstract]
+
+    def validate_file(self, path: str) -> list:
+        """Every problem in a pack file (and what it extends), each with its line; [] when it is valid."""
+        try:
+            kind, where = _locate(path, None)
+            if kind == "builtin":
+                self.load(where)
+                return []
+            data, source = _raw("file", where)
+            _, problems = compile_pack(data, str(where))
+            return problems
+        except PackInvalid as exc:
+            return exc.problems
+        except PackError as exc:
+            return [loader.Problem(0, exc.message)]
+
+    def list_builtin(self) -> list[dict]:
+        """The built-in packs for the settings window: id, title and disclaimer wordings."""
+        out = []
+        for pid in self.builtin_ids():
+            pack = self.load(pid)
+            out.append({"id": pack.id, "title": pack.title, "disclaimer": dict(pack.disclaimer)})
+        return out
+
+
+# For callers without a library of their own (scripts, tests): the helper and the commands never use it.
+_shared = PackLibrary()
+
+
+def load_pack(ref: str, base_dir: str | None = None) -> Pack:
+    return _shared.load(ref, base_dir)
+
+
+def builtin_ids(include_abstract: bool = False) -> list[str]:
+    return _shared.builtin_ids(include_abstract)
 
 
 def validate_file(path: str) -> list:
-    """Every problem in a pack file (and what it extends), each with its line; [] when it is valid."""
-    try:
-        kind, where = _locate(path, None)
-        if kind == "builtin":
-            load_pack(where)
-            return []
-        data, source = _raw("file", where)
-        _, problems = compile_pack(data, str(where))
-        return problems
-    except PackInvalid as exc:
-        return exc.problems
-    except PackError as exc:
-        return [loader.Problem(0, exc.message)]
+    return _shared.validate_file(path)
 
 
 def list_builtin() -> list[dict]:
-    """The built-in packs for the settings window: id, title and disclaimer wordings."""
-    out = []
-    for pid in builtin_ids():
-        pack = load_pack(pid)
-        out.append({"id": pack.id, "title": pack.title, "disclaimer": dict(pack.disclaimer)})
-    return out
+    return _shared.list_builtin()
