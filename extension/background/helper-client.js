@@ -54,9 +54,6 @@ globalThis.OnRecordHelper = (function () {
     };
   }
 
-  // Kept for the tests and callers that show the default reminder.
-  const PERMANENCE = Object.freeze(permanence(GENERIC_SOURCE));
-
   const NOTICES = Object.freeze({
     'not-running': { message: 'The OnRecord helper is not running, so this draft was not checked. Start OnRecord from your applications menu, or run:', command: 'onrecord run' },
     'not-paired': { message: 'This browser is not paired with OnRecord, so this draft was not checked. Open the OnRecord button in the toolbar and enter the pairing code that OnRecord shows (or run onrecord pair).' },
@@ -99,9 +96,6 @@ globalThis.OnRecordHelper = (function () {
       return storage().local.set({ helperManaged: typeof hold === 'boolean' ? { holdWhenUnchecked: hold } : {} });
     }).catch(() => { helperSettingsAskedAt = 0; });
   }
-
-  // Kept for callers that read the managed policy on a change; the setting itself is read when needed.
-  async function readManaged() { return holdSetting(); }
 
   if (storage().onChanged) {
     storage().onChanged.addListener((changes, area) => {
@@ -382,7 +376,7 @@ globalThis.OnRecordHelper = (function () {
     let pack = null;
     try { pack = (await storage().local.get('lastPack')).lastPack; } catch (err) { pack = null; }
     const name = pack && typeof pack === 'object' ? (pack.title || pack.id) : null;
-    return typeof name === 'string' && name.trim() ? `${name.trim().slice(0, 120)} (the policy pack OnRecord last used)` : GENERIC_SOURCE;
+    return typeof name === 'string' && name.trim() ? name.trim().slice(0, 160) : GENERIC_SOURCE;
   }
 
   let lastPackKey = null;
@@ -569,8 +563,7 @@ globalThis.OnRecordHelper = (function () {
   Promise.resolve().then(sendKept);
 
   return Object.freeze({
-    DEFAULT_PORTS, PERMANENCE, find, request, unchecked, check, pair, status, decide, flushDecisions, holdSetting,
-    readManaged,
+    DEFAULT_PORTS, find, request, unchecked, check, pair, status, decide, flushDecisions, holdSetting,
     // What the content script shows when the background itself stops answering, asked while it does.
     whenUnanswered: (draft) => unchecked('extension', draft),
     declare: (account) => simple('POST', '/v1/accounts', account),

@@ -61,6 +61,9 @@
     post: '.feed-shared-update-v2, [data-urn*="urn:li:activity"], [data-id*="urn:li:activity"]',
     postAuthor: '.update-components-actor__meta-link, .update-components-actor__container a[href*="/in/"], ' +
       '.update-components-actor__container a[href*="/company/"], .feed-shared-actor__container-link',
+    // In the feed whose class names are generated, the post's actor link by its data-view-name, else the
+    // post's first profile or company link, which is its author's (feed-quill-2026-12-03.html).
+    postActor: 'a[data-view-name="feed-actor-image"], a[href*="/in/"], a[href*="/company/"]',
     // The card goes after the editor's container, below the text (feed-2026-11-20.html).
     editorContainer: '.share-creation-state__text-editor, .editor-container, .comments-comment-box__form, ' +
       '.comments-comment-texteditor',
@@ -147,6 +150,24 @@
     return null;
   }
 
+  // What the editor posts: a post (or an edit of one), a comment, a reply or a reference.
+  function contextOf(editor) {
+    if (inRecommendation(editor)) return 'reference';
+    const state = editor.closest(selectors.shareState) || shareDialogOf(editor);
+    if (state) {
+      const dialog = state.closest('[role="dialog"], .artdeco-modal') || state;
+      const heading = dialog.querySelector('h1, h2');
+      return heading && /^\s*edit/i.test(heading.textContent) ? 'edit' : 'post';
+    }
+    if (editor.closest(selectors.replyBox)) return 'reply';
+    if (editor.closest(selectors.commentBox)) return 'comment';
+    // Markup without a known box: what its send button says.
+    const button = postButton(editor);
+    const label = button ? R.squash(button.getAttribute('aria-label') || button.textContent) : '';
+    if (/^reply/i.test(label)) return 'reply';
+    return /^comment/i.test(label) ? 'comment' : 'post';
+  }
+
   OnRecordSites.register({
     id: 'linkedin',
     selectors,
@@ -194,20 +215,7 @@
     },
 
     context(editor) {
-      if (inRecommendation(editor)) return 'reference';
-      const state = editor.closest(selectors.shareState) || shareDialogOf(editor);
-      if (state) {
-        const dialog = state.closest('[role="dialog"], .artdeco-modal') || state;
-        const heading = dialog.querySelector('h1, h2');
-        return heading && /^\s*edit/i.test(heading.textContent) ? 'edit' : 'post';
-      }
-      if (editor.closest(selectors.replyBox)) return 'reply';
-      if (editor.closest(selectors.commentBox)) return 'comment';
-      // Markup without a known box: what its send button says.
-      const button = postButton(editor);
-      const label = button ? R.squash(button.getAttribute('aria-label') || button.textContent) : '';
-      if (/^reply/i.test(label)) return 'reply';
-      return /^comment/i.test(label) ? 'comment' : 'post';
+      return contextOf(editor);
     },
 
     replyTo(editor) {
@@ -215,9 +223,11 @@
         const loc = editor.ownerDocument.location;
         return slugFromHref(loc ? loc.pathname : '');
       }
-      if (!editor.closest(selectors.commentBox)) return null;
+      // A comment or reply answers the post's author: in a known comment box, or, in markup the adapter has
+      // no name for, when the box's own button says it comments or replies.
+      if (!editor.closest(selectors.commentBox) && (shareDialogOf(editor) || !/^(comment|reply)$/.test(contextOf(editor)))) return null;
       const post = editor.closest(selectors.post);
-      const author = post && post.querySelector(selectors.postAuthor);
+      const author = post && (post.querySelector(selectors.postAuthor) || post.querySelector(selectors.postActor));
       return author ? slugFromHref(author.getAttribute('href')) : null;
     },
 

@@ -159,3 +159,35 @@ test('linkedin: an editor in unknown markup takes its context from its send butt
   assert.equal(adapter.findPostButton(editor).textContent, 'Post');
   assert.equal(adapter.context(editor), 'post');
 });
+
+// feed-quill-2026-12-03.html: the feed with generated class names, where "Start a post" renders the share
+// dialog into the modal outlet and a post's "Comment" its comment box (Quill's editable root put in by hand:
+// the page's own bundle makes it in a browser, see tests/e2e/test_linkedin_feed_composer.py).
+function feedWithComposerOpen() {
+  const site = loadSite('linkedin', 'feed-quill-2026-12-03.html', FEED);
+  const { document } = site;
+  const quillRoot = (mount, label) => mount.insertAdjacentHTML('beforeend', '<div class="ql-container">' +
+    `<div class="ql-editor ql-blank" contenteditable="true" role="textbox" aria-label="${label}"><p><br></p></div></div>`);
+  document.querySelector('[data-modal-outlet]').append(document.querySelector('[data-share-template]').content.cloneNode(true));
+  quillRoot(document.querySelector('[data-modal-outlet] [data-quill-mount]'), 'Text editor for creating content');
+  const comments = document.querySelector('[data-comments]');
+  comments.append(document.querySelector('[data-comment-template]').content.cloneNode(true));
+  quillRoot(comments.querySelector('[data-quill-comment]'), 'Text editor for creating comment');
+  return site;
+}
+
+test('linkedin feed (generated class names): the composer over the feed and a comment box, each read right', () => {
+  const { adapter, document } = feedWithComposerOpen();
+  const editors = adapter.findEditors(document);
+  assert.equal(editors.length, 2);
+  const share = editors.find((e) => e.closest('[role="dialog"]'));
+  const comment = editors.find((e) => e !== share);
+  assert.equal(adapter.context(share), 'post');
+  assert.equal(adapter.replyTo(share), null);
+  assert.equal(adapter.findPostButton(share).textContent.trim(), 'Post');
+  assert.deepEqual(plain(adapter.account(document, share)), { handle: 'raj-mehta', name: 'Raj Mehta', asPage: false });
+  assert.equal(adapter.context(comment), 'comment');
+  assert.equal(adapter.findPostButton(comment).textContent.trim(), 'Comment');
+  assert.equal(adapter.replyTo(comment), 'sam-patel');
+  assert.deepEqual(plain(adapter.account(document, comment)), { handle: 'raj-mehta', name: 'Raj Mehta', asPage: false });
+});
