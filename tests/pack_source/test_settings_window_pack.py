@@ -132,3 +132,19 @@ def test_the_profile_page_takes_an_address_and_the_policy_page_shows_the_pack_in
         assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         browser.close()
+
+
+def test_while_the_organisation_sets_the_pack_the_users_own_address_is_kept_untouched(served, tmp_path, tls, keys, web):
+    url = publish(web, keys["current"], pack_text(4))
+    h, window = start(served, tmp_path, tls, {"packSigningKeys": [keys["current"].public_line]})
+    assert profile_with(window, h, policy_pack_url=url).status_code == 200
+    # Later the organisation sets a built-in pack and drops its keys: the profile still saves, the user's own
+    # address kept as it was (the page sends it back unchanged from the locked field).
+    (tmp_path / "managed" / "managed.json").write_text(json.dumps({"policyPack": "nhs-england"}))
+    h.app.extensions["onrecord_service"].managed_reader.current(force=True)
+    r = profile_with(window, h, policy_pack=url, name="Amy Clarke-Jones")
+    assert r.status_code == 200, r.text
+    assert r.json()["profile"]["policy_pack"] == url and r.json()["profile"]["name"] == "Amy Clarke-Jones"
+    # A different pack is still checked: the address is refused without the keys.
+    other = url.replace("acme.yaml", "other.yaml")
+    assert "packSigningKeys" in field_error(profile_with(window, h, policy_pack=other))["pack_url"]

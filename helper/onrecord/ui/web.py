@@ -125,6 +125,8 @@ def put_profile():
                 data["policy_pack"] = sources.check_pack_url(typed_url)
             except forms.FormError as exc:
                 problems += exc.fields
+    elif saved is not None and data.get("policy_pack") == saved.policy_pack and "policy_pack" in _managed_view()["locked"]:
+        pass  # the organisation sets the pack: the user's own, kept for later, is not theirs to change now
     elif isinstance(data.get("policy_pack"), str) and data["policy_pack"].strip():
         try:
             data["policy_pack"] = sources.check_pack_ref(data["policy_pack"].strip())
