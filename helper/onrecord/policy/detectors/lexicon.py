@@ -5,16 +5,27 @@ its first word, so a draft is tokenised once and each token costs one dictionary
 the number of terms. Phrase syntax in pack files:
 
 - ``board meeting``: the last word also matches its plurals and possessive (``board meetings``);
-- ``whistleblow*``: the last word also matches verb forms (``whistleblowing``, ``whistleblower``);
+- ``whistleblow*``: the last word also matches verb forms (``whistleblowing``, ``whistleblower``,
+  ``referred`` for ``refer*``): forms made by the regular English rules and kept when the Snowball
+  stemmer (PyStemmer) finds them the same word;
 - ``=ward``: exactly this, no inflections.
 
-Hyphenated words match written either way (``cover-up``, ``cover up``; ``well-being``, ``wellbeing``),
-and a phrase of several words also matches run together as a hashtag (``#PublicHealth``).
+Every word also matches its American spelling (``organised``/``organized``, ``behaviour``/``behavior``,
+``centre``/``center``, ``paediatric``/``pediatric``, ``programme``/``program``, ``counselling``/
+``counseling``), since the packs are written in British English and drafts are not always. Hyphenated
+words match written either way (``cover-up``, ``cover up``; ``well-being``, ``wellbeing``), and a phrase
+of several words also matches run together as a hashtag (``#PublicHealth``).
+
+All of this is worked out when a pack is compiled, into the one index: a check looks each word up once,
+as before, and the evidence is the words as the draft has them.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import product
+
+import Stemmer
 
 from onrecord.policy.detectors import needing, with_spans
 
@@ -96,6 +107,84 @@ def _verb_forms(word: str) -> set[str]:
     return forms
 
 
+# The Snowball English stemmer, used only on the packs' own words as they compile (never on a draft),
+# with no cache of the words it has seen.
+_STEMMER = Stemmer.Stemmer("english", 0)
+_CONSONANT_END = re.compile(r"[^aeiou][aeiou][bcdfgklmnprstvz]$")
+
+
+def _regular_verb_forms(word: str) -> set[str]:
+    """Forms of ``word`` by the regular rules, some of which are not words ("visitted"): the stemmer
+    decides which are the same word (``_verb_forms_checked``)."""
+    forms = set()
+    if _CONSONANT_END.search(word):  # refer -> referred, admit -> admitted, control -> controlled
+        forms |= {word + word[-1] + ending for ending in ("ed", "ing", "er", "ers")}
+    if word.endswith("ie"):  # lie -> lying
+        forms.add(word[:-2] + "ying")
+    if word.endswith("ic"):  # panic -> panicked
+        forms |= {word + "ked", word + "king"}
+    if word.endswith("e"):
+        forms |= {word + "s", word + "d", word[:-1] + "ing", word + "r", word + "rs"}
+    return forms
+
+
+def _verb_forms_checked(word: str) -> set[str]:
+    forms = _verb_forms(word)
+    extra = sorted(_regular_verb_forms(word) - forms)
+    if extra:
+        stem = _STEMMER.stemWord(word)
+        forms |= {form for form, s in zip(extra, _STEMMER.stemWords(extra)) if s == stem}
+    return forms
+
+
+# British spellings and their American forms, for the endings where the two differ by rule. Each applies
+# to a word of at least five letters; a form that is no word at all ("raize") never meets a draft.
+_AMERICAN = (
+    (re.compile(r"(?<=[a-z]{4})is(e|es|ed|ing|er|ers|ation|ations|able)$"), r"iz\1"),  # organise, privatisation
+    (re.compile(r"(?<=[a-z]{2})ys(e|es|ed|ing|er|ers)$"), r"yz\1"),  # analyse, paralysed
+    (re.compile(r"(?<=[a-z]{2})our(s|ed|ing|ite|ites|able|ably|er|ers|ful|less|hood|hoods)?$"), r"or\1"),  # behaviour
+    (re.compile(r"(?<=[a-z]{2})([tb])re(s)?$"), r"\1er\2"),  # centre, theatres, fibre
+    (re.compile(r"logue(s)?$"), r"log\1"),  # catalogue, dialogue
+    (re.compile(r"amme(s)?$"), r"am\1"),  # programme
+    (re.compile(r"(?<=[a-z])ell(ed|ing|er|ers|or|ors)$"), r"el\1"),  # travelled, counselling, counsellor
+    (re.compile(r"(?<=[^aeiou])ae(?=[a-z])"), "e"),  # paediatric, leukaemia, anaesthetist
+    (re.compile(r"^oe(?=[a-z]{3})"), "e"),  # oesophagus, oestrogen
+    (re.compile(r"(?<=[a-z]{3})oea"), "ea"),  # diarrhoea
+    (re.compile(r"(def|off|pret)ence(s)?$"), r"\1ense\2"),  # defence, offence, pretence
+    (re.compile(r"^licence(s)?$"), r"license\1"),
+    (re.compile(r"^scep"), "skep"),  # sceptical
+)
+# What every word one of those rules changes has in it: most words have none, and are passed by at once.
+_MAY_BE_BRITISH = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _AMERICAN))
+# Words whose American "spelling" by these rules is another word, or a word meaning something else here.
+_NOT_AMERICAN = frozenset({"labour", "labours", "flour", "devour", "contour", "contours", "troubadour"})
+
+
+def american(word: str) -> set[str]:
+    """The American spellings of a British ``word`` (none when it has none); a possessive keeps its
+    apostrophe (organisation's, organization's)."""
+    for mark in ("'s", "s'"):
+        if word.endswith(mark):
+            return {us + mark for us in american(word[:-2])}
+    if len(word) < 5 or not word.isalpha() or word in _NOT_AMERICAN or not _MAY_BE_BRITISH.search(word):
+        return set()
+    out = set()
+    for rx, repl in _AMERICAN:
+        changed = rx.sub(repl, word)
+        if changed != word:
+            out.add(changed)
+    if len(out) > 1:  # two rules at once (paediatrician's ... -> pediatrician)
+        combined = word
+        for rx, repl in _AMERICAN:
+            combined = rx.sub(repl, combined)
+        out.add(combined)
+    return out
+
+
+def _spellings(word: str) -> set[str]:
+    return {word} | american(word)
+
+
 def singular_of(phrase: str) -> str:
     """The phrase with its last word made singular ("wellbeing boards" -> "wellbeing board")."""
     head, _, last = phrase.strip().rpartition(" ")
@@ -123,12 +212,15 @@ def variants(phrase: str) -> set[tuple[str, ...]]:
         if exact or last.startswith("@") or last.isdigit():
             lasts = {last}
         else:
-            lasts = _verb_forms(last) if verb else _plurals(last)
-        for form in lasts:
-            out.add(tuple(words[:-1]) + (form,))
-            if len(words) > 1 and not any(w.startswith("@") for w in words):
-                # Written as a hashtag: #PublicHealth, #HealthAndWellbeingBoards.
-                out.add(("".join(words[:-1]) + form,))
+            lasts = _verb_forms_checked(last) if verb else _plurals(last)
+            lasts |= {us for form in lasts for us in american(form)}
+        heads = [{w} if exact else _spellings(w) for w in words[:-1]]
+        for head in product(*heads) if len(heads) < 6 else [tuple(words[:-1])]:
+            for form in lasts:
+                out.add(head + (form,))
+                if len(words) > 1 and not any(w.startswith("@") for w in words):
+                    # Written as a hashtag: #PublicHealth, #HealthAndWellbeingBoards.
+                    out.add(("".join(head) + form,))
     return out
 
 
