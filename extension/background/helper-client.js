@@ -533,8 +533,17 @@ globalThis.OnRecordHelper = (function () {
   // there, has it proven itself, and does it accept our token. The status route answers that without a
   // draft; it is a POST because Chromium leaves the Origin header off an extension's GET requests.
   async function status() {
+    const found = await connection();
+    // Decisions kept while the helper could not be reached, still to be sent (the popup says so).
+    let kept = [];
+    try { kept = (await storage().local.get('pendingDecisions')).pendingDecisions || []; } catch (err) { kept = []; }
+    return Array.isArray(kept) && kept.length ? { ...found, kept: kept.length } : found;
+  }
+
+  async function connection() {
     const native = await nativeRequest('/v1/status', {});
     if (native && native.status === 200) {
+      afterAnswer();
       const pack = native.body && native.body.pack ? native.body.pack : null;
       return { running: true, paired: true, native: true, version: native.body && native.body.version, ...(pack ? { pack } : {}) };
     }

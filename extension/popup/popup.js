@@ -34,7 +34,18 @@
       form.hidden = true;
     }
     showPack(status && status.paired ? status.pack : null);
+    showKept(status && status.kept);
     return status;
+  }
+
+  // What was decided while the helper could not be reached (a post sent anyway, with its reason) and is
+  // waiting to be recorded in the activity log.
+  function showKept(n) {
+    const el = document.querySelector('[data-onrecord="kept"]');
+    el.hidden = !(Number.isInteger(n) && n > 0);
+    if (el.hidden) return;
+    el.textContent = `${n === 1 ? 'One decision' : `${n} decisions`} made while OnRecord could not be reached `
+      + `(such as a post sent anyway, with its reason) will be recorded in your activity log when OnRecord answers again.`;
   }
 
   // Which policy pack is in force; for the organisation's published pack, its version and when the

@@ -112,6 +112,11 @@ def test_an_unchecked_draft_posts_with_a_note_or_is_held_until_sent_with_a_reaso
             page.wait_for_timeout(200)
         assert len(kept) == 1 and kept[0]["reason"] == REASON and kept[0]["rule_ids"] == ["onrecord.unchecked.hold"]
         assert "wellbeing" not in json.dumps(kept_decisions(browser)), "the draft was kept with the decision"
+        popup = browser.context.new_page()
+        popup.goto(browser.extension_url("popup/popup.html"))
+        expect(popup.locator('[data-onrecord="kept"]')).to_contain_text(
+            "will be recorded in your activity log when OnRecord answers again", timeout=15000)
+        popup.close()
 
         # The helper is back: the next check sends what was kept, and the override is in its activity log.
         helper.start()

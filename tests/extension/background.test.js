@@ -170,7 +170,7 @@ test('background: an impostor on the port gets no draft and no token, the card s
     }
     // A decision is kept for the real helper, never sent to the impostor.
     assert.equal((await client.decide({ site: 'x', account: '@amyclarke', decision: 'posted' })).kept, true);
-    assert.deepEqual(plain(await client.status()), { running: false, paired: false, impostor: true });
+    assert.deepEqual(plain(await client.status()), { running: false, paired: false, impostor: true, kept: 1 });
     const asked = impostor.seen.map((r) => r.url);
     assert.ok(asked.every((u) => u === '/v1/health' || u === '/v1/prove'), `the impostor was asked ${asked}`);
     assert.ok(impostor.seen.every((r) => !r.headers.authorization && !r.body.includes('secret-token') && !r.body.includes('Hello')));
