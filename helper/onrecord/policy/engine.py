@@ -158,10 +158,19 @@ def quote(text: str, matches) -> str:
 def _with_evidence(prompt: Prompt, rule: Rule, scan: Scan) -> Prompt:
     """The prompt with the spans that set it off, and its message quoting them. Made afresh for each
     draft and never kept: the quoted words are the draft's."""
-    matches = merge_spans(rule.evidence(scan))
+    spans = rule.evidence(scan)
+    if not spans:
+        return prompt
+    # Rules resting on the same words (the disclaimer and identity prompts on the work words) quote them
+    # once per draft.
+    key = ("quoted", tuple(spans))
+    done = scan.memo.get(key)
+    if done is None:
+        matches = merge_spans(spans)
+        done = scan.memo[key] = (matches, quote(scan.text, matches))
+    matches, words = done
     if not matches:
         return prompt
-    words = quote(scan.text, matches)
     if "{words}" in prompt.message:
         message = prompt.message.replace("{words}", words)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring_ascii
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 CATEGORIES = (
@@ -70,7 +70,12 @@ class Prompt:
     def with_evidence(self, message: str, matches: tuple) -> "Prompt":
         """This prompt with the draft's words quoted and their spans, and its JSON text put together
         from the parts of this one's that do not change (made for each check, so made quickly)."""
-        prompt = replace(self, message=message, matches=matches)
+        # A copy of this prompt's fields with two changed (as dataclasses.replace, without re-running
+        # the checks of __init__ on every check), leaving behind what this one keeps made.
+        prompt = object.__new__(Prompt)
+        fields = {k: v for k, v in self.__dict__.items() if k not in ("json_text", "_json_parts")}
+        fields["message"], fields["matches"] = message, matches
+        prompt.__dict__.update(fields)
         parts = self._json_parts
         if parts is not None and matches:
             head, tail = parts
