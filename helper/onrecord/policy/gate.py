@@ -23,6 +23,7 @@ back on its literal prefilter for that one.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import re2
@@ -308,46 +309,93 @@ def _compiled(expression: str):
     return re2.compile(expression, options)._regexp
 
 
-def fast_finder(pattern: str, flags: int):
-    """``find(encoded, text) -> [(start, end)]``: every match of ``re.compile(pattern, flags)`` in an
-    ASCII draft (``encoded`` its bytes, whose offsets are code points), as ``finditer`` gives them, or
-    None when only ``re`` will do.
+class Utf8:
+    """A draft that is not ASCII as UTF-8 bytes for RE2, with the code point offsets of its bytes: the
+    non-ASCII characters' places and how many bytes more than one each takes, summed."""
 
-    An expression RE2 can match exactly (see ``exact``) is matched by RE2 alone. Any other is matched
-    by ``re`` only where its looser RE2 form (see ``loosen``) finds a place a match could start: each
-    such place, in order, is tried with ``re``'s ``match`` there (which sees the text before it, for
-    look-behinds and ``\\b``), so the matches are ``finditer``'s, without ``re`` trying every position."""
+    __slots__ = ("encoded", "_chars", "_bytes", "_extra")
+
+    def __init__(self, text: str):
+        self.encoded = text.encode("utf-8")  # UnicodeEncodeError for a lone surrogate: the caller uses re
+        chars, starts, extra, total = [], [], [0], 0
+        for m in _NON_ASCII.finditer(text):
+            c = m.start()
+            chars.append(c)
+            starts.append(c + total)
+            total += len(m.group().encode("utf-8")) - 1
+            extra.append(total)
+        self._chars, self._bytes, self._extra = chars, starts, extra
+
+    def to_byte(self, char: int) -> int:
+        return char + self._extra[bisect.bisect_left(self._chars, char)]
+
+    def to_char(self, byte: int) -> int:
+        return byte - self._extra[bisect.bisect_left(self._bytes, byte)]
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def fast_finder(pattern: str, flags: int):
+    """``find(text, encoded, utf8) -> [(start, end)] or None``: every match of ``re.compile(pattern,
+    flags)`` in the draft, as ``finditer`` gives them; ``encoded`` is an ASCII draft's bytes (whose
+    offsets are code points), else ``utf8`` (a ``Utf8``) is the draft's. None (from ``fast_finder``, or
+    from ``find`` for a draft it cannot take) when only ``re`` will do.
+
+    In an ASCII draft, an expression RE2 can match exactly (see ``exact``) is matched by RE2 alone. Any
+    other expression, and any expression in any other draft, is matched by ``re`` only where its looser
+    RE2 form (see ``loosen``, which matches from every place the original matches from) finds a place a
+    match could start: each such place, in order, is tried with ``re``'s ``match`` there (which sees
+    the text before it, for look-behinds and ``\\b``), so the matches are ``finditer``'s, without ``re``
+    trying every position."""
     rx = re.compile(pattern, flags)
-    if _parse.parse(pattern, flags).getwidth()[0] == 0:
+    if _parse.parse(pattern, flags).getwidth()[0] == 0 or not hasattr(re2, "_Anchor"):
         return None  # where each engine goes on after an empty match differs
+    exact_match = loose_match = None
     try:
-        if not hasattr(re2, "_Anchor"):
-            return None
-        try:
-            match = _compiled(exact(pattern, flags)).Match
-            verify = None
-        except Untranslatable:
-            match = _compiled(loosen(pattern, flags)).Match
-            verify = rx.match
+        exact_match = _compiled(exact(pattern, flags)).Match
     except (Untranslatable, re.error, re2.error, AttributeError, TypeError, ValueError):
+        pass
+    try:
+        loose_match = _compiled(loosen(pattern, flags)).Match
+    except (Untranslatable, re.error, re2.error, AttributeError, TypeError, ValueError):
+        pass
+    if exact_match is None and loose_match is None:
         return None
     anchor = re2._Anchor.UNANCHORED
+    verify = rx.match
 
-    def find(encoded: bytes, text: str) -> list:
+    def exactly(encoded: bytes) -> list:
         out, pos, end = [], 0, len(encoded)
         while pos <= end:
-            start, stop = match(anchor, encoded, pos, end)[0]
+            start, stop = exact_match(anchor, encoded, pos, end)[0]
             if start < 0:
                 break
-            if verify is not None:
-                m = verify(text, start)
-                if m is None:
-                    pos = start + 1
-                    continue
-                stop = m.end()
             out.append((start, stop))
             pos = stop  # never empty: the next search starts where this match ended
         return out
+
+    def verified(text: str, encoded: bytes, utf8) -> list:
+        out, pos, end = [], 0, len(encoded)
+        while pos <= end:
+            start = loose_match(anchor, encoded, pos, end)[0][0]
+            if start < 0:
+                break
+            char = start if utf8 is None else utf8.to_char(start)
+            m = verify(text, char)
+            if m is None:
+                pos = start + 1 if utf8 is None else utf8.to_byte(char + 1)
+                continue
+            out.append(m.span())
+            pos = m.end() if utf8 is None else utf8.to_byte(m.end())
+        return out
+
+    def find(text: str, encoded: bytes | None, utf8=None) -> list | None:
+        if encoded is not None:
+            return exactly(encoded) if exact_match is not None else verified(text, encoded, None)
+        if utf8 is None or loose_match is None:
+            return None
+        return verified(text, utf8.encoded, utf8)
     return find
 
 

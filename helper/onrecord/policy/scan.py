@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 import re
 
 from onrecord.policy.detectors.lexicon import fold, token_spans, tokenize
+from onrecord.policy.gate import Utf8
 
 _DIGIT = re.compile(r"\d")
+# Letters that case-insensitive expressions match to plain ones by Python's own tables (long s, Kelvin
+# sign, dotted and dotless i).
+_CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 @dataclass
@@ -60,6 +64,16 @@ class Scan:
         self.pack = pack
         self.memo = {}
         self.present = pack.present(self.folded, text, self.hits, self.has_digit)
+
+    def utf8(self):
+        """The draft as UTF-8 for RE2 with its offsets (``policy.gate.Utf8``), or None where RE2 cannot
+        stand in for ``re``: a lone surrogate, or a letter ``re`` folds by its own tables."""
+        if "utf8" not in self.memo:
+            try:
+                self.memo["utf8"] = None if _CASE_FREE.search(self.text) else Utf8(self.text)
+            except UnicodeEncodeError:
+                self.memo["utf8"] = None
+        return self.memo["utf8"]
 
     def positions(self, lexicon: str) -> list[tuple[int, int]]:
         return self.hits.get(lexicon, ())

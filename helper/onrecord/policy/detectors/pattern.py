@@ -239,8 +239,10 @@ def _finder(pattern: str, flags: int):
     fast = fast_finder(pattern, flags)
 
     def whole(scan) -> list:
-        if fast is not None and scan.encoded is not None:
-            return fast(scan.encoded, scan.text)
+        if fast is not None:
+            found = fast(scan.text, scan.encoded, None if scan.encoded is not None else scan.utf8())
+            if found is not None:
+                return found
         return [m.span() for m in rx.finditer(scan.text)]
 
     try:
