@@ -36,6 +36,8 @@ def test_checks_over_http_use_the_fetched_pack_and_say_which(served, tls, keys, 
     assert status["pack"]["version"] == 4 and status["pack"]["signature"] == "verified"
 
 
-def test_a_helper_without_a_pack_url_says_nothing_of_packs(helper):
+def test_a_helper_without_a_pack_url_names_its_built_in_pack_and_claims_no_signature(helper):
     body = helper.call("POST", "/v1/check", json={**DRAFT, "account": "@amyclarke"}).json()
-    assert "pack" not in body and "pack" not in helper.call("POST", "/v1/status", json={}).json()
+    assert body["pack"]["source"] == "built-in" and body["pack"]["id"]
+    assert "signature" not in body["pack"] and "last_confirmed" not in body["pack"]
+    assert "pack" not in helper.call("POST", "/v1/status", json={}).json()
