@@ -16,7 +16,7 @@ from onrecord.policy.pack import fill as fill_wording
 from onrecord.policy.packs import PackLibrary, list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
-from onrecord.sites import CHARACTER_LIMITS
+from onrecord.sites import CHARACTER_LIMITS, character_limit
 
 __all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", "SITE_LIMITS", "count_chars"]
 
@@ -87,7 +87,7 @@ def _fix(rule: Rule, pack: Pack, draft: Draft, organisation: str = "") -> tuple[
     organisation = organisation or pack.data.get("organisation") or ""
     full = [fill(t, organisation) for t in full]
     short = [fill(t, organisation) for t in short]
-    limit = SITE_LIMITS.get(draft.site)
+    limit = character_limit(draft.site, draft.context)
     if limit is None or not (full or short):
         return (Fix("append", full[0]), "") if full else (None, "")
     used = count_chars(draft.site, draft.text.rstrip())
