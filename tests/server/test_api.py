@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+import subprocess
 from datetime import datetime, timedelta, timezone
 
 import yaml
@@ -15,7 +16,7 @@ from onrecord.service import DecisionRequest
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
-from .support import CHROME, CHROME_OTHER, DRAFT
+from .support import CHROME, CHROME_OTHER, DRAFT, PROFILES, onrecord_cmd, onrecord_env
 
 
 def test_health_says_it_is_onrecord_without_credentials(served):
@@ -67,6 +68,25 @@ def test_check_says_which_pack_checked_the_draft(helper, onrecord_home):
     assert r.status_code == 200
     assert r.json()["pack"] == {"id": "acme", "title": "Acme Trust social media policy", "source": "file", "version": 7}
     assert r.text == json.dumps(r.json(), sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def test_a_profile_imported_by_another_process_checks_the_next_draft(helper):
+    # The helper keeps what follows from the saved profile (the organisation's settings applied, the pack
+    # and what the answer says of it) between checks; `onrecord profile import`, another process, must
+    # still decide the very next check.
+    before = helper.call("POST", "/v1/check", json=DRAFT).json()
+    assert before["pack"]["id"] == "dh" and before["account"]["channel"] == "personal"
+    out = subprocess.run(onrecord_cmd("profile", "import", str(PROFILES / "nhse-raj.yaml")),
+                         env=onrecord_env(helper.home), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    after = helper.call("POST", "/v1/check", json=DRAFT)
+    assert after.status_code == 200, after.text
+    assert after.json()["pack"] == {"id": "nhs-england", "source": "built-in",
+                                    "title": after.json()["pack"]["title"]}
+    assert "NHS England" in after.json()["pack"]["title"]
+    assert after.json()["account"]["channel"] == "unknown"  # Raj's profile does not declare @amyclarke
+    mine = helper.call("POST", "/v1/check", json={**DRAFT, "account": "@rajmehta"}).json()
+    assert mine["account"] == {"site": "x", "handle": "@rajmehta", "channel": "personal"}
 
 
 def test_check_of_an_undeclared_account_says_unknown(helper):
