@@ -1,6 +1,8 @@
 """Screenshots the docs show are taken by tests, but a test run must not change tracked files."""
 
-from conftest import DOC_IMAGES
+from pathlib import Path
+
+DOC_IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 
 
 def test_screenshots_go_to_the_tests_own_folder_unless_new_images_are_asked_for(doc_image, monkeypatch, tmp_path):
