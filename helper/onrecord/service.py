@@ -31,6 +31,10 @@ from onrecord.store.database import iso_time
 
 log = logging.getLogger(__name__)
 
+# Decision ids whose JSON audit line this process wrote while the activity log could not say whether it had
+# them (busy, broken, disk full): a decision sent again then is not written twice. The last ones only.
+JSON_AUDIT_IDS_KEPT = 1000
+
 SHOWN_AGAIN_AFTER = 600  # seconds: a prompt that comes back after this long away is audited as shown again
 
 # What checks use until a profile is saved: no accounts declared, the general civil service pack.
@@ -67,6 +71,7 @@ class DecisionRequest:
     channel: str | None = None
     extension_version: str | None = None
     decided_at: float | None = None  # when the user decided, for a decision sent late; else now
+    decision_id: str | None = None  # the extension's id for it: sent again, it is recorded once
 
 
 class HelperService:
@@ -105,6 +110,7 @@ class HelperService:
         # the window and the card say so, rather than quietly starting over as a first run.
         self._profile_problem: str | None = None
         self._check_pack: tuple | None = None  # (the compiled pack, what check answers say of it)
+        self._json_decision_ids: dict[str, None] = {}  # see JSON_AUDIT_IDS_KEPT (a dict keeps their order)
         self._looked_aside = False
 
     # The profile ---------------------------------------------------------------------------------
@@ -428,31 +434,50 @@ class HelperService:
         """Record what the user did with the prompts of a draft (never the draft itself).
 
         A busy or broken activity log answers ``recorded: false`` (the post goes on); a full disk is said
-        as ``disk_full``, so the user learns that overrides are not being kept.
+        as ``disk_full``, so the user learns that overrides are not being kept. A decision whose
+        ``decision_id`` is recorded already (sent again after its answer was lost) adds nothing, to the
+        activity log or the JSON audit, and answers ``recorded: true`` with ``already_recorded: true``, so
+        the extension lets it go.
         """
         site, handle, decision = request.site, request.account, request.decision
         channel = self._channel(site, handle, request.channel)
         event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason,
                            **({"time": request.decided_at} if request.decided_at is not None else {}))
-        if self.json_audit is not None:
-            rule_ids, categories = request.rule_ids, request.categories
-            self.audit_event(decision, {"outcome": "success", "rule_id": rule_ids[0] if rule_ids else None,
-                                        "rule_ids": rule_ids, "category": categories[0] if categories else None,
-                                        "categories": categories, "site": site, "channel": channel, "account": handle,
-                                        "reason": request.reason, "extension_version": request.extension_version,
-                                        "decided_at": iso_time(request.decided_at),
-                                        **self.pack_fields(self._profile_for_checks())})
-        recorded = True
+        recorded, repeat = True, False
         try:
-            self.audit.record(event)
-            if channel == "personal" and decision in ("posted", "acknowledged"):
+            repeat = not self.audit.record(event, request.decision_id)
+            if not repeat and channel == "personal" and decision in ("posted", "acknowledged"):
                 self.audit.mark_reminded(site, normalise_handle(site, handle), self._today())
         except DiskFull:
+            self._json_decision(request, channel, known=False)
             raise
         except AuditUnavailable as exc:
             log.warning("decision not recorded: %s", exc.code)
             recorded = False
-        return {"ok": True, "recorded": recorded}
+        if not repeat:
+            self._json_decision(request, channel, known=recorded)
+        return {"ok": True, "recorded": recorded, **({"already_recorded": True} if repeat else {})}
+
+    def _json_decision(self, request: DecisionRequest, channel: str, known: bool) -> None:
+        """The decision's line in the JSON audit, once per decision id: ``known`` when the activity log has
+        just taken it as new; otherwise (the log could not say) this process's memory of ids decides."""
+        if self.json_audit is None:
+            return
+        ids, key = self._json_decision_ids, request.decision_id
+        if key is not None:
+            if key in ids:
+                return
+            if not known:
+                ids[key] = None
+                while len(ids) > JSON_AUDIT_IDS_KEPT:
+                    del ids[next(iter(ids))]
+        rule_ids, categories = request.rule_ids, request.categories
+        self.audit_event(request.decision, {
+            "outcome": "success", "rule_id": rule_ids[0] if rule_ids else None, "rule_ids": rule_ids,
+            "category": categories[0] if categories else None, "categories": categories, "site": request.site,
+            "channel": channel, "account": request.account, "reason": request.reason,
+            "extension_version": request.extension_version, "decided_at": iso_time(request.decided_at),
+            "decision_id": request.decision_id, **self.pack_fields(self._profile_for_checks())})
 
     def _channel(self, site: str, handle: str, claimed: Any) -> str:
         """The profile's word on the channel wins over what the page said."""

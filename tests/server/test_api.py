@@ -217,6 +217,30 @@ def test_a_decision_sent_late_is_recorded_at_the_time_it_was_made(helper):
         assert r.status_code == 400 and said in r.json()["error"]["message"], (bad, r.text)
 
 
+def test_a_decision_sent_again_with_its_id_is_recorded_once(helper):
+    # The helper stored the decision but its answer was lost; the extension sends it again, same id.
+    body = {"site": "x", "account": "@amyclarke", "decision": "overridden", "rule_ids": ["onrecord.unchecked.hold"],
+            "categories": ["permanence"], "reason": "cleared by phone", "decided_at": "2026-12-01T10:00:00Z",
+            "decision_id": "0b6e9f3c-5d2a-4c1e-9f7b-3a8d2e4c6b10"}
+    first = helper.call("POST", "/v1/decisions", json=body)
+    assert first.status_code == 200 and first.json() == {"ok": True, "recorded": True}, first.text
+    again = helper.call("POST", "/v1/decisions", json=body)
+    assert again.status_code == 200, again.text
+    assert again.json() == {"ok": True, "recorded": True, "already_recorded": True}, "the extension must let it go"
+    assert [(e.decision, e.reason) for e in AuditLog().query()] == [("overridden", "cleared by phone")]
+    # Another decision, with its own id, is another event; decisions without an id (extensions from before
+    # ids) are recorded every time they are sent.
+    helper.call("POST", "/v1/decisions", json={**body, "decision_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"})
+    plain = {k: v for k, v in body.items() if k != "decision_id"}
+    for _ in range(2):
+        assert helper.call("POST", "/v1/decisions", json=plain).json() == {"ok": True, "recorded": True}
+    assert len(AuditLog().query()) == 4
+    for bad in ("short", "has spaces in it", "x" * 65, 12, "../../etc/passwd"):
+        r = helper.call("POST", "/v1/decisions", json={**body, "decision_id": bad})
+        assert r.status_code == 400 and "decision_id" in r.json()["error"]["message"], (bad, r.text)
+    assert len(AuditLog().query()) == 4
+
+
 def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):
     # Valid JSON ("\\ud800" escaped), but not encodable as UTF-8: kept with U+FFFD in its place.
     body = '{"site": "x", "account": "@amyclarke\\udc00", "decision": "overridden", "categories": ["conduct"], ' \
