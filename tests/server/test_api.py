@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import sqlite3
+import struct
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import yaml
 
 from onrecord import __version__
+from onrecord.nativehost import framing
+from onrecord.nativehost.registration import STORE_IDS
 from onrecord.policy.model import AccountInfo, CheckResult, Prompt
 from onrecord.service import DecisionRequest
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
-from .support import CHROME, CHROME_OTHER, DRAFT
+from .support import CHROME, CHROME_OTHER, DRAFT, PROFILES, onrecord_cmd, onrecord_env
 
 
 def test_health_says_it_is_onrecord_without_credentials(served):
@@ -67,6 +74,25 @@ def test_check_says_which_pack_checked_the_draft(helper, onrecord_home):
     assert r.status_code == 200
     assert r.json()["pack"] == {"id": "acme", "title": "Acme Trust social media policy", "source": "file", "version": 7}
     assert r.text == json.dumps(r.json(), sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def test_a_profile_imported_by_another_process_checks_the_next_draft(helper):
+    # The helper keeps what follows from the saved profile (the organisation's settings applied, the pack
+    # and what the answer says of it) between checks; `onrecord profile import`, another process, must
+    # still decide the very next check.
+    before = helper.call("POST", "/v1/check", json=DRAFT).json()
+    assert before["pack"]["id"] == "dh" and before["account"]["channel"] == "personal"
+    out = subprocess.run(onrecord_cmd("profile", "import", str(PROFILES / "nhse-raj.yaml")),
+                         env=onrecord_env(helper.home), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    after = helper.call("POST", "/v1/check", json=DRAFT)
+    assert after.status_code == 200, after.text
+    assert after.json()["pack"] == {"id": "nhs-england", "source": "built-in",
+                                    "title": after.json()["pack"]["title"]}
+    assert "NHS England" in after.json()["pack"]["title"]
+    assert after.json()["account"]["channel"] == "unknown"  # Raj's profile does not declare @amyclarke
+    mine = helper.call("POST", "/v1/check", json={**DRAFT, "account": "@rajmehta"}).json()
+    assert mine["account"] == {"site": "x", "handle": "@rajmehta", "channel": "personal"}
 
 
 def test_check_of_an_undeclared_account_says_unknown(helper):
@@ -239,6 +265,20 @@ def test_a_decision_sent_again_with_its_id_is_recorded_once(helper):
         r = helper.call("POST", "/v1/decisions", json={**body, "decision_id": bad})
         assert r.status_code == 400 and "decision_id" in r.json()["error"]["message"], (bad, r.text)
     assert len(AuditLog().query()) == 4
+
+
+def test_a_decision_taken_by_the_native_host_and_sent_again_over_http_is_recorded_once(helper):
+    # The native host stored the decision but was stopped before its answer reached the extension, which
+    # then sent it over HTTP to `onrecord run` on the same data folder.
+    body = {"site": "x", "account": "@amyclarke", "decision": "posted", "decision_id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}
+    raw = json.dumps({"id": 1, "path": "/v1/decisions", "body": body}).encode()
+    host = subprocess.run([str(Path(sys.executable).parent / "onrecord-native-host"),
+                           f"chrome-extension://{STORE_IDS['chromium'][0]}/"],
+                          input=struct.pack("=I", len(raw)) + raw, capture_output=True, timeout=60)
+    assert framing.read_message(io.BytesIO(host.stdout))["body"] == {"ok": True, "recorded": True}, host.stderr
+    again = helper.call("POST", "/v1/decisions", json=body)
+    assert again.json() == {"ok": True, "recorded": True, "already_recorded": True}, again.text
+    assert [e.decision for e in AuditLog().query()] == ["posted"]
 
 
 def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):
