@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from functools import lru_cache
@@ -460,9 +460,17 @@ class HelperService:
                 for a in profile.accounts if a.site == site]
 
     def declare_account(self, account: Account) -> dict:
-        """Declare (or re-declare) an account in the saved profile."""
-        self.change_profile(lambda profile: profile.with_account(account))
-        return {"account": account.to_dict()}
+        """Declare (or re-declare) an account in the saved profile. The browser does not know an account's own
+        organisation: one the user gave it in the settings window is kept."""
+        kept = [account]
+
+        def change(profile: Profile) -> Profile:
+            before = next((a for a in profile.accounts if a.site == account.site and a.key == account.key), None)
+            if before is not None and before.organisation and account.organisation is None:
+                kept[0] = replace(account, organisation=before.organisation)
+            return profile.with_account(kept[0])
+        self.change_profile(change)
+        return {"account": kept[0].to_dict()}
 
     def change_profile(self, change: Callable[[Profile], Profile]) -> Profile:
         """Save ``change(saved profile)``: read, change and write under one lock, so two changes at once (from
