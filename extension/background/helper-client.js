@@ -396,6 +396,10 @@ globalThis.OnRecordHelper = (function () {
   // the helper answers any request (a check, the popup's status) or the background starts. What is kept
   // is what /v1/decisions takes: site, account, rule ids, categories, the decision and the reason, never
   // the draft. At most PENDING_MAX are kept; the oldest go first.
+  //
+  // Every decision has a random `decision_id`, made when the user decides and kept with it: when the
+  // helper stored a decision but its answer was lost (a timeout, the helper stopping mid-reply), the
+  // decision is sent again with the same id and the helper records it once (docs/api.md, "Decision ids").
   const PENDING_MAX = 200;
   const UNREACHABLE = Object.freeze(['not-running', 'not-paired', 'impostor']);
   let pendingChain = Promise.resolve();
@@ -408,6 +412,20 @@ globalThis.OnRecordHelper = (function () {
     });
     pendingChain = next.catch(() => {});
     return next;
+  }
+
+  const newDecisionId = () => crypto.randomUUID();
+
+  // One decision to the helper. A helper from before decision ids refuses the field by name (400): the
+  // decision goes again without it rather than being lost.
+  async function sendDecision(body, options) {
+    const answer = await request('POST', '/v1/decisions', body, options);
+    const refused = answer.status === 'error' && answer.httpStatus === 400 && body.decision_id !== undefined
+      && /decision_id/.test(String((answer.error && answer.error.message) || ''));
+    if (!refused) return answer;
+    const without = { ...body };
+    delete without.decision_id;
+    return request('POST', '/v1/decisions', without, options);
   }
 
   function keepDecision(body) {
@@ -424,9 +442,15 @@ globalThis.OnRecordHelper = (function () {
   function flushDecisions() {
     if (flushing) return flushing;
     flushing = withPending(async (list) => {
+      // Kept by a version that made no ids: each gets one now, stored before anything is sent, so that a
+      // send whose answer is lost is repeated with the same id.
+      if (list.some((body) => !body.decision_id)) {
+        list = list.map((body) => (body.decision_id ? body : { ...body, decision_id: newDecisionId() }));
+        await storage().local.set({ pendingDecisions: list });
+      }
       let sent = 0;
       for (const body of list) {
-        const answer = await request('POST', '/v1/decisions', body, { flush: false });
+        const answer = await sendDecision(body, { flush: false });
         if (answer.status === 'ok' && answer.body && answer.body.recorded === false) break; // the log is busy
         if (answer.status !== 'ok' && !(answer.status === 'error' && answer.httpStatus === 400)) break;
         if (answer.status !== 'ok') console.warn('OnRecord: a kept decision was refused', answer.error && answer.error.code);
@@ -460,8 +484,8 @@ globalThis.OnRecordHelper = (function () {
   }
 
   async function decide(decision) {
-    const body = { ...decision, extension_version: extensionVersion() };
-    const answer = await request('POST', '/v1/decisions', body);
+    const body = { ...decision, extension_version: extensionVersion(), decision_id: decision.decision_id || newDecisionId() };
+    const answer = await sendDecision(body);
     if (answer.status === 'ok') return answer.body;
     if (UNREACHABLE.includes(answer.status) || (answer.status === 'error' && !answer.httpStatus)) {
       maybePending = true;

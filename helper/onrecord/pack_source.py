@@ -479,6 +479,12 @@ def kept_pack(managed: Mapping | Callable[[], Mapping], url: str, folder: Path |
     return pack
 
 
+def kept_ref(managed: Mapping | Callable[[], Mapping], url: str, folder: Path | None = None) -> str | None:
+    """For a command: the file of the last good pack fetched from ``url``, verified again (as the helper
+    uses it), or None while there is none."""
+    return PackSource(folder if folder is not None else _packs_folder(), managed).ref(url)
+
+
 def _packs_folder() -> Path:
     from onrecord import paths
     return paths.home() / "packs"

@@ -29,6 +29,9 @@ class Account:
     handle: str
     channel: str
     bio_has_disclaimer: bool = False
+    # The body this account's disclaimers name, when it is not the profile's (or the managed) organisation:
+    # staff of an agency or arm's-length body posting from an account of their own body.
+    organisation: str | None = None
 
     @property
     def key(self) -> str:
@@ -38,6 +41,8 @@ class Account:
         d = {"site": self.site, "handle": self.handle, "channel": self.channel}
         if self.bio_has_disclaimer:
             d["bio_has_disclaimer"] = True
+        if self.organisation:
+            d["organisation"] = self.organisation
         return d
 
 
@@ -163,6 +168,14 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+def account_from_dict(a: dict) -> Account:
+    """An account of a validated profile (or form): handle and organisation trimmed, a blank organisation
+    left out."""
+    organisation = " ".join((a.get("organisation") or "").split()) or None
+    return Account(a["site"], a["handle"].strip(), a["channel"], bool(a.get("bio_has_disclaimer", False)),
+                   organisation)
+
+
 def profile_from_dict(data: Any, source: str = "profile", base_dir: str | None = None) -> Profile:
     """Validate ``data`` against the profile schema; the error names the source and the key."""
     if not isinstance(data, dict):
@@ -172,10 +185,7 @@ def profile_from_dict(data: Any, source: str = "profile", base_dir: str | None =
     if errors:
         # Every problem, so one edit fixes them all (one line: the command line prints one line).
         raise ProfileError(f"{source}: " + "; ".join(f"{_where(e)}: {_describe(e)}" for e in errors))
-    accounts = tuple(
-        Account(a["site"], a["handle"].strip(), a["channel"], bool(a.get("bio_has_disclaimer", False)))
-        for a in data.get("accounts", [])
-    )
+    accounts = tuple(account_from_dict(a) for a in data.get("accounts", []))
     seen: dict[tuple[str, str], int] = {}
     for i, acc in enumerate(accounts):
         k = (acc.site, acc.key)

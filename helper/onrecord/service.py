@@ -12,7 +12,8 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -22,7 +23,7 @@ from onrecord.managed.effective import apply_links, apply_to_profile
 from onrecord.pack_source import PackSource, is_url
 from onrecord.policy import engine
 from onrecord.policy.packs import Pack, PackLibrary
-from onrecord.policy.model import CheckResult, Draft
+from onrecord.policy.model import CheckResult, Draft, dumps
 from onrecord.profile import CHANNELS, Account, Profile, normalise_handle
 from onrecord.store import profile_store, settings_store
 from onrecord.store.clients import ClientStore
@@ -30,6 +31,10 @@ from onrecord.store.audit import AuditEvent, AuditLog, AuditUnavailable
 from onrecord.store.database import iso_time
 
 log = logging.getLogger(__name__)
+
+# Decision ids whose JSON audit line this process wrote while the activity log could not say whether it had
+# them (busy, broken, disk full): a decision sent again then is not written twice. The last ones only.
+JSON_AUDIT_IDS_KEPT = 1000
 
 SHOWN_AGAIN_AFTER = 600  # seconds: a prompt that comes back after this long away is audited as shown again
 
@@ -40,6 +45,12 @@ PROVISIONAL_PROFILE = Profile(name="", organisation="", policy_pack=PROVISIONAL_
 
 class NoProfile(Conflict):
     code = "no_profile"
+
+
+@lru_cache(maxsize=256)  # the same few accounts, check after check
+def _account_key(site: str, handle: str) -> str:
+    """How the activity log keys an account's reminders (``normalise_handle``)."""
+    return normalise_handle(site, handle)
 
 
 # What the routes (and the native messaging host) hand the service, parsed and checked already ----------
@@ -67,6 +78,7 @@ class DecisionRequest:
     channel: str | None = None
     extension_version: str | None = None
     decided_at: float | None = None  # when the user decided, for a decision sent late; else now
+    decision_id: str | None = None  # the extension's id for it: sent again, it is recorded once
 
 
 class HelperService:
@@ -95,6 +107,7 @@ class HelperService:
         # Found once, as the activity log's path is: finding it creates the data folder each time, and
         # the profile is looked at on every check.
         self.profile_path = Path(profile_path) if profile_path else profile_store.saved_path()
+        self._profile_where = str(self.profile_path)  # os.stat of a str skips Path's conversion on each check
         self.load_settings = load_settings
         self.today = today
         self._profile_lock = threading.Lock()
@@ -105,6 +118,8 @@ class HelperService:
         # the window and the card say so, rather than quietly starting over as a first run.
         self._profile_problem: str | None = None
         self._check_pack: tuple | None = None  # (the compiled pack, what check answers say of it)
+        self._answer_extra: tuple | None = None  # (profile problem, pack report, their JSON text)
+        self._json_decision_ids: dict[str, None] = {}  # see JSON_AUDIT_IDS_KEPT (a dict keeps their order)
         self._looked_aside = False
 
     # The profile ---------------------------------------------------------------------------------
@@ -112,7 +127,7 @@ class HelperService:
     def profile(self) -> Profile:
         """The saved profile (re-read only when the file changed); ``NoProfile`` when there is none."""
         try:
-            st = os.stat(self.profile_path)
+            st = os.stat(self._profile_where)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         except FileNotFoundError:
             stamp = None
@@ -148,6 +163,20 @@ class HelperService:
         """Why the saved profile is not in use (it could not be read and was kept aside), or None."""
         return self._profile_problem
 
+    def answer_extra(self, pack: dict | None) -> str:
+        """What a check's answer says besides the account and the prompts, ``profile_problem`` (when there
+        is one) and ``pack`` (``check_with_pack``'s report), as the JSON text of those members (sorted,
+        without the braces), or "" when there is neither. Encoded again only when one of them changes:
+        the report is the same dict while the pack and its state are."""
+        problem = self._profile_problem
+        cached = self._answer_extra
+        if cached is not None and cached[0] == problem and cached[1] is pack:
+            return cached[2]
+        members = {**({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
+        text = dumps(members)[1:-1] if members else ""
+        self._answer_extra = (problem, pack, text)
+        return text
+
     def _profile_for_checks(self) -> Profile:
         """The saved profile; until there is one, a provisional one with no accounts.
 
@@ -155,15 +184,19 @@ class HelperService:
         kind it is) and the general civil service pack still catches classified material, patient data
         and the like: a missing profile never turns the reminders off.
         """
+        return self.effective(self._saved_for_checks() or PROVISIONAL_PROFILE)
+
+    def _saved_for_checks(self) -> Profile | None:
+        """The saved profile as it is now (one look at its file), or None until there is one."""
         try:
             profile = self.profile()
         except NoProfile:
             if not self._said_provisional:  # once, not on every keystroke's check
                 log.warning("no saved profile: checking with the provisional one until there is")
                 self._said_provisional = True
-            return self.effective(PROVISIONAL_PROFILE)
+            return None
         self._said_provisional = False
-        return self.effective(profile)
+        return profile
 
     # Managed settings ----------------------------------------------------------------------------
 
@@ -177,9 +210,10 @@ class HelperService:
                                                     "message": "; ".join(m.problems) or None})
         return m
 
-    def effective(self, profile: Profile) -> Profile:
-        """The profile with the organisation's name, pack and official accounts applied (never saved)."""
-        m = self.managed()
+    def effective(self, profile: Profile, m: ManagedSettings | None = None) -> Profile:
+        """The profile with the organisation's name, pack and official accounts applied (never saved).
+        ``m``: the managed settings the caller has read already."""
+        m = m if m is not None else self.managed()
         if not m.values:
             return profile
         # The same profile object while nothing changed: the engine keeps per-profile work (phrases,
@@ -217,26 +251,35 @@ class HelperService:
         return self.check_with_pack(request)[0]
 
     def check_with_pack(self, request: CheckRequest) -> tuple[CheckResult, dict | None]:
-        """``check``, and which pack checked the draft (``check_pack``) for the extension's answer."""
-        profile = self._profile_for_checks()
+        """``check``, and which pack checked the draft (``check_pack``) for the extension's answer.
+
+        Checks come on every pause in typing, so each reads what it depends on once: the managed
+        settings (looked at again at most once a second), the saved profile (one look at its file, read
+        again only when it changed), the pack (compiled once; a pack file is looked at for changes), and
+        the settings only for a permanence reminder. What follows from them (the profile with the
+        organisation's settings applied, what the answer says of the pack) is kept while they stay the
+        same objects, so a change made by another process still counts on the next check.
+        """
+        m = self.managed()
+        saved = self._saved_for_checks()
+        profile = self.effective(saved or PROVISIONAL_PROFILE, m)
         pack = self._fetched_pack(profile)
         if pack is None:
-            result = engine.check_text(profile, request.site, request.account, request.text, request.context,
-                                       request.reply_to, request.reply_to_bio, library=self.library)
-        else:
-            draft = Draft(request.text, request.site, request.account, request.context or "post",
-                          (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
-            result = engine.check(draft, profile, pack)
-        result = self._apply_reminder_frequency(result)
-        result = apply_links(result, self.managed().get("policyLinks"))
+            pack = self.library.load(profile.policy_pack, base_dir=profile.base_dir)
+        draft = Draft(request.text, request.site, request.account, request.context or "post",
+                      (request.reply_to or "").strip() or None, (request.reply_to_bio or "").strip() or None)
+        result = engine.check(draft, profile, pack)
+        result = self._apply_reminder_frequency(result, m)
+        result = apply_links(result, m.get("policyLinks"))
         if self.json_audit is not None and self.json_audit.folder() is not None:
             self._audit_shown(profile, result)
-        return result, self.check_pack(profile)
+        url = self.packs.wanted(saved.policy_pack if saved is not None else None) if self.packs is not None else None
+        return result, (self.packs.summary(url) if url else self._pack_info(pack))
 
     def _audit_shown(self, profile: Profile, result: CheckResult) -> None:
         """prompt_shown for a prompt the account's checks have not had for ``SHOWN_AGAIN_AFTER`` seconds: checks
         come on every pause in typing, and a prompt comes and goes as the draft changes."""
-        account = normalise_handle(result.account.site, result.account.handle)
+        account = _account_key(result.account.site, result.account.handle)
         now = time.monotonic()
         new = []
         for p in result.prompts:
@@ -312,6 +355,11 @@ class HelperService:
             pack = self.library.load(profile.policy_pack, base_dir=profile.base_dir)
         except PackError:
             return None
+        return self._pack_info(pack)
+
+    def _pack_info(self, pack: Pack) -> dict:
+        """``{"id", "title", "source"}`` (and ``version``) for a pack not named by URL: made once per
+        compiled pack, and the same dict while the pack is the same."""
         cached = self._check_pack
         if cached is not None and cached[0] is pack:
             return cached[1]
@@ -322,15 +370,20 @@ class HelperService:
         self._check_pack = (pack, info)
         return info
 
-    def _apply_reminder_frequency(self, result: CheckResult) -> CheckResult:
+    def _apply_reminder_frequency(self, result: CheckResult, m: ManagedSettings | None = None) -> CheckResult:
         """Personal accounts: keep the permanence reminder as often as ``reminder_frequency`` says."""
-        if result.account.channel != "personal" or not any(p.category == "permanence" for p in result.prompts):
+        if result.account.channel != "personal":
             return result
-        frequency = self._setting("reminder_frequency")
+        for p in result.prompts:
+            if p.category == "permanence":
+                break
+        else:
+            return result
+        frequency = self._setting("reminder_frequency", m)
         if frequency == "every_post":
             return result
         if frequency == "first_post_of_day":
-            key = normalise_handle(result.account.site, result.account.handle)
+            key = _account_key(result.account.site, result.account.handle)
             try:
                 if not self.audit.reminded_today(result.account.site, key, self._today()):
                     return result
@@ -340,9 +393,10 @@ class HelperService:
         kept = tuple(p for p in result.prompts if p.category != "permanence")
         return CheckResult(result.account, kept)
 
-    def _setting(self, name: str) -> Any:
-        """A user setting, unless the organisation enforces it (or recommends it and the user never chose)."""
-        m = self.managed()
+    def _setting(self, name: str, m: ManagedSettings | None = None) -> Any:
+        """A user setting, unless the organisation enforces it (or recommends it and the user never chose).
+        ``m``: the managed settings the caller has read already."""
+        m = m if m is not None else self.managed()
         if m.values or m.recommended:
             locked, value = m.locked_setting(name)
             if locked:
@@ -390,9 +444,17 @@ class HelperService:
                 for a in profile.accounts if a.site == site]
 
     def declare_account(self, account: Account) -> dict:
-        """Declare (or re-declare) an account in the saved profile."""
-        self.change_profile(lambda profile: profile.with_account(account))
-        return {"account": account.to_dict()}
+        """Declare (or re-declare) an account in the saved profile. The browser does not know an account's own
+        organisation: one the user gave it in the settings window is kept."""
+        kept = [account]
+
+        def change(profile: Profile) -> Profile:
+            before = next((a for a in profile.accounts if a.site == account.site and a.key == account.key), None)
+            if before is not None and before.organisation and account.organisation is None:
+                kept[0] = replace(account, organisation=before.organisation)
+            return profile.with_account(kept[0])
+        self.change_profile(change)
+        return {"account": kept[0].to_dict()}
 
     def change_profile(self, change: Callable[[Profile], Profile]) -> Profile:
         """Save ``change(saved profile)``: read, change and write under one lock, so two changes at once (from
@@ -420,31 +482,50 @@ class HelperService:
         """Record what the user did with the prompts of a draft (never the draft itself).
 
         A busy or broken activity log answers ``recorded: false`` (the post goes on); a full disk is said
-        as ``disk_full``, so the user learns that overrides are not being kept.
+        as ``disk_full``, so the user learns that overrides are not being kept. A decision whose
+        ``decision_id`` is recorded already (sent again after its answer was lost) adds nothing, to the
+        activity log or the JSON audit, and answers ``recorded: true`` with ``already_recorded: true``, so
+        the extension lets it go.
         """
         site, handle, decision = request.site, request.account, request.decision
         channel = self._channel(site, handle, request.channel)
         event = AuditEvent(site, handle, channel, decision, request.rule_ids, request.categories, request.reason,
                            **({"time": request.decided_at} if request.decided_at is not None else {}))
-        if self.json_audit is not None:
-            rule_ids, categories = request.rule_ids, request.categories
-            self.audit_event(decision, {"outcome": "success", "rule_id": rule_ids[0] if rule_ids else None,
-                                        "rule_ids": rule_ids, "category": categories[0] if categories else None,
-                                        "categories": categories, "site": site, "channel": channel, "account": handle,
-                                        "reason": request.reason, "extension_version": request.extension_version,
-                                        "decided_at": iso_time(request.decided_at),
-                                        **self.pack_fields(self._profile_for_checks())})
-        recorded = True
+        recorded, repeat = True, False
         try:
-            self.audit.record(event)
-            if channel == "personal" and decision in ("posted", "acknowledged"):
+            repeat = not self.audit.record(event, request.decision_id)
+            if not repeat and channel == "personal" and decision in ("posted", "acknowledged"):
                 self.audit.mark_reminded(site, normalise_handle(site, handle), self._today())
         except DiskFull:
+            self._json_decision(request, channel, known=False)
             raise
         except AuditUnavailable as exc:
             log.warning("decision not recorded: %s", exc.code)
             recorded = False
-        return {"ok": True, "recorded": recorded}
+        if not repeat:
+            self._json_decision(request, channel, known=recorded)
+        return {"ok": True, "recorded": recorded, **({"already_recorded": True} if repeat else {})}
+
+    def _json_decision(self, request: DecisionRequest, channel: str, known: bool) -> None:
+        """The decision's line in the JSON audit, once per decision id: ``known`` when the activity log has
+        just taken it as new; otherwise (the log could not say) this process's memory of ids decides."""
+        if self.json_audit is None:
+            return
+        ids, key = self._json_decision_ids, request.decision_id
+        if key is not None:
+            if key in ids:
+                return
+            if not known:
+                ids[key] = None
+                while len(ids) > JSON_AUDIT_IDS_KEPT:
+                    del ids[next(iter(ids))]
+        rule_ids, categories = request.rule_ids, request.categories
+        self.audit_event(request.decision, {
+            "outcome": "success", "rule_id": rule_ids[0] if rule_ids else None, "rule_ids": rule_ids,
+            "category": categories[0] if categories else None, "categories": categories, "site": request.site,
+            "channel": channel, "account": request.account, "reason": request.reason,
+            "extension_version": request.extension_version, "decided_at": iso_time(request.decided_at),
+            "decision_id": request.decision_id, **self.pack_fields(self._profile_for_checks())})
 
     def _channel(self, site: str, handle: str, claimed: Any) -> str:
         """The profile's word on the channel wins over what the page said."""

@@ -60,6 +60,13 @@ def _harness():
     return module
 
 
+def write_profile(folder: Path, profile: dict = STAFF_PROFILE) -> Path:
+    """``profile`` as a YAML file in ``folder``, for `onrecord profile import` or a helper to start with."""
+    path = folder / "raj-mehta.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
+    return path
+
+
 _shared: dict = {}
 
 
@@ -71,9 +78,7 @@ def staff_browser(playwright_instance, site_server, tmp_path_factory):
         yield _shared["browser"]
         return
     harness = _harness()
-    folder = tmp_path_factory.mktemp("staff-profile")
-    profile = folder / "raj-mehta.yaml"
-    profile.write_text(yaml.safe_dump(STAFF_PROFILE, sort_keys=False), encoding="utf-8")
+    profile = write_profile(tmp_path_factory.mktemp("staff-profile"))
     helper = harness.start_helper(tmp_path_factory, str(profile))
     try:
         browser = harness.launch(playwright_instance, site_server, tmp_path_factory.mktemp("staff-chromium"))

@@ -4,16 +4,15 @@ The host manifest (`onrecord native-host manifest --browser firefox`, `allowed_e
 add-on's gecko id) is written where Firefox looks for a user's hosts, `~/.mozilla/native-messaging-hosts/`,
 in a HOME made for the test and given to Firefox; Firefox starts the real `onrecord-native-host` with its
 environment (and so the test's ONRECORD_HOME). The extension's HTTP port points where nothing listens,
-so only native messaging can answer. Driven by tests/e2e/firefox/flow.mjs, as test_firefox.py is."""
+so only native messaging can answer. Driven by tests/e2e/firefox/flow.mjs through firefox_driver.py, as test_firefox.py is."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-import yaml
-from site_flow import DISCLAIMER_TEXT, STAFF_PROFILE, WORK, _harness
-from test_firefox import require_firefox, run_driver
+from firefox_driver import require_firefox, run_driver
+from site_flow import DISCLAIMER_TEXT, STAFF_PROFILE, WORK, _harness, write_profile
 from test_native_messaging import _onrecord
 from test_real_editors import PAGES
 
@@ -23,11 +22,8 @@ X_PROFILE = {**STAFF_PROFILE, "accounts": [{"site": "x", "handle": "@rajmehta", 
 @pytest.fixture(scope="module")
 def firefox_native(site_server, tmp_path_factory):
     require_firefox()
-    harness = _harness()
     data = tmp_path_factory.mktemp("onrecord-home")
-    profile = data / "raj-mehta.yaml"
-    profile.write_text(yaml.safe_dump(X_PROFILE, sort_keys=False), encoding="utf-8")
-    _onrecord(data, "profile", "import", str(profile))
+    _onrecord(data, "profile", "import", str(write_profile(data, X_PROFILE)))
     home = tmp_path_factory.mktemp("firefox-home")
     hosts = home / ".mozilla" / "native-messaging-hosts"
     hosts.mkdir(parents=True)
@@ -35,9 +31,7 @@ def firefox_native(site_server, tmp_path_factory):
     spec = next(p for p in PAGES if p.site == "x")
     # HTTP would find nothing: the only port the extension may try has no helper behind it.
     result = run_driver(site_server, [(spec, True)], home=home, env={"ONRECORD_HOME": str(data)},
-                        helperPort=harness.free_port())
-    if result.get("error"):
-        pytest.fail(f"Firefox could not be set up: {result['error']}")
+                        helperPort=_harness().free_port())
     yield result, data
 
 

@@ -11,6 +11,7 @@ log as an override, at the time it was made. The unchecked card names only the u
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 
@@ -111,6 +112,8 @@ def test_an_unchecked_draft_posts_with_a_note_or_is_held_until_sent_with_a_reaso
                 break
             page.wait_for_timeout(200)
         assert len(kept) == 1 and kept[0]["reason"] == REASON and kept[0]["rule_ids"] == ["onrecord.unchecked.hold"]
+        # Its own id, made when the user decided, so that a repeat after a lost answer is recorded once.
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", kept[0]["decision_id"])
         assert "wellbeing" not in json.dumps(kept_decisions(browser)), "the draft was kept with the decision"
         popup = browser.context.new_page()
         popup.goto(browser.extension_url("popup/popup.html"))

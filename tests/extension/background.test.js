@@ -42,8 +42,8 @@ function proofFor(nonce, port, key = PROOF_KEY) {
   return require('node:crypto').createHmac('sha256', Buffer.from(key, 'hex')).update(`onrecord-prove-v1:${nonce}:${port}`).digest('hex');
 }
 
-// A server answering like the helper: `handlers[path](req, body)` -> [status, json]. Unless a test
-// says otherwise, it proves itself as the real helper would for client 1 with PROOF_KEY.
+// A server answering like the helper: `handlers[path](req, body)` -> [status, json], or null to drop the
+// connection without an answer (the helper stopped mid-reply). Unless a test says otherwise, it proves itself as the real helper would for client 1 with PROOF_KEY.
 async function serve(handlers) {
   let port = null;
   handlers = { '/v1/prove': (req, body) => [200, { proof: proofFor(body.nonce, port) }], ...handlers };
@@ -54,7 +54,9 @@ async function serve(handlers) {
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
       const handler = handlers[req.url.split('?')[0]];
-      const [status, json] = handler ? handler(req, body ? JSON.parse(body) : null) : [404, { error: { code: 'not_found', message: 'no route' } }];
+      const answer = handler ? handler(req, body ? JSON.parse(body) : null) : [404, { error: { code: 'not_found', message: 'no route' } }];
+      if (answer === null) { req.socket.destroy(); return; } // the request arrived; its answer is lost
+      const [status, json] = answer;
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(json));
     });
@@ -634,6 +636,84 @@ test('client: a kept decision the helper refuses as bad input is dropped; one it
     recorded = true;
     assert.equal(await client.flushDecisions(), 1);
     assert.equal(local.items.pendingDecisions, undefined);
+  } finally { await helper.close(); }
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// A helper that takes each decision (`sent`) but, while `lose` is set, drops the connection before answering.
+async function losingHelper() {
+  const state = { lose: true, sent: [] };
+  state.helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/decisions': (req, body) => { state.sent.push(body); return state.lose ? null : [200, { ok: true, recorded: true }]; },
+  });
+  return state;
+}
+
+test('client: a decision keeps the id it was made with through every retry, kept or not, until the helper answers', async () => {
+  // The helper takes each decision but its answer is lost: the extension must send the same id every time,
+  // so the helper can record the decision once.
+  const state = await losingHelper();
+  const { helper, sent } = state;
+  const local = memoryArea({ helperPort: helper.port, ...paired('t') });
+  try {
+    const client = clientWith(local, {});
+    const kept = await client.decide({ site: 'x', account: '@amyclarke', decision: 'overridden',
+      rule_ids: ['onrecord.unchecked.hold'], categories: ['permanence'], reason: 'Cleared by phone' });
+    assert.equal(kept.kept, true, 'no answer: the decision is kept');
+    assert.ok(sent.length >= 2, `sent ${sent.length} times`);
+    const id = sent[0].decision_id;
+    assert.match(id, UUID);
+    assert.deepEqual(sent.map((b) => b.decision_id), sent.map(() => id), 'a retry made a new id');
+    assert.equal(local.items.pendingDecisions.length, 1);
+    assert.equal(local.items.pendingDecisions[0].decision_id, id, 'kept without the id it was sent with');
+
+    assert.equal(await client.flushDecisions(), 0, 'still no answer: nothing is let go');
+    assert.equal(local.items.pendingDecisions[0].decision_id, id);
+    state.lose = false;
+    assert.equal(await client.flushDecisions(), 1);
+    assert.equal(local.items.pendingDecisions, undefined);
+    assert.ok(sent.every((b) => b.decision_id === id), `ids sent: ${sent.map((b) => b.decision_id)}`);
+
+    // Each new decision has an id of its own.
+    await client.decide({ site: 'x', account: '@amyclarke', decision: 'posted' });
+    assert.match(sent[sent.length - 1].decision_id, UUID);
+    assert.notEqual(sent[sent.length - 1].decision_id, id);
+  } finally { await helper.close(); }
+});
+
+test('client: a decision kept by a version without ids gets one before it is sent, and keeps it', async () => {
+  const state = await losingHelper();
+  const { helper, sent } = state;
+  const local = memoryArea({ helperPort: helper.port, ...paired('t'), pendingDecisions: [
+    { site: 'x', account: '@amyclarke', decision: 'posted', decided_at: '2026-12-01T10:00:00Z' }] });
+  try {
+    const client = clientWith(local, {});
+    assert.equal(await client.flushDecisions(), 0);
+    const id = local.items.pendingDecisions[0].decision_id;
+    assert.match(id, UUID);
+    state.lose = false;
+    assert.equal(await client.flushDecisions(), 1);
+    assert.ok(sent.length >= 2 && sent.every((b) => b.decision_id === id), `ids sent: ${sent.map((b) => b.decision_id)}`);
+  } finally { await helper.close(); }
+});
+
+test('client: a helper from before decision ids refuses the field: the decision is sent again without it', async () => {
+  const sent = [];
+  const helper = await serve({
+    '/v1/health': HEALTH,
+    '/v1/decisions': (req, body) => {
+      sent.push(body);
+      return 'decision_id' in body ? [400, { error: { code: 'bad_input', message: "unknown field 'decision_id' (fields: site, account)" } }]
+        : [200, { ok: true, recorded: true }];
+    },
+  });
+  try {
+    const answer = await clientWith(memoryArea({ helperPort: helper.port, ...paired('t') }), {})
+      .decide({ site: 'x', account: '@amyclarke', decision: 'posted' });
+    assert.deepEqual(plain(answer), { ok: true, recorded: true });
+    assert.deepEqual(sent.map((b) => 'decision_id' in b), [true, false]);
   } finally { await helper.close(); }
 });
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -141,3 +142,29 @@ def test_a_decision_sent_late_says_when_it_was_made(tmp_path, monkeypatch):
     service.record_decision(DecisionRequest("x", "@amyclarke", "posted"))
     posted = next(json.loads(l) for l in lines(tmp_path / "audit") if '"posted"' in l)
     assert "decided_at" not in posted, "a decision sent at once has no decided_at"
+
+
+def test_a_decision_sent_again_with_its_id_is_one_line(tmp_path, monkeypatch):
+    # Its answer was lost and the extension sent it again: one line, carrying the id; also when the activity
+    # log was locked (it could not say it had the id) the first time.
+    service = make_service(tmp_path, monkeypatch)
+    decision = DecisionRequest("x", "@amyclarke", "overridden", ("onrecord.unchecked.hold",), ("permanence",),
+                               reason="cleared by phone", decision_id="1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d")
+    assert service.record_decision(decision)["recorded"] is True
+    assert service.record_decision(decision)["already_recorded"] is True
+    written = [json.loads(l) for l in lines(tmp_path / "audit")]
+    assert [l["decision_id"] for l in written if l["event_type"] == "overridden"] == [decision.decision_id]
+
+    locked = DecisionRequest("x", "@amyclarke", "posted", decision_id="9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")
+    blocker = sqlite3.connect(service.audit.path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        assert service.record_decision(locked)["recorded"] is False
+        assert service.record_decision(locked)["recorded"] is False
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert service.record_decision(locked) == {"ok": True, "recorded": True}, "recorded once the log is free"
+    posted = [json.loads(l) for l in lines(tmp_path / "audit") if '"posted"' in l]
+    assert [l["decision_id"] for l in posted] == [locked.decision_id]
+    assert len(service.audit.query(decision="posted")) == 1

@@ -16,13 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT.parent / "shared" / "corpus" / "profiles"
 
 
-def onrecord(*args, home, managed=None, check=True, env_extra=None):
+def onrecord(*args, home, managed=None, check=True, env_extra=None, stdin=None):
     env = dict(os.environ, ONRECORD_HOME=str(home), **(env_extra or {}))
     if managed is None:
         env.pop("ONRECORD_MANAGED_DIR", None)  # the real, platform place: /etc/onrecord on Linux
     else:
         env["ONRECORD_MANAGED_DIR"] = str(managed)
-    r = subprocess.run([sys.executable, "-m", "onrecord", *args], env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run([sys.executable, "-m", "onrecord", *args], env=env, input=stdin, capture_output=True, text=True,
+                       timeout=60)
     if check:
         assert r.returncode == 0, r.stderr
     return r

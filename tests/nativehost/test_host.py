@@ -13,6 +13,7 @@ import pytest
 
 from onrecord.nativehost import framing
 from onrecord.nativehost.registration import STORE_IDS
+from onrecord.store.audit import AuditLog
 
 PROGRAM = Path(sys.executable).parent / "onrecord-native-host"
 CHROME_ID = STORE_IDS["chromium"][0]
@@ -88,6 +89,22 @@ def test_answers_bad_requests_with_the_http_status_and_stays_in_step(chrome_host
     assert chrome_host.read()["status"] == 413
     # After each refusal the next request is still read from the right place.
     assert chrome_host.ask({"id": 4, "path": "/v1/health"})["body"]["app"] == "onrecord"
+
+
+def test_a_decision_sent_again_with_its_id_is_recorded_once_even_by_a_new_host(onrecord_home):
+    # The browser stops the host before the answer reaches the extension, starts a new one, and the extension
+    # sends the decision again with its id: one event.
+    decision = {"site": "x", "account": "@amyclarke", "decision": "posted",
+                "decision_id": "5f0c8a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b"}
+    first = HostProcess(CHROME_ORIGIN)
+    assert first.ask({"id": 1, "path": "/v1/decisions", "body": decision})["body"] == {"ok": True, "recorded": True}
+    assert first.ask({"id": 2, "path": "/v1/decisions", "body": decision})["body"]["already_recorded"] is True
+    assert first.close()[0] == 0
+    second = HostProcess(CHROME_ORIGIN)
+    answer = second.ask({"id": 1, "path": "/v1/decisions", "body": decision})
+    assert answer["status"] == 200 and answer["body"] == {"ok": True, "recorded": True, "already_recorded": True}
+    assert second.close()[0] == 0
+    assert [e.decision for e in AuditLog().query()] == ["posted"]
 
 
 def test_firefox_arguments_name_the_add_on(onrecord_home, tmp_path):

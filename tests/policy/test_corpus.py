@@ -47,7 +47,7 @@ def _rates(cases, profiles):
     misses = []
     for case in cases:
         result = check_text(profiles[case["profile"]], case["site"], case["account"], case["text"],
-                            case["context"], case["reply_to"])
+                            case["context"], case["reply_to"], case.get("reply_to_bio"))
         cats = {p.category for p in result.prompts}
         expected += len(case["expect"])
         found += len(set(case["expect"]) & cats)

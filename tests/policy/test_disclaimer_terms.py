@@ -1,5 +1,6 @@
-"""Disclaimers in the user's own terms: their organisation (or the managed one), today's name, "the" where
-the name takes one, and a wording that fits the site's character limit as the site counts it."""
+"""Disclaimers in the user's own terms: the account's own organisation, else the managed one, else the
+profile's, by today's name, "the" where the name takes one, and a wording that fits the site's character
+limit as the site counts it."""
 
 import json
 from dataclasses import replace
@@ -65,10 +66,14 @@ def test_the_managed_organisation_is_used_when_the_profile_names_none(tmp_path):
     assert fix_of(apply_to_profile(unnamed, managed))[0] == "Views my own, not the Department for Education's."
 
 
-def test_the_organisation_the_user_declared_wins_over_the_managed_one(tmp_path):
+def test_the_managed_organisation_wins_over_the_profiles_and_an_accounts_own_over_both(tmp_path):
     managed = write_managed(tmp_path / "managed", {"organisation": "Department of Health and Social Care"})
-    profile = apply_to_profile(person("UK Health Security Agency", "dh"), managed)
-    assert fix_of(profile)[0] == "Views my own, not the UK Health Security Agency's."
+    profile = apply_to_profile(person("Dept of Health", "dh"), managed)
+    assert fix_of(profile)[0] == "Views my own, not the Department of Health and Social Care's."
+    # Staff of an agency name their own body on its account (a former name by today's).
+    agency = person("Dept of Health", "dh", accounts=[{"site": "x", "handle": "@samreid", "channel": "personal",
+                                                         "organisation": "Public Health England"}])
+    assert fix_of(apply_to_profile(agency, managed))[0] == "Views my own, not the UK Health Security Agency's."
 
 
 @pytest.mark.parametrize("site", sorted(s for s, limit in CHARACTER_LIMITS.items() if limit))

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import sqlite3
+import struct
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import yaml
 
 from onrecord import __version__
+from onrecord.nativehost import framing
+from onrecord.nativehost.registration import STORE_IDS
 from onrecord.policy.model import AccountInfo, CheckResult, Prompt
 from onrecord.service import DecisionRequest
 from onrecord.store import settings_store
 from onrecord.store.audit import AuditLog
 
-from .support import CHROME, CHROME_OTHER, DRAFT
+from .support import CHROME, CHROME_OTHER, DRAFT, PROFILES, onrecord_cmd, onrecord_env
 
 
 def test_health_says_it_is_onrecord_without_credentials(served):
@@ -67,6 +74,25 @@ def test_check_says_which_pack_checked_the_draft(helper, onrecord_home):
     assert r.status_code == 200
     assert r.json()["pack"] == {"id": "acme", "title": "Acme Trust social media policy", "source": "file", "version": 7}
     assert r.text == json.dumps(r.json(), sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def test_a_profile_imported_by_another_process_checks_the_next_draft(helper):
+    # The helper keeps what follows from the saved profile (the organisation's settings applied, the pack
+    # and what the answer says of it) between checks; `onrecord profile import`, another process, must
+    # still decide the very next check.
+    before = helper.call("POST", "/v1/check", json=DRAFT).json()
+    assert before["pack"]["id"] == "dh" and before["account"]["channel"] == "personal"
+    out = subprocess.run(onrecord_cmd("profile", "import", str(PROFILES / "nhse-raj.yaml")),
+                         env=onrecord_env(helper.home), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    after = helper.call("POST", "/v1/check", json=DRAFT)
+    assert after.status_code == 200, after.text
+    assert after.json()["pack"] == {"id": "nhs-england", "source": "built-in",
+                                    "title": after.json()["pack"]["title"]}
+    assert "NHS England" in after.json()["pack"]["title"]
+    assert after.json()["account"]["channel"] == "unknown"  # Raj's profile does not declare @amyclarke
+    mine = helper.call("POST", "/v1/check", json={**DRAFT, "account": "@rajmehta"}).json()
+    assert mine["account"] == {"site": "x", "handle": "@rajmehta", "channel": "personal"}
 
 
 def test_check_of_an_undeclared_account_says_unknown(helper):
@@ -215,6 +241,44 @@ def test_a_decision_sent_late_is_recorded_at_the_time_it_was_made(helper):
                       ("2026-01-02T03:04:05", "offset from UTC"), (12, "expected an ISO 8601 time")):
         r = helper.call("POST", "/v1/decisions", json={**base, "decided_at": bad})
         assert r.status_code == 400 and said in r.json()["error"]["message"], (bad, r.text)
+
+
+def test_a_decision_sent_again_with_its_id_is_recorded_once(helper):
+    # The helper stored the decision but its answer was lost; the extension sends it again, same id.
+    body = {"site": "x", "account": "@amyclarke", "decision": "overridden", "rule_ids": ["onrecord.unchecked.hold"],
+            "categories": ["permanence"], "reason": "cleared by phone", "decided_at": "2026-12-01T10:00:00Z",
+            "decision_id": "0b6e9f3c-5d2a-4c1e-9f7b-3a8d2e4c6b10"}
+    first = helper.call("POST", "/v1/decisions", json=body)
+    assert first.status_code == 200 and first.json() == {"ok": True, "recorded": True}, first.text
+    again = helper.call("POST", "/v1/decisions", json=body)
+    assert again.status_code == 200, again.text
+    assert again.json() == {"ok": True, "recorded": True, "already_recorded": True}, "the extension must let it go"
+    assert [(e.decision, e.reason) for e in AuditLog().query()] == [("overridden", "cleared by phone")]
+    # Another decision, with its own id, is another event; decisions without an id (extensions from before
+    # ids) are recorded every time they are sent.
+    helper.call("POST", "/v1/decisions", json={**body, "decision_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"})
+    plain = {k: v for k, v in body.items() if k != "decision_id"}
+    for _ in range(2):
+        assert helper.call("POST", "/v1/decisions", json=plain).json() == {"ok": True, "recorded": True}
+    assert len(AuditLog().query()) == 4
+    for bad in ("short", "has spaces in it", "x" * 65, 12, "../../etc/passwd"):
+        r = helper.call("POST", "/v1/decisions", json={**body, "decision_id": bad})
+        assert r.status_code == 400 and "decision_id" in r.json()["error"]["message"], (bad, r.text)
+    assert len(AuditLog().query()) == 4
+
+
+def test_a_decision_taken_by_the_native_host_and_sent_again_over_http_is_recorded_once(helper):
+    # The native host stored the decision but was stopped before its answer reached the extension, which
+    # then sent it over HTTP to `onrecord run` on the same data folder.
+    body = {"site": "x", "account": "@amyclarke", "decision": "posted", "decision_id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}
+    raw = json.dumps({"id": 1, "path": "/v1/decisions", "body": body}).encode()
+    host = subprocess.run([str(Path(sys.executable).parent / "onrecord-native-host"),
+                           f"chrome-extension://{STORE_IDS['chromium'][0]}/"],
+                          input=struct.pack("=I", len(raw)) + raw, capture_output=True, timeout=60)
+    assert framing.read_message(io.BytesIO(host.stdout))["body"] == {"ok": True, "recorded": True}, host.stderr
+    again = helper.call("POST", "/v1/decisions", json=body)
+    assert again.json() == {"ok": True, "recorded": True, "already_recorded": True}, again.text
+    assert [e.decision for e in AuditLog().query()] == ["posted"]
 
 
 def test_an_override_reason_with_a_lone_surrogate_is_recorded_not_a_server_error(helper):

@@ -76,7 +76,7 @@ def test_a_recommended_value_applies_until_the_user_changes_that_setting(served,
 
     # The user changes another setting; the page sends every field back, the recommended ones as shown.
     save(h, window, {**page["settings"], "log_level": "WARNING"})
-    assert json.loads((h.home / "settings.json").read_text()) == {"log_level": "WARNING"}
+    assert json.loads((h.home / "settings.json").read_text()) == {"format": 2, "log_level": "WARNING"}
     assert in_force(h, "reminder_frequency") == "every_post" and in_force(h, "audit_retention_days") == 30
 
     # The organisation changes its recommendation: the user, who never chose, follows it.
@@ -103,7 +103,44 @@ def test_a_recommended_value_applies_until_the_user_changes_that_setting(served,
     r = window.delete(f"{h.url}/settings/api/settings/reminder_frequency", timeout=10)
     assert r.status_code == 200 and r.json()["settings"]["reminder_frequency"] == "every_post"
     assert in_force(h, "reminder_frequency") == "every_post"
-    assert json.loads((h.home / "settings.json").read_text()) == {"log_level": "WARNING"}
+    assert json.loads((h.home / "settings.json").read_text()) == {"format": 2, "log_level": "WARNING"}
+
+
+# What versions before settings.json said its format wrote: every setting, chosen or not.
+EVERY_SETTING_AS_BEFORE = {"audit_retention_days": 90, "log_level": "INFO", "port": 47651,
+                           "reminder_frequency": "first_post_of_day"}
+
+
+def test_a_settings_file_from_an_earlier_version_lets_recommended_values_apply(served, tmp_path):
+    """Its values equal to those versions' defaults were never chosen: the organisation's recommended values
+    apply to them, and the next save writes only what the user chose."""
+    h, window, registry, clock = start(served, tmp_path, {"reminderFrequency": "every_post", "auditRetentionDays": 30})
+    (h.home / "settings.json").write_text(json.dumps(EVERY_SETTING_AS_BEFORE, indent=2, sort_keys=True) + "\n")
+    assert in_force(h, "reminder_frequency") == "every_post" and in_force(h, "audit_retention_days") == 30
+    page = shown(h, window)
+    assert page["recommended"]["reminder_frequency"] == {"value": "every_post", "in_use": True}
+    assert page["settings"]["audit_retention_days"] == 30
+    from onrecord.commands.policy import report
+    rows = {r["name"]: r for r in report()["settings"]}
+    # (`policy show` reads this machine's managed settings, not the recorded registry: none is the user's.)
+    assert {r["source"] for r in rows.values() if r["name"] in EVERY_SETTING_AS_BEFORE} == {"default"}
+
+    save(h, window, {**page["settings"], "log_level": "WARNING"})
+    assert json.loads((h.home / "settings.json").read_text()) == {"format": 2, "log_level": "WARNING"}
+    assert in_force(h, "reminder_frequency") == "every_post" and in_force(h, "audit_retention_days") == 30
+
+
+def test_a_choice_of_the_user_in_a_settings_file_from_an_earlier_version_is_kept(served, tmp_path):
+    h, window, registry, clock = start(served, tmp_path, {"reminderFrequency": "every_post", "auditRetentionDays": 30})
+    (h.home / "settings.json").write_text(json.dumps({**EVERY_SETTING_AS_BEFORE, "reminder_frequency": "never"}))
+    # The user chose "never" themselves: it stays theirs; the values they left alone follow the organisation.
+    assert in_force(h, "reminder_frequency") == "never"
+    assert in_force(h, "audit_retention_days") == 30
+    page = shown(h, window)
+    assert page["recommended"]["reminder_frequency"] == {"value": "every_post", "in_use": False}
+    save(h, window, page["settings"])
+    assert json.loads((h.home / "settings.json").read_text()) == {"format": 2, "reminder_frequency": "never"}
+    assert in_force(h, "reminder_frequency") == "never" and in_force(h, "audit_retention_days") == 30
 
 
 def test_an_enforced_value_beats_both_the_recommendation_and_the_users_choice(served, tmp_path):
@@ -140,13 +177,13 @@ def test_the_about_page_says_which_values_are_recommended_and_gives_one_back(ser
         retention.fill("200")
         pg.get_by_role("button", name="Save settings").last.click()
         expect(pg.locator("#status")).to_have_text("Settings saved.")
-        assert json.loads((h.home / "settings.json").read_text()) == {"audit_retention_days": 200}
+        assert json.loads((h.home / "settings.json").read_text()) == {"format": 2, "audit_retention_days": 200}
         expect(note).to_contain_text("Your organisation recommends: 30. You chose your own.")
         assert not run_axe(pg)
         pg.get_by_role("button", name="Use your organisation's value").click()
         expect(retention).to_have_value("30")
         expect(retention).to_be_focused()
-        assert json.loads((h.home / "settings.json").read_text()) == {}
+        assert json.loads((h.home / "settings.json").read_text()) == {"format": 2}
         assert in_force(h, "audit_retention_days") == 30
 
         # At 320 CSS px the page does not scroll sideways.

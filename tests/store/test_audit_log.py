@@ -83,6 +83,19 @@ def test_retention_deletes_only_what_is_older(onrecord_home):
     assert [e.account for e in log.query()] == ["@new"]
 
 
+def test_a_decision_id_is_recorded_once_and_kept_for_the_retention_period(onrecord_home):
+    log = AuditLog(retention_days=90)
+    assert log.record(_event(decision="posted"), "id-0001-aaaa") is True
+    assert log.record(_event(decision="posted"), "id-0001-aaaa") is False, "a repeat was recorded"
+    assert log.record(_event(decision="posted")) and log.record(_event(decision="posted")), "no id: always recorded"
+    assert len(log.query(decision="posted")) == 3
+    # The ids go with the retention period (counted from when each arrived), so the table does not grow
+    # for ever: past it, an id counts as new.
+    assert log.purge(now=time.time() + 91 * DAY) == 3
+    with sqlite3.connect(log.path) as conn:
+        assert conn.execute("SELECT count(*) FROM decision_ids").fetchone()[0] == 0
+
+
 def test_retention_follows_the_setting(onrecord_home):
     (onrecord_home / "settings.json").write_text(json.dumps({"audit_retention_days": 7}))
     log = AuditLog(retention_days=lambda: json.loads((onrecord_home / "settings.json").read_text())[

@@ -42,3 +42,40 @@ def test_a_corrupt_file_is_kept_aside_and_reported(onrecord_home, content):
     assert "kept aside" in store.problem and str(aside[0]) in store.problem
     store.save(defaults())
     assert store.problem is None
+
+
+EVERY_SETTING_AS_BEFORE = {"audit_retention_days": 90, "log_level": "INFO", "port": 47651,
+                           "reminder_frequency": "first_post_of_day"}
+
+
+def test_a_file_from_an_earlier_version_keeps_only_the_users_own_choices(onrecord_home):
+    """Earlier versions wrote every setting: a value equal to their default was never chosen."""
+    path = onrecord_home / "settings.json"
+    path.write_text(json.dumps({**EVERY_SETTING_AS_BEFORE, "log_level": "DEBUG"}))
+    store = settings_store.SettingsStore()
+    assert store.saved_names() == {"log_level"}
+    assert store.load() == {**defaults(), "log_level": "DEBUG"} and store.problem is None
+    assert settings_store.saved_names() == {"log_level"}
+    # The next save writes today's format, with the user's choices only.
+    store.update({"port": 47700})
+    assert json.loads(path.read_text()) == {"format": 2, "log_level": "DEBUG", "port": 47700}
+    assert store.saved_names() == {"log_level", "port"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_an_unversioned_file_of_some_settings_holds_choices_only(onrecord_home):
+    """Written with only the user's choices before the format was recorded: a default-valued one is a choice."""
+    (onrecord_home / "settings.json").write_text(json.dumps({"reminder_frequency": "first_post_of_day"}))
+    assert settings_store.SettingsStore().saved_names() == {"reminder_frequency"}
+
+
+@pytest.mark.parametrize("version", [3, "2", True])
+def test_a_file_of_a_format_this_version_does_not_read_is_kept_aside(onrecord_home, version):
+    path = onrecord_home / "settings.json"
+    content = json.dumps({"format": version, "log_level": "DEBUG"})
+    path.write_text(content)
+    store = settings_store.SettingsStore()
+    assert store.load() == defaults()
+    aside = list(onrecord_home.glob("settings.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == content
+    assert "format" in store.problem and "kept aside" in store.problem

@@ -262,6 +262,34 @@ def test_the_bio_disclaimer_box_is_offered_only_for_personal_accounts(page, help
     expect(pg.get_by_role("form", name="Edit @AmyatDH").get_by_label("My bio on this account already says my views are my own")).to_be_hidden()
 
 
+def test_an_account_names_its_own_organisation_in_its_disclaimers(page, helper):
+    """Staff of an agency post from its accounts: the account's own organisation is given, kept, shown and
+    taken back, and the table says which organisation each account's disclaimers name."""
+    pg = page
+    with_profile(pg, helper)
+    table = pg.locator("#accounts-editor table")
+    row = table.get_by_role("row").filter(has=pg.get_by_role("cell", name="@amyclarke", exact=True))
+    expect(row.get_by_role("cell", name="Department of Health", exact=True)).to_be_visible()
+    form = pg.get_by_role("form", name="Add an account")
+    form.get_by_label("Handle or name").fill("@amy_ukhsa")
+    org = form.get_by_label("Another body it speaks for (optional)")
+    expect(org).to_have_accessible_description(re.compile("Leave empty for your organisation"))
+    org.fill("  UK Health Security Agency ")
+    form.get_by_role("button", name="Add account").click()
+    expect(table.get_by_role("cell", name="UK Health Security Agency", exact=True)).to_be_visible()
+    assert {"site": "x", "handle": "@amy_ukhsa", "channel": "personal",
+            "organisation": "UK Health Security Agency"} in saved(helper.home)["accounts"]
+    assert_accessible(pg, "accounts with an organisation")
+    # Editing shows it; emptying it names the profile's organisation again.
+    pg.get_by_role("button", name="Edit @amy_ukhsa on X (Twitter)").click()
+    edit = pg.get_by_role("form", name="Edit @amy_ukhsa")
+    expect(edit.get_by_label("Another body it speaks for (optional)")).to_have_value("UK Health Security Agency")
+    edit.get_by_label("Another body it speaks for (optional)").fill("")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(table.get_by_role("cell", name="UK Health Security Agency", exact=True)).to_have_count(0)
+    assert {"site": "x", "handle": "@amy_ukhsa", "channel": "personal"} in saved(helper.home)["accounts"]
+
+
 def test_every_site_of_the_site_table_is_offered_by_its_name(page, helper):
     from onrecord import sites
     pg = page

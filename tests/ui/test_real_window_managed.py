@@ -105,8 +105,8 @@ def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_ch
         level = field(page, "log_level")
         assert level["disabled"] is False and "Set by your organisation" not in level["described"]
 
-        # The organisation's pack is shown chosen and locked; the user's own organisation stays theirs to edit
-        # (the managed name only fills in for a profile that names none).
+        # The organisation's pack and name are shown chosen and locked, each said to be the organisation's (the
+        # profile keeps the user's own, "Department of Health", for the day the organisation stops setting them).
         go(page, "profile")
         pack = page.evaluate("""(() => { const picked = document.querySelector('input[name=pack_choice]:checked');
           const group = document.getElementById('f-policy_pack');
@@ -114,13 +114,17 @@ def test_managed_values_win_show_locked_in_the_real_window_bad_keys_named_and_ch
                   locked: !document.getElementById('f-policy_pack-locked').hidden,
                   described: (group.getAttribute('aria-describedby') || '').includes('f-policy_pack-locked')}; })()""")
         assert pack == {"picked": "nhs-england", "disabled": True, "locked": True, "described": True}
-        org = page.evaluate("(() => { const i = document.getElementById('f-organisation'); return {disabled: i.disabled, value: i.value}; })()")
-        assert org == {"disabled": False, "value": "Department of Health"}
+        org = page.evaluate("""(() => { const i = document.getElementById('f-organisation');
+          const note = document.getElementById('f-organisation-locked');
+          return {disabled: i.disabled, value: i.value, locked: !note.hidden, note: note.textContent.trim(),
+                  described: (i.getAttribute('aria-describedby') || '').includes('f-organisation-locked')}; })()""")
+        assert org == {"disabled": True, "value": ORGANISATION, "locked": True, "note": "Set by your organisation",
+                       "described": True}
 
         # The organisation's accounts are listed as theirs, with nothing to edit or remove.
         go(page, "accounts")
         assert page.wait_for(ORG_ACCOUNTS, what="the organisation's account") == [
-            {"cells": ["X (Twitter)", "@dhscgovuk", "Corporate", "No", "Set by your organisation"], "buttons": 0}]
+            {"cells": ["X (Twitter)", "@dhscgovuk", "Corporate", "No", ORGANISATION, "Set by your organisation"], "buttons": 0}]
 
         # The organisation changes its policy while the window is open: it shows without a restart.
         write_policy(managed_folder, {"organisation": ORGANISATION, "reminderFrequency": "every_post"})

@@ -42,6 +42,17 @@ def _profile(path: str | None):
     return profile
 
 
+def _effective(profile, m):
+    """The profile as the helper checks with it: the organisation's managed name, pack (the last good copy
+    fetched from its URL, else the profile's own meanwhile) and official accounts win."""
+    if not m.values:
+        return profile
+    from onrecord.managed.effective import apply_to_profile
+    from onrecord.pack_source import kept_ref
+
+    return apply_to_profile(profile, m, lambda url: kept_ref(m, url))
+
+
 def read_draft(text: str) -> str:
     """The draft from the argument, or from standard input for ``-``; bytes checked before decoding."""
     if text != "-":
@@ -81,15 +92,17 @@ def run(args) -> int:
     missing = [f"--{name}" for name in ("site", "account") if not getattr(args, name)]
     if missing:
         raise BadInput(f"check: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
-    profile = _profile(args.profile)
+    from onrecord import managed
+
+    m = managed.current()
+    profile = _effective(_profile(args.profile), m)
     text = read_draft(args.text)
     if is_url(profile.policy_pack):
         # A signed pack from the organisation's server: the copy the helper fetched and kept, checked again.
-        from onrecord import managed
         from onrecord.policy.engine import check
         from onrecord.policy.model import Draft
 
-        pack = kept_pack(managed.current, profile.policy_pack)
+        pack = kept_pack(m, profile.policy_pack)
         draft = Draft(text, args.site, args.account, args.context or "post", (args.reply_to or "").strip() or None,
                       (args.reply_to_bio or "").strip() or None)
         result = check(draft, profile, pack)

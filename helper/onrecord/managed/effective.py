@@ -71,9 +71,9 @@ def managed_only(managed: ManagedSettings, profile: Profile | None) -> list[Effe
 
 def apply_to_profile(profile: Profile, managed: ManagedSettings,
                      pack_ref: Callable[[str], str | None] | None = None) -> Profile:
-    """The profile checks use: the organisation's pack and its official accounts declared, and its name
-    where the profile gives none (before the user has set up; an agency's staff name their own body, and
-    the organisation they declared is the one their disclaimers name).
+    """The profile checks use: the organisation's name, pack and official accounts win over the user's.
+    Staff of an agency or arm's-length body name their own body on each account of theirs (an account's
+    ``organisation``), which the engine puts before this one in that account's prompts.
 
     ``pack_ref(policyPack)`` turns a pack URL into the path of the last good verified copy (None while there
     is none, when the user's own pack stays in use). The saved profile itself is never changed.
@@ -82,7 +82,7 @@ def apply_to_profile(profile: Profile, managed: ManagedSettings,
     if not values:
         return profile
     fields = profile._fields()
-    if "organisation" in values and not (profile.organisation or "").strip():
+    if values.get("organisation"):
         fields["organisation"] = values["organisation"]
     pack = values.get("policyPack")
     if pack:

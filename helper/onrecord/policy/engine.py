@@ -11,7 +11,7 @@ import re
 
 from onrecord.errors import BadInput, PackError
 from onrecord.policy.model import CONTEXTS, MAX_DRAFT_BYTES, AccountInfo, CheckResult, Draft, Fix, Prompt
-from onrecord.policy.pack import Pack, Rule
+from onrecord.policy.pack import Pack, Rule, current_name
 from onrecord.policy.pack import fill as fill_wording
 from onrecord.policy.packs import PackLibrary, list_builtin, load_pack
 from onrecord.policy.scan import Scan
@@ -103,11 +103,12 @@ def _fix(rule: Rule, pack: Pack, draft: Draft, organisation: str = "") -> tuple[
                                  f"shorten the post by {over} character{'s' if over != 1 else ''} to add it.")
 
 
-def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None) -> Prompt:
-    """The rule's prompt with its fix fitted to the draft. Prompts are immutable, so each rule keeps
-    the few it has made (one per organisation, fix and note) rather than building one per check."""
+def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None, organisation: str = "") -> Prompt:
+    """The rule's prompt with its fix fitted to the draft, naming ``organisation`` (the account's own), else
+    the profile's. Prompts are immutable, so each rule keeps the few it has made (one per organisation, fix
+    and note) rather than building one per check."""
     made = rule.prompts
-    organisation = (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
+    organisation = organisation or (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
     fitted = None
     if rule.fix and "wording" in rule.fix:
         # A fitted wording depends on the site, whether it is a blog, and the characters the draft
@@ -193,6 +194,8 @@ def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
     index, facts = pack.facts_for(profile)
     acc = facts.find_account(profile, draft.site, draft.account)
     channel = acc.channel if acc else "unknown"
+    # An agency's staff name their own body on its accounts, whatever the profile or the organisation says.
+    own = current_name(acc.organisation, pack.data.get("renamed") or {}) if acc is not None and acc.organisation else ""
     scan = Scan(draft.text, draft.site, draft.context, draft.reply_to, channel, acc, facts, pack, index,
                 draft.reply_to_bio)
     prompts: list[Prompt] = []
@@ -206,7 +209,7 @@ def _run(draft: Draft, profile: Profile, pack: Pack) -> CheckResult:
             continue
         if rule.fires(scan):
             seen.add(rule.category)
-            prompt = _prompt(rule, pack, draft, facts)
+            prompt = _prompt(rule, pack, draft, facts, own)
             if rule.words:
                 prompt = _with_evidence(prompt, rule, scan)
             prompts.append(prompt)

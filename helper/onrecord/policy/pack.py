@@ -169,7 +169,7 @@ class Pack:
             self._remember(profile, cached)
             return cached
         own = PhraseIndex()
-        names = [profile.organisation]
+        names = [profile.organisation] + [a.organisation for a in profile.accounts if a.organisation]
         for acc in profile.accounts:
             # The organisation's accounts the user posts for (@AmyatDH, @dhgovuk) name the work too.
             if acc.channel in ("official", "corporate") and acc.site in MENTION_SITES:

@@ -6,6 +6,7 @@ Unknown and missing fields are refused by name.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -20,12 +21,16 @@ MAX_REASON = 1000
 MAX_IDS = 100
 MAX_CONTEXT = 20
 MAX_CLOCK_SKEW = 300  # seconds a decision's own time may be ahead of the helper's clock
+# A decision's id, made by the extension when the user decided (crypto.randomUUID()): letters, digits and
+# "-", "_", ".", ":", 8 to 64 of them, so an id cannot carry anything but an id.
+DECISION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
 MAX_REPLY_TO_BIO = 500  # a bio on X is at most 160 characters; a LinkedIn headline 220
 
 
 def fields(body: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     """The body's fields, refusing unknown or missing ones by name."""
-    unknown = sorted(set(body) - set(required) - set(optional))
+    # A few names in tuples: looked through in place, as every check's body is (no sets made each time).
+    unknown = sorted(k for k in body if k not in required and k not in optional)
     if unknown:
         known = ", ".join(required + optional) or "none"
         raise BadInput(f"unknown field {', '.join(map(repr, unknown))} (fields: {known})")
@@ -128,10 +133,23 @@ def decided_at_field(body: dict) -> float | None:
     return stamp
 
 
+def decision_id_field(body: dict) -> str | None:
+    """``decision_id``: the decision's own id, so that one sent again (its answer was lost) is recorded once.
+    Optional: extensions from before it send none."""
+    value = body.get("decision_id")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not DECISION_ID.fullmatch(value):
+        raise BadInput("decision_id: expected an id such as crypto.randomUUID() makes "
+                       "(8 to 64 letters, digits, '-', '_', '.' or ':')")
+    return value
+
+
 def decision_request(body: dict) -> DecisionRequest:
-    """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?, "decided_at"?}``."""
+    """``{"site", "account", "decision", "channel"?, "rule_ids"?, "categories"?, "reason"?, "decided_at"?,
+    "decision_id"?}``."""
     fields(body, ("site", "account", "decision"),
-           ("channel", "rule_ids", "categories", "reason", "extension_version", "decided_at"))
+           ("channel", "rule_ids", "categories", "reason", "extension_version", "decided_at", "decision_id"))
     site = choice_field(body, "site", SITES)
     handle = text_field(body, "account", MAX_HANDLE)
     decision = choice_field(body, "decision", DECISIONS)
@@ -141,7 +159,8 @@ def decision_request(body: dict) -> DecisionRequest:
     channel = body.get("channel")
     extension_version = text_field(body, "extension_version", 40, required=False)
     return DecisionRequest(site, handle, decision, rule_ids, categories, reason,
-                           channel if isinstance(channel, str) else None, extension_version, decided_at_field(body))
+                           channel if isinstance(channel, str) else None, extension_version, decided_at_field(body),
+                           decision_id_field(body))
 
 
 def pairing_code(body: dict) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from onrecord import __version__
-from onrecord.policy.model import dumps
 from onrecord.server import parse
 from onrecord.server.peer import AnotherUser, Peer, peer_of_request
 from onrecord.service import HelperService
@@ -56,11 +55,10 @@ def check():
     # The same bytes jsonify would give, from the JSON each prompt keeps: checks come on every pause in
     # typing, and most prompts are the same from one to the next.
     text = result.to_json_text()
-    problem = service.profile_problem()
-    extra = {**({"profile_problem": problem} if problem else {}), **({"pack": pack} if pack else {})}
+    extra = service.answer_extra(pack)
     if extra:  # put in the answer's text, between "account" and "prompts" as sorted keys go, unread
         at = text.index(',"prompts":')  # the first is the top level's: a quote inside a text is escaped
-        text = f"{text[:at]},{dumps(extra)[1:-1]}{text[at:]}"
+        text = f"{text[:at]},{extra}{text[at:]}"
     return current_app.response_class(text + "\n", mimetype="application/json")
 
 

@@ -4,6 +4,11 @@ Each event keeps the time, site, account, channel, rule ids, categories, the dec
 reason. Never the draft's text and never a token: ``AuditEvent`` has no field that could hold them.
 Events older than the retention period (``audit_retention_days``, default 90) are deleted.
 
+A decision the extension sends with an id (``decision_id``, random, made when the user decided) is
+recorded once: the id is kept in ``decision_ids`` (its primary key) in the same transaction as the event,
+so a decision sent again after its answer was lost finds its id there and adds nothing. Ids are kept for
+the retention period from when they arrived.
+
 The same database keeps the day each personal account was last reminded that posts are permanent
 (``reminded_today`` / ``mark_reminded``), so the reminder can follow ``reminder_frequency``.
 
@@ -46,6 +51,10 @@ CREATE TABLE IF NOT EXISTS events (
     reason TEXT
 );
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
+CREATE TABLE IF NOT EXISTS decision_ids (
+    decision_id TEXT PRIMARY KEY,
+    received REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reminders (
     site TEXT NOT NULL,
     account TEXT NOT NULL,
@@ -138,20 +147,28 @@ class AuditLog:
                 raise AuditDiskFull(disk_full("the activity log could not be used").message) from None
             raise AuditUnavailable(f"the activity log could not be used: {exc}") from None
 
-    def record(self, event: AuditEvent) -> None:
-        """Add one event (and, at most hourly, delete events past the retention period)."""
+    def record(self, event: AuditEvent, decision_id: str | None = None) -> bool:
+        """Add one event (and, at most hourly, delete events past the retention period). With a
+        ``decision_id`` already recorded, nothing is added and the answer is False (a repeat)."""
         if event.decision not in DECISIONS:
             raise BadInput(f"unknown decision {event.decision!r} (decisions: {', '.join(DECISIONS)})")
 
         def work(conn):
-            conn.execute(
-                "INSERT INTO events (time, site, account, channel, rule_ids, categories, decision, reason)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.time, event.site, _storable(event.account), event.channel,
-                 json.dumps([_storable(r) for r in event.rule_ids]), json.dumps(list(event.categories)),
-                 event.decision, _storable(event.reason)))
-        self._run(work)
+            with transaction(conn):
+                if decision_id is not None and not conn.execute(
+                        "INSERT INTO decision_ids (decision_id, received) VALUES (?, ?)"
+                        " ON CONFLICT (decision_id) DO NOTHING", (decision_id, time.time())).rowcount:
+                    return False
+                conn.execute(
+                    "INSERT INTO events (time, site, account, channel, rule_ids, categories, decision, reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event.time, event.site, _storable(event.account), event.channel,
+                     json.dumps([_storable(r) for r in event.rule_ids]), json.dumps(list(event.categories)),
+                     event.decision, _storable(event.reason)))
+                return True
+        added = self._run(work)
         self._purge_hourly()
+        return added
 
     def _purge_hourly(self) -> None:
         # Only writers purge (here, and the running helper once an hour): a read never deletes, so the
@@ -169,7 +186,12 @@ class AuditLog:
         """Delete events older than the retention period; returns how many went."""
         days = retention_days or self._retention_days()
         cutoff = (now or time.time()) - days * 86400
-        deleted = self._run(lambda conn: conn.execute("DELETE FROM events WHERE time < ?", (cutoff,)).rowcount)
+
+        def work(conn):
+            with transaction(conn):
+                conn.execute("DELETE FROM decision_ids WHERE received < ?", (cutoff,))
+                return conn.execute("DELETE FROM events WHERE time < ?", (cutoff,)).rowcount
+        deleted = self._run(work)
         self._last_purge = time.time()
         return deleted
 

@@ -36,7 +36,7 @@ EVENT_TYPES = ("prompt_shown", "acknowledged", "fixed", "overridden", "cancelled
 FIELDS = ("time", "event_id", "sequence", "session_id", "event_type", "outcome", "severity", "rule_id", "rule_ids",
           "category", "categories", "pack_id", "pack_version", "pack_sha256", "pack_url", "signing_key", "site",
           "channel", "account", "reason", "message", "managed_keys", "user", "host", "app", "app_version",
-          "extension_version", "decided_at", "schema_version")
+          "extension_version", "decided_at", "decision_id", "schema_version")
 
 
 def _iso(ts: float) -> str:

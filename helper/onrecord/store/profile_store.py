@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from onrecord import paths
@@ -62,8 +63,12 @@ def merge(saved: Profile, incoming: Profile) -> Profile:
             fields[name] = getattr(incoming, name)
     for name in ("roles", "expertise"):
         fields[name] = tuple(dict.fromkeys(tuple(getattr(saved, name)) + tuple(getattr(incoming, name))))
+    # An account the user declared keeps their answers; the file's organisation for it fills one left empty.
+    named = {(a.site, a.key): a.organisation for a in incoming.accounts if a.organisation}
+    kept = tuple(replace(a, organisation=named[(a.site, a.key)]) if not a.organisation and (a.site, a.key) in named
+                 else a for a in saved.accounts)
     mine = {(a.site, a.key) for a in saved.accounts}
-    fields["accounts"] = saved.accounts + tuple(a for a in incoming.accounts if (a.site, a.key) not in mine)
+    fields["accounts"] = kept + tuple(a for a in incoming.accounts if (a.site, a.key) not in mine)
     fields["base_dir"] = incoming.base_dir if fields.get("policy_pack") == incoming.policy_pack else saved.base_dir
     return Profile(**fields)
 

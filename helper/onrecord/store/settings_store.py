@@ -6,8 +6,16 @@ atomic.
 
 The file holds only the settings the user chose themselves; every other one keeps following its default,
 or the organisation's recommended value (Windows ``Recommended``, ``onrecord.managed``), even after the user
-saves a different setting. ``saved_names()`` says which ones the user chose. A file that cannot be read or no longer validates is kept aside (never deleted), the defaults are
-used, and ``problem`` says what happened so the settings window can tell the user.
+saves a different setting. ``saved_names()`` says which ones the user chose. A file that cannot be read or
+no longer validates is kept aside (never deleted), the defaults are used, and ``problem`` says what
+happened so the settings window can tell the user.
+
+The file says its format: ``{"format": 2, "log_level": "WARNING"}``. A file without one was written by an
+earlier version. Those versions wrote every setting, chosen or not, which would freeze the organisation's
+recommended values for their users: such a file (one that lists every setting) is read with each value
+equal to what those versions used by default taken as not chosen, the others as the user's own choices,
+and it is written in today's format at the next save. An unversioned file that lists only some settings
+holds only choices already, and is read as such.
 """
 
 from __future__ import annotations
@@ -28,6 +36,33 @@ from onrecord.store.database import data_folder
 log = logging.getLogger(__name__)
 
 DEFAULTS = MappingProxyType(settings.defaults())
+
+FORMAT = 2  # the file holds only the user's own choices, and says so
+# What versions before the format was recorded wrote for a setting the user never chose (they wrote every
+# setting). Kept as it was then: a later change of a default must not turn those values into choices.
+UNVERSIONED_DEFAULTS = MappingProxyType({"reminder_frequency": "first_post_of_day", "audit_retention_days": 90,
+                                         "port": 47651, "log_level": "INFO"})
+
+
+def chosen_in(data: dict) -> dict:
+    """The user's own choices in a parsed settings file (``format`` taken out), whichever format wrote it;
+    ``BadInput`` naming a format this version cannot read."""
+    data = dict(data)
+    version = data.pop("format", None)
+    if version is not None:
+        if isinstance(version, bool) or not isinstance(version, int) or version != FORMAT:
+            raise BadInput(f"format {version!r} is not one this version of OnRecord reads (it reads {FORMAT})")
+        return data
+    if not UNVERSIONED_DEFAULTS.keys() <= data.keys():
+        return data  # written with only the choices in it, before the format was recorded
+    return {name: value for name, value in data.items()
+            if not (name in UNVERSIONED_DEFAULTS and type(value) is type(UNVERSIONED_DEFAULTS[name])
+                    and value == UNVERSIONED_DEFAULTS[name])}
+
+
+def file_text(chosen: dict) -> str:
+    """The file for these choices, in today's format."""
+    return json.dumps({"format": FORMAT, **dict(sorted(chosen.items()))}, indent=2) + "\n"
 
 
 def settings_file(path: Path | None = None) -> Path:
@@ -84,9 +119,12 @@ class SettingsStore:
                 data = json.loads(raw)
                 if not isinstance(data, dict):
                     raise BadInput(f"expected an object of settings, got {type(data).__name__}")
-                values = MappingProxyType(settings.validate(data, source=self.path.name))
-                self._cached = (stamp, values, frozenset(data))
-                return values, frozenset(data)
+                chosen = frozenset(chosen_in(data))
+                # Every value is validated, chosen or not: a bad one says the file is not what it should be.
+                values = settings.validate({k: v for k, v in data.items() if k != "format"}, source=self.path.name)
+                values = MappingProxyType({**values, **{k: v for k, v in DEFAULTS.items() if k not in chosen}})
+                self._cached = (stamp, values, chosen)
+                return values, chosen
             except (ValueError, BadInput) as exc:
                 aside = keep_aside(self.path)
                 reason = exc.message if isinstance(exc, BadInput) else f"not valid JSON ({exc})"
@@ -101,7 +139,7 @@ class SettingsStore:
         checked = settings.validate(values)
         chosen = {name: checked[name] for name in values}
         with self._lock:
-            write_atomic(self.path, json.dumps(chosen, indent=2, sort_keys=True) + "\n", what="the settings")
+            write_atomic(self.path, file_text(chosen), what="the settings")
             self.problem = None
         return checked
 
@@ -130,10 +168,6 @@ def save(values: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
 
 
 def saved_names(path: Path | None = None) -> frozenset:
-    """The names saved in the file (as opposed to defaults), for managed ``Recommended`` defaults: an
+    """The settings the user chose (as opposed to defaults), for managed ``Recommended`` defaults: an
     organisation's recommended value for a setting applies while the user has not chosen that setting."""
-    try:
-        data = json.loads(settings_file(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return frozenset()
-    return frozenset(data) if isinstance(data, dict) else frozenset()
+    return SettingsStore(path).saved_names()

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from onrecord.errors import BadInput, OnRecordError
-from onrecord.profile import Account, Profile, profile_from_dict
+from onrecord.profile import Account, Profile, account_from_dict, profile_from_dict
 from onrecord.settings import BY_NAME, SETTINGS
 
 LABELS = {
@@ -117,12 +117,14 @@ def _clean_account(raw: Any) -> Any:
     acc = _clean(raw)
     if "bio_has_disclaimer" in acc:
         acc["bio_has_disclaimer"] = bool(acc["bio_has_disclaimer"])
+    if acc.get("organisation") in ("", None):
+        acc.pop("organisation", None)  # optional: the profile's (or the managed) organisation is named
     return acc
 
 
 def account_from_form(raw: Any) -> Account:
     if not isinstance(raw, dict):
-        raise BadInput("expected an account: {site, handle, channel, bio_has_disclaimer}")
+        raise BadInput("expected an account: {site, handle, channel, bio_has_disclaimer, organisation}")
     acc = _clean_account(raw)
     schema = _schema()["properties"]["accounts"]["items"]
     validator = jsonschema.Draft202012Validator(schema)
@@ -133,7 +135,7 @@ def account_from_form(raw: Any) -> Account:
             seen.add(field)
             errors.append({"field": field, "message": _message_of(e, field)})
     _raise_fields(errors)
-    account = Account(acc["site"], acc["handle"], acc["channel"], bool(acc.get("bio_has_disclaimer", False)))
+    account = account_from_dict(acc)
     if not account.key:
         raise FormError("handle", "Enter the handle as the site shows it, for example @amyclarke.")
     return account

@@ -174,10 +174,11 @@ def pack_detail(ref: str) -> dict:
             raise FormError("policy_pack", f"No pack from {ref} has been accepted yet.")
     else:
         pack = _load_pack(ref)
-    # The wordings as this user will be offered them: their organisation, by today's name.
+    # The wordings as this user will be offered them: their organisation (the managed one wins), by today's name.
     from onrecord.policy.pack import current_name, fill
     profile, _ = saved_profile()
-    organisation = current_name(profile.organisation if profile else "", pack.data.get("renamed") or {}) \
+    managed = part("service").managed().get("organisation")
+    organisation = current_name(managed or (profile.organisation if profile else ""), pack.data.get("renamed") or {}) \
         or pack.data.get("organisation") or ""
     disclaimers = []
     for kind, wordings in pack.disclaimer.items():

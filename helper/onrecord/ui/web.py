@@ -229,8 +229,10 @@ def _managed_view() -> dict:
         is_locked, value = m.locked_setting(s.name)
         if is_locked:
             locked[s.name] = value
-    # The organisation's name is not locked: it names the organisation in disclaimers only for a profile
-    # that names none (an agency's staff name their own body), so the user's own stays theirs to edit.
+    # The organisation's name and pack win over the profile's (the profile keeps the user's own for the day
+    # the organisation stops setting them); an agency's staff name their own body on each of its accounts.
+    if m.get("organisation"):
+        locked["organisation"] = m.get("organisation")
     if "policyPack" in m:
         locked["policy_pack"] = m.get("policyPack")
     return {"locked": locked, "organisation": m.get("organisation"),

@@ -4,17 +4,24 @@
 // site server and the helper, runs this, and makes the assertions.
 //
 // Input (argv[2], JSON): { firefox, extension, sitePort, hosts: [host names], helperPort, pairCode?,
-//   work: the draft to type, pages: [{ site, url, editor, post, keySend }] }
+//   work: the draft to type, pages: [{ site, url, editor, post, keySend }], scenario?, holdWhenUnchecked?,
+//   reason?, later? }
 // Without pairCode the extension is expected to reach OnRecord by native messaging (the host manifest in
 // the HOME given to Firefox), with no pairing step: the popup is read instead of used.
 // Output: { version, extensionId, paired: status text | popup: { status, codeShown },
 //   pages: [{ site, error?, ...observations, typeOn: {...} }] }
+//
+// scenario "unchecked" (with holdWhenUnchecked: the options page's "hold posts when OnRecord cannot
+// check" turned on) runs runUnchecked on each page instead: the helper is stopped and started again by
+// the test, at the pauses "stop-helper" and "start-helper". A pause is a line {"pause": NAME} on stdout;
+// the driver goes on when a line comes on stdin (tests/e2e/firefox_driver.py answers it).
 //
 // Firefox has no --host-resolver-rules: its HTTPS goes through a CONNECT proxy started here, which
 // tunnels the sites' host names (and nothing else) to the local site server.
 import http from 'node:http';
 import net from 'node:net';
 import crypto from 'node:crypto';
+import readline from 'node:readline';
 import puppeteer from 'puppeteer-core';
 
 const input = JSON.parse(process.argv[2]);
@@ -43,6 +50,15 @@ function startProxy(allowed, port) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Stops until the test has done the step `name` outside the browser and said so on stdin.
+let stdinLines = null;
+async function pause(name) {
+  if (!stdinLines) stdinLines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  process.stdout.write(`${JSON.stringify({ pause: name })}\n`);
+  const { done } = await stdinLines.next();
+  if (done) throw new Error(`nobody answered the pause ${name}`);
+}
 
 async function waitFor(page, fn, arg, timeout = 15000) {
   await page.waitForFunction(fn, { timeout, polling: 100 }, arg);
@@ -183,6 +199,108 @@ async function runPage(browser, spec, seen) {
   }
 }
 
+// What the popup's `selector` says once the popup has heard from the background and it matches `want`
+// (or after `timeout`, whatever it says then; '' while hidden). Asked again and again from here: the page
+// may still be switching process when it first shows.
+async function popupText(browser, selector, want, timeout = 20000) {
+  const page = await openExtensionPage(browser, 'popup/popup.html', '[data-onrecord="status"]');
+  const read = () => page.$eval(selector, (el) => {
+    const heard = !/^Looking for/.test(document.querySelector('[data-onrecord="status"]').textContent);
+    return heard ? (el.hidden ? '' : el.textContent) : null;
+  }).catch(() => null);
+  try {
+    const deadline = Date.now() + timeout;
+    let text = await read();
+    while ((text === null || !want.test(text)) && Date.now() < deadline) {
+      await sleep(200);
+      text = await read();
+    }
+    return text;
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// The decisions the extension keeps in its storage to send when the helper answers again; with `untilEmpty`,
+// once they are all sent (or after 20 s, what is left).
+async function keptDecisions(browser, untilEmpty = false) {
+  const page = await openExtensionPage(browser, 'popup/popup.html', '[data-onrecord="status"]');
+  const read = () => page.evaluate(() => browser.storage.local.get('pendingDecisions')
+    .then((got) => got.pendingDecisions || [])).catch(() => null);
+  try {
+    const deadline = Date.now() + 20000;
+    let kept = await read();
+    while ((kept === null || (untilEmpty && kept.length)) && Date.now() < deadline) {
+      await sleep(200);
+      kept = await read();
+    }
+    return kept;
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// A new tab on `spec`'s page with `text` typed into its editor.
+async function openAndType(browser, spec, text) {
+  const page = await browser.newPage();
+  await page.goto(spec.url, { waitUntil: 'load' });
+  await page.waitForSelector(spec.editor, { timeout: 15000 });
+  await page.click(spec.editor);
+  await page.keyboard.type(text);
+  return page;
+}
+
+const UNCHECKED_HOLD = '[data-onrecord-rule="onrecord.unchecked.hold"]';
+
+// The helper cannot be reached and posts are held when OnRecord cannot check: the card says the draft was
+// not checked, the site's Post button is held, "Post anyway…" with a reason lets it go, and the decision
+// is kept (the popup says so) until the helper is back, when the next check sends it.
+async function runUnchecked(browser, spec, seen) {
+  let page;
+  try {
+    await pause('stop-helper');
+    page = await openAndType(browser, spec, input.work);
+    await waitInCard(page, UNCHECKED_HOLD, true, 30000);
+    seen.holdLine = await page.evaluate(`(() => { const line = ${IN_CARD(UNCHECKED_HOLD)};
+      const title = line.querySelector('h3');
+      return { severity: line.getAttribute('data-onrecord-severity'), title: title && title.textContent }; })()`);
+    seen.notice = await page.evaluate(`${IN_CARD('[data-onrecord="notice"]')}.textContent`);
+
+    await page.click(spec.post);
+    seen.held = await waitFor(page, () => {
+      const hold = document.querySelector('[data-onrecord="hold"]');
+      return !!hold && hold.getClientRects().length > 0;
+    }, undefined, 10000).then(() => true, () => false);
+    await sleep(300);
+    seen.postedWhileHeld = await posted(page);
+
+    await clickInCard(page, `${UNCHECKED_HOLD} [data-onrecord-action="override"]`);
+    await waitInCard(page, '[data-onrecord="override-reason"]', true, 10000);
+    const reason = await cardElement(page, '[data-onrecord="override-reason"]');
+    await reason.type(input.reason);
+    await page.keyboard.press('Enter');
+    await waitInCard(page, UNCHECKED_HOLD + ' [data-onrecord-action="override"]', false, 10000).catch(() => {});
+    seen.holdAfterReason = await holdShown(page);
+    await page.click(spec.post);
+    await waitFor(page, () => window.__posted.length > 0, undefined, 10000).catch(() => {});
+    await sleep(300);
+    seen.posted = await posted(page);
+    seen.keptWhileAway = await popupText(browser, '[data-onrecord="kept"]', /answers again/);
+    seen.keptDecisions = await keptDecisions(browser);
+    await page.close();
+
+    await pause('start-helper');
+    page = await openAndType(browser, spec, input.later);
+    await waitInCard(page, '[data-onrecord="pack"]', true, 30000).catch(() => {});
+    seen.checkedAgain = await page.evaluate(`(${IN_CARD('[data-onrecord="pack"]')} || {}).textContent || null`);
+    seen.keptAfter = await keptDecisions(browser, true);
+  } catch (err) {
+    seen.error = String(err && err.stack || err);
+  } finally {
+    await page?.close().catch(() => {});
+  }
+}
+
 // An extension page loads in Firefox's extension process: the tab's switch of process reads to puppeteer
 // as its frame detaching, so the navigation is not awaited; the page is, by its content.
 async function openExtensionPage(browser, path, ready) {
@@ -221,6 +339,7 @@ async function runTypeOn(browser, spec, seen) {
 async function setOptions(browser) {
   const page = await openExtensionPage(browser, 'options/options.html', '[data-onrecord="helper-port"]:not([disabled])');
   await page.type('[data-onrecord="helper-port"]', String(input.helperPort));
+  if (input.holdWhenUnchecked) await page.click('[data-onrecord="hold-when-unchecked"]:not(:checked)');
   await page.click('[data-onrecord-action="save-options"]');
   await waitFor(page, () => /Saved/.test((document.querySelector('#saved') || {}).textContent || ''));
   await page.close();
@@ -278,6 +397,12 @@ async function main() {
     if (input.pairCode) result.paired = await pair(browser);
     else result.popup = await popupStatus(browser);
     for (const spec of input.pages) {
+      if (input.scenario === 'unchecked') {
+        const seen = { site: spec.site };
+        await runUnchecked(browser, spec, seen);
+        result.pages.push(seen);
+        continue;
+      }
       const seen = { site: spec.site, typeOn: {} };
       await runPage(browser, spec, seen);
       await runTypeOn(browser, spec, seen.typeOn);
@@ -290,6 +415,7 @@ async function main() {
     proxy.close();
   }
   process.stdout.write(JSON.stringify(result));
+  process.stdin.destroy(); // read only at pauses; an open stdin would keep node running
 }
 
 main();

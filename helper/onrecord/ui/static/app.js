@@ -383,11 +383,18 @@ async function saveProfile(event) {
 
 // --- accounts: one editor, used by the first-run steps (kept in memory) and the Accounts page ---
 
+// The organisation an account's disclaimers name when it names none of its own: the organisation's managed
+// name, else the profile's.
+function organisationInForce() {
+  const managed = lockedValue("organisation");
+  return managed !== undefined ? managed : (state.profile && state.profile.organisation) || "Your organisation";
+}
+
 function accountEditor(root, { list, save, remove, organisations = () => [] }) {
   const prefix = root.id;
   const table = el("table", { class: "stack" },
     el("caption", { class: "visually-hidden", text: "Your declared accounts" }),
-    el("thead", {}, el("tr", {}, ["Site", "Handle", "Kind", "Disclaimer in bio", "Actions"].map((h) => el("th", { scope: "col", text: h })))),
+    el("thead", {}, el("tr", {}, ["Site", "Handle", "Kind", "Disclaimer in bio", "Speaks for", "Actions"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody"));
   const empty = el("p", { text: "No accounts yet. Add the accounts you post from." });
   const form = el("form", { class: "account-form", novalidate: true, "aria-labelledby": `${prefix}-form-title` });
@@ -402,6 +409,9 @@ function accountEditor(root, { list, save, remove, organisations = () => [] }) {
       el("label", { for: `${prefix}-channel-${c}`, text: CHANNEL_LABELS[c] || c }))));
   const bio = el("input", { type: "checkbox", id: `${prefix}-bio`, name: "bio_has_disclaimer" });
   const bioChoice = el("div", { class: "choice" }, bio, el("label", { for: bio.id, text: "My bio on this account already says my views are my own" }));
+  // Staff of an agency or arm's-length body post from their own body's accounts: its disclaimers name it.
+  const org = el("input", { id: `${prefix}-organisation`, name: "organisation", autocomplete: "organization", maxlength: "200",
+    "aria-describedby": `${prefix}-organisation-hint` });
   const submit = el("button", { type: "submit", text: "Add account" });
   const cancel = el("button", { type: "button", class: "secondary", hidden: true, text: "Cancel" });
   let editing = null;
@@ -413,6 +423,9 @@ function accountEditor(root, { list, save, remove, organisations = () => [] }) {
       handle),
     channels,
     bioChoice,
+    el("div", { class: "field" }, el("label", { for: org.id, text: "Another body it speaks for (optional)" }),
+      el("p", { class: "hint", id: `${prefix}-organisation-hint`, text: "Leave empty for your organisation. Fill it in when this account speaks for another body, such as the agency you work for: its disclaimers then name that body." }),
+      org),
     el("div", { class: "actions" }, submit, cancel));
 
   // A bio disclaimer is what a personal account needs; official and corporate accounts speak for the
@@ -442,6 +455,7 @@ function accountEditor(root, { list, save, remove, organisations = () => [] }) {
     $(`#${prefix}-channel-${acc.channel}`, form).checked = true;
     showBioChoice();
     bio.checked = !!acc.bio_has_disclaimer && !bioChoice.hidden;
+    org.value = acc.organisation || "";
     title.textContent = `Edit ${acc.handle}`;
     submit.textContent = "Save changes";
     cancel.hidden = false;
@@ -461,11 +475,13 @@ function accountEditor(root, { list, save, remove, organisations = () => [] }) {
       el("td", { text: a.handle }),
       el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
       el("td", { text: "No" }),
+      el("td", { text: organisationInForce() }),
       el("td", { class: "actions" }, el("span", { class: "locked", text: locked })))), ...accounts.map((a) => el("tr", {},
       el("td", { text: siteLabel(a.site) }),
       el("td", { text: a.handle }),
       el("td", { text: CHANNEL_LABELS[a.channel] || a.channel }),
       el("td", { text: a.bio_has_disclaimer ? "Yes" : "No" }),
+      el("td", { text: a.organisation || organisationInForce() }),
       el("td", { class: "actions" },
         el("button", { type: "button", class: "secondary", "aria-label": `Edit ${a.handle} on ${siteLabel(a.site)}`, text: "Edit", onclick: () => startEdit(a) }),
         " ",
@@ -488,6 +504,7 @@ function accountEditor(root, { list, save, remove, organisations = () => [] }) {
   async function commit({ refocus = true } = {}) {
     const picked = $("input[name=channel]:checked", form);
     const acc = { site: siteSel.value, handle: handle.value.trim(), channel: picked ? picked.value : "", bio_has_disclaimer: bio.checked };
+    if (org.value.trim()) acc.organisation = org.value.trim();
     clearErrors(form);
     if (!acc.handle) { focusField(showErrors(form, { fields: [{ field: "handle", message: "Enter the handle as the site shows it." }] }, (f) => `${prefix}-${f}`)); return false; }
     try {
