@@ -13,6 +13,8 @@ import os
 import threading
 import time
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -121,6 +123,7 @@ class HelperService:
         self._answer_extra: tuple | None = None  # (profile problem, pack report, their JSON text)
         self._json_decision_ids: dict[str, None] = {}  # see JSON_AUDIT_IDS_KEPT (a dict keeps their order)
         self._looked_aside = False
+        self._day: tuple[str, float, float] | None = None  # (local date, its first second, the next day's)
 
     # The profile ---------------------------------------------------------------------------------
 
@@ -406,8 +409,21 @@ class HelperService:
                 return value
         return self.load_settings()[name]
 
-    def _today(self) -> str | None:
-        return self.today() if self.today else None
+    def _today(self, now: float | None = None) -> str:
+        """Today's local date as ``YYYY-MM-DD`` (the ``today`` function given, else the clock's, or the day
+        of ``now``), for the reminder state. Worked out again only when the clock leaves the day it was
+        worked out for: ``date.today()`` asks for the local time zone's rules, on every personal check
+        otherwise."""
+        if self.today:
+            return self.today()
+        now = time.time() if now is None else now
+        day = self._day
+        if day is None or not day[1] <= now < day[2]:
+            d = date.fromtimestamp(now)
+            start = datetime.combine(d, dt_time.min).timestamp()
+            end = datetime.combine(d + timedelta(days=1), dt_time.min).timestamp()
+            day = self._day = (d.isoformat(), start, end)
+        return day[0]
 
     # Accounts ------------------------------------------------------------------------------------
 

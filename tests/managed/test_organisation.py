@@ -140,3 +140,18 @@ def test_the_browser_redeclaring_an_account_keeps_its_organisation(tmp_path, mon
         return texts[0]
     assert fix("@amy_ukhsa").endswith(f"not the {UKHSA}'s.")
     assert fix("@amyclarke").endswith(f"not the {DHSC}'s.")
+
+
+def test_onrecord_check_applies_the_organisations_accounts_as_the_helper_does(tmp_path, managed):
+    home = tmp_path / "home"
+    source = tmp_path / "amy.yaml"
+    source.write_text(profile_yaml("Dept of Health"))
+    onrecord("profile", "import", str(source), home=home, managed=managed)
+    assert check(home, managed, "@dhscgovuk")["account"]["channel"] == "unknown"
+    (managed / "managed.json").write_text(json.dumps({
+        "officialAccounts": [{"site": "x", "handle": "@dhscgovuk", "channel": "corporate"}]}))
+    assert check(home, managed, "@dhscgovuk")["account"]["channel"] == "corporate"
+    # ...with a profile file named on the command line too.
+    r = onrecord("check", "--json", "--profile", str(source), "--site", "x", "--account", "@dhscgovuk", "-",
+                 home=home, managed=managed, stdin=DRAFT)
+    assert json.loads(r.stdout)["account"]["channel"] == "corporate"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import PROFILES, Helper, run_axe, save_profile
+from .conftest import PROFILES, Helper, onrecord, run_axe, save_profile
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def managed_helper(onrecord_home, tmp_path):
     h.stop()
 
 
-def test_managed_settings_show_locked_set_by_your_organisation(browser, managed_helper):
+def test_managed_settings_show_locked_set_by_your_organisation(browser, managed_helper, tmp_path):
     context = browser.new_context(viewport={"width": 1000, "height": 900}, bypass_csp=True)
     pg = context.new_page()
     pg.goto(managed_helper.window_url)
@@ -54,6 +55,27 @@ def test_managed_settings_show_locked_set_by_your_organisation(browser, managed_
     assert not run_axe(pg)
     pg.set_viewport_size({"width": 320, "height": 700})
     assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+    # The organisation's name wins over the one the profile gives: shown locked, said to be theirs; saving
+    # the profile keeps the user's own for the day the organisation stops setting it.
+    pg.set_viewport_size({"width": 1000, "height": 900})
+    pg.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Profile").click()
+    org = pg.get_by_role("textbox", name="Organisation", exact=True)
+    expect(org).to_be_disabled()
+    expect(org).to_have_value("Department of Health and Social Care")
+    expect(org).to_have_accessible_description(re.compile("Set by your organisation"))
+    assert not run_axe(pg)
+    pg.get_by_label("Your name").fill("Amy J. Clarke")
+    pg.get_by_role("button", name="Save profile").click()
+    expect(pg.get_by_role("status").first).to_contain_text("saved")
+    saved = json.loads(onrecord("profile", "show", "--json", home=managed_helper.home).stdout)
+    assert saved["name"] == "Amy J. Clarke" and saved["organisation"] == "Department of Health"
+    # The organisation changes its name: the Profile page and the Policy page's disclaimers follow.
+    policy = json.loads((tmp_path / "managed" / "managed.json").read_text())
+    (tmp_path / "managed" / "managed.json").write_text(json.dumps({**policy, "organisation": "NHS England"}))
+    expect(org).to_have_value("NHS England", timeout=10_000)
+    pg.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Policy").click()
+    expect(pg.locator("#page-policy [data-disclaimers]")).to_contain_text("not NHS England's")
     context.close()
 
     # The API refuses a change to a locked setting, naming it, and the saved file keeps the user's own.

@@ -675,6 +675,8 @@ def test_accounts_and_browsers_work_by_keyboard_alone_in_a_narrow_window(page, h
     pg.keyboard.press("ArrowDown")
     expect(form.get_by_label("Corporate")).to_be_checked()
     pg.keyboard.press("Tab")
+    expect(form.get_by_label("Another body it speaks for (optional)")).to_be_focused()
+    pg.keyboard.press("Tab")
     expect(form.get_by_role("button", name="Save changes")).to_be_focused()
     pg.keyboard.press("Enter")
     expect(pg.get_by_role("form", name="Add an account")).to_be_visible()

@@ -16,7 +16,7 @@ from onrecord.policy.pack import fill as fill_wording
 from onrecord.policy.packs import PackLibrary, list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
-from onrecord.sites import CHARACTER_LIMITS
+from onrecord.sites import CHARACTER_LIMITS, character_limit
 
 __all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", "SITE_LIMITS", "count_chars"]
 
@@ -87,13 +87,16 @@ def _fix(rule: Rule, pack: Pack, draft: Draft, organisation: str = "") -> tuple[
     organisation = organisation or pack.data.get("organisation") or ""
     full = [fill(t, organisation) for t in full]
     short = [fill(t, organisation) for t in short]
-    limit = SITE_LIMITS.get(draft.site)
+    limit = character_limit(draft.site, draft.context)
     if limit is None or not (full or short):
         return (Fix("append", full[0]), "") if full else (None, "")
     used = count_chars(draft.site, draft.text.rstrip())
-    # Scarce characters: the general disclaimer comes from the pack's short list (longest that fits);
-    # a specific wording (media, reference) is kept when it fits, else the short list stands in.
-    candidates = (short or full) if wording == "disclaimer" else (full + short)
+    # Scarce characters (the full wording would take over a tenth of the post: X, Bluesky, Mastodon): the
+    # general disclaimer comes from the pack's short list (longest that fits); a specific wording (media,
+    # reference), or any wording where posts are long (LinkedIn, Facebook), is kept when it fits, else the
+    # short list stands in.
+    scarce = not full or 10 * len(full[0]) > limit
+    candidates = (short or full) if wording == "disclaimer" and scarce else (full + short)
     for text in candidates:
         if used + 1 + len(text) <= limit:
             return Fix("append", text), ""
