@@ -28,6 +28,20 @@ def corpus_cases() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+DOC_IMAGES = ROOT / "docs" / "images"
+
+
+@pytest.fixture
+def doc_image(tmp_path):
+    """Where a test saves a screenshot that the docs show: the test's own temporary folder, so a test run
+    changes no tracked file; docs/images/ only when ``ONRECORD_UPDATE_IMAGES=1`` asks for new images."""
+    def where(name: str) -> Path:
+        folder = DOC_IMAGES if os.environ.get("ONRECORD_UPDATE_IMAGES") == "1" else tmp_path / "images"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+    return where
+
+
 @pytest.fixture
 def onrecord_home(tmp_path, monkeypatch) -> Path:
     """A fresh, empty data folder for the test (ONRECORD_HOME is the contract's own switch)."""

@@ -64,6 +64,28 @@ def test_the_disclaimer_is_fitted_to_each_sites_character_limit(site):
     assert f"does not fit the {site.character_limit}-character limit" in prompt.message
 
 
+def test_linkedin_and_facebook_have_their_published_limits():
+    assert sites.character_limit("linkedin", "post") == 3000
+    assert sites.character_limit("linkedin", "comment") == sites.character_limit("linkedin", "reply") == 1250
+    assert sites.character_limit("facebook", "post") == 63206
+    assert sites.character_limit("blog", "post") is None
+
+
+def test_a_linkedin_comment_is_fitted_to_the_comment_limit_not_the_posts():
+    # 1,240 characters: a post has room for the full disclaimer, a comment (1,250) for none of them.
+    profile = profile_from_dict(_profile("linkedin", handle="amy-clarke"))
+    draft = "Our department's guidance " + "y" * (1240 - 26)
+
+    def disclaimer(context):
+        return next(p for p in check_text(profile, "linkedin", "amy-clarke", draft, context).prompts
+                    if p.category == "disclaimer")
+
+    as_post, as_comment = disclaimer("post"), disclaimer("comment")
+    assert "character limit" not in as_post.message
+    assert "does not fit the 1250-character limit" in as_comment.message
+    assert len(as_comment.fix.text) < len(as_post.fix.text)
+
+
 def test_the_organisations_handles_name_its_work_on_sites_with_mentions():
     # A personal post naming the organisation's official handle touches work, on the sites where handles
     # are @names that posts mention.

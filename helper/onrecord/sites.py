@@ -11,7 +11,7 @@ Pure: no I/O beyond reading the packaged table once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ class Site:
     id: str
     label: str
     character_limit: int | None
+    context_limits: dict[str, int] = field(hash=False)  # by context, where it differs from character_limit
     mention_handles: bool
     adapter: bool
     hosts: tuple[str, ...]
@@ -28,7 +29,8 @@ class Site:
 
     def to_json(self) -> dict:
         return {"id": self.id, "label": self.label, "character_limit": self.character_limit,
-                "mention_handles": self.mention_handles, "adapter": self.adapter,
+                "context_limits": dict(self.context_limits), "mention_handles": self.mention_handles,
+                "adapter": self.adapter,
                 "hosts": list(self.hosts), "examples": list(self.examples)}
 
     @property
@@ -55,5 +57,13 @@ BY_ID: dict[str, Site] = {s.id: s for s in TABLE}
 SITES: tuple[str, ...] = tuple(s.id for s in TABLE)
 LABELS: dict[str, str] = {s.id: s.label for s in TABLE}
 CHARACTER_LIMITS: dict[str, int] = {s.id: s.character_limit for s in TABLE if s.character_limit}
+
+
+def character_limit(site: str, context: str | None = None) -> int | None:
+    """How long a draft may be on ``site`` in ``context`` (a LinkedIn comment is shorter than a post), or None."""
+    entry = BY_ID.get(site)
+    if entry is None:
+        return None
+    return entry.context_limits.get(context or "post", entry.character_limit)
 MENTION_SITES: frozenset[str] = frozenset(s.id for s in TABLE if s.mention_handles)
 ADAPTER_SITES: tuple[str, ...] = tuple(s.id for s in TABLE if s.adapter)

@@ -4,12 +4,9 @@ Post button records what it sent in window.__posted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import expect
 from site_flow import answer_what_holds
 
-ROOT = Path(__file__).resolve().parents[2]
 HOME = "home-2026-11-20.html"
 WORK = "Proud that our health and wellbeing boards guidance finally went live today at the Department of Health."
 OFFICIAL = ("Health and wellbeing boards bring councils and the NHS together to plan local services. "
@@ -43,7 +40,7 @@ def open_with_work_draft(browser, failure_shot):
     return page, card
 
 
-def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(browser, failure_shot):
+def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(browser, failure_shot, doc_image):
     page, card = open_with_work_draft(browser, failure_shot)
     disclaimer = card.locator('[data-onrecord-category="disclaimer"]')
     expect(card.locator('[data-onrecord="channel"]')).to_have_text("Personal · @amyclarke")
@@ -54,8 +51,10 @@ def test_work_draft_on_personal_account_is_held_until_the_disclaimer_is_added(br
     card_box = card.bounding_box()
     assert card_box["y"] >= text_box["y"] + text_box["height"] - 1, (text_box, card_box)
 
-    (ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
-    page.locator('[data-composer="home"]').screenshot(path=str(ROOT / "docs" / "images" / "card-x.png"))
+    # The README's picture of the card (ONRECORD_UPDATE_IMAGES=1 writes it to docs/images/).
+    shot = doc_image("card-x.png")
+    page.locator('[data-composer="home"]').screenshot(path=str(shot))
+    assert shot.stat().st_size > 0
 
     page.locator(POST).click()
     expect(page.locator('[data-onrecord="hold"]')).to_be_visible()

@@ -21,7 +21,7 @@ def person(organisation, pack, **extra):
     return profile_from_dict({"name": "Sam Reid", "organisation": organisation, "policy_pack": pack,
                               "roles": ["civil_servant"],
                               "accounts": [{"site": s, "handle": "@samreid", "channel": "personal"}
-                                           for s in ("x", "mastodon", "bluesky", "threads", "linkedin")], **extra})
+                                           for s in ("x", "mastodon", "bluesky", "threads", "linkedin", "facebook")], **extra})
 
 
 def fix_of(profile, text=WORK, site="x", category="disclaimer", context="post"):

@@ -1,7 +1,7 @@
 """The real settings window: `onrecord run` under Xvfb opens a Qt WebEngine window titled OnRecord.
 
 The test finds the window by its title with xdotool, as an outside check does, saves a screenshot of it
-(docs/images/settings-window.png, shown in the README), closes it through the window's own API and
+(to docs/images/settings-window.png, shown in the README, only with ONRECORD_UPDATE_IMAGES=1), closes it through the window's own API and
 checks that the helper goes on serving the extension.
 """
 
@@ -15,9 +15,8 @@ from pathlib import Path
 
 import requests
 
-from .conftest import ROOT, Helper, onrecord
+from .conftest import Helper, onrecord
 
-SCREENSHOT = ROOT / "docs" / "images" / "settings-window.png"
 BRAND_BLUE = (0x0B, 0x4F, 0x8A)
 
 # Grabs one X window by id with Qt (already a dependency of the window), and prints the colour of a
@@ -88,7 +87,8 @@ def near(colour, wanted, tolerance=12) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour, wanted))
 
 
-def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_helper(onrecord_home, display, tmp_path):
+def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_helper(onrecord_home, display, tmp_path,
+                                                                                      doc_image):
     env = dict(os.environ, DISPLAY=display)
     helper = Helper(onrecord_home, window=True, env={"DISPLAY": display})
     try:
@@ -101,8 +101,7 @@ def test_onrecord_run_opens_the_window_on_the_wizard_and_closing_it_leaves_the_h
         assert size[0] >= 800 and size[1] >= 600
         time.sleep(1.0)  # fonts and the focus ring settle
         grab(the_window(env), shot, env)
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        SCREENSHOT.write_bytes(shot.read_bytes())
+        doc_image("settings-window.png").write_bytes(shot.read_bytes())
         assert "GET /settings/ 303" in helper.output()  # the key was traded for the window's cookie
 
         # Close the window as its Close button does: through the settings API, with the window's session.

@@ -35,15 +35,15 @@ globalThis.OnRecordSites = (function () {
   // the helper's table, copied here because content scripts cannot read the helper's package.
   // <site-table> generated from helper/onrecord/sites.json by scripts/sync_sites.py: edit the table, not these lines.
   const TABLE = deepFreeze([
-    {"id": "x", "label": "X (Twitter)", "character_limit": 280, "mention_handles": true, "adapter": true, "hosts": ["x.com", "twitter.com"], "examples": ["https://x.com/home", "https://twitter.com/home"]},
-    {"id": "linkedin", "label": "LinkedIn", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["linkedin.com"], "examples": ["https://www.linkedin.com/feed/"]},
-    {"id": "facebook", "label": "Facebook", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["facebook.com"], "examples": ["https://www.facebook.com/"]},
-    {"id": "mastodon", "label": "Mastodon", "character_limit": 500, "mention_handles": true, "adapter": true, "hosts": [], "examples": ["https://mastodon.social/home"]},
-    {"id": "bluesky", "label": "Bluesky", "character_limit": 300, "mention_handles": true, "adapter": true, "hosts": ["bsky.app"], "examples": ["https://bsky.app/"]},
-    {"id": "threads", "label": "Threads", "character_limit": 500, "mention_handles": true, "adapter": true, "hosts": ["threads.net", "threads.com"], "examples": ["https://www.threads.net/", "https://www.threads.com/"]},
-    {"id": "blog", "label": "Blogs (WordPress)", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": [], "examples": ["https://amyclarke.blog/wp-admin/post-new.php"]},
-    {"id": "comments", "label": "Comment boxes on news sites and blogs", "character_limit": null, "mention_handles": false, "adapter": true, "hosts": ["theguardian.com", "disqus.com"], "examples": ["https://www.theguardian.com/world/2026/nov/20/story", "https://disqus.com/embed/comments/"]},
-    {"id": "other", "label": "Another site", "character_limit": null, "mention_handles": false, "adapter": false, "hosts": [], "examples": []},
+    {"id": "x", "label": "X (Twitter)", "character_limit": 280, "context_limits": {}, "mention_handles": true, "adapter": true, "hosts": ["x.com", "twitter.com"], "examples": ["https://x.com/home", "https://twitter.com/home"]},
+    {"id": "linkedin", "label": "LinkedIn", "character_limit": 3000, "context_limits": {"comment": 1250, "reply": 1250}, "mention_handles": false, "adapter": true, "hosts": ["linkedin.com"], "examples": ["https://www.linkedin.com/feed/"]},
+    {"id": "facebook", "label": "Facebook", "character_limit": 63206, "context_limits": {}, "mention_handles": false, "adapter": true, "hosts": ["facebook.com"], "examples": ["https://www.facebook.com/"]},
+    {"id": "mastodon", "label": "Mastodon", "character_limit": 500, "context_limits": {}, "mention_handles": true, "adapter": true, "hosts": [], "examples": ["https://mastodon.social/home"]},
+    {"id": "bluesky", "label": "Bluesky", "character_limit": 300, "context_limits": {}, "mention_handles": true, "adapter": true, "hosts": ["bsky.app"], "examples": ["https://bsky.app/"]},
+    {"id": "threads", "label": "Threads", "character_limit": 500, "context_limits": {}, "mention_handles": true, "adapter": true, "hosts": ["threads.net", "threads.com"], "examples": ["https://www.threads.net/", "https://www.threads.com/"]},
+    {"id": "blog", "label": "Blogs (WordPress)", "character_limit": null, "context_limits": {}, "mention_handles": false, "adapter": true, "hosts": [], "examples": ["https://amyclarke.blog/wp-admin/post-new.php"]},
+    {"id": "comments", "label": "Comment boxes on news sites and blogs", "character_limit": null, "context_limits": {}, "mention_handles": false, "adapter": true, "hosts": ["theguardian.com", "disqus.com"], "examples": ["https://www.theguardian.com/world/2026/nov/20/story", "https://disqus.com/embed/comments/"]},
+    {"id": "other", "label": "Another site", "character_limit": null, "context_limits": {}, "mention_handles": false, "adapter": false, "hosts": [], "examples": []},
   ]);
   // </site-table>
   // Site ids from the public contract, and those with an adapter in content/sites/.

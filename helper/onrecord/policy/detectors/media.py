@@ -85,6 +85,8 @@ def compile(key, value, ctx):
     outlet_names = tuple(n.lower() for n in media.get("outlet_names", ()))
     prefixes = tuple(p.lower().lstrip("@") for p in media.get("handle_prefixes", ()))
     mention_lexicon = ctx.pack_value("media_lexicon", None) if opts["mentions"] else None
+    # A bio that says the account is not the press ("fan account", "not affiliated with any newspaper").
+    not_press = tuple(w.lower() for w in media.get("not_press_bio", ()))
 
     def addressed(scan) -> bool:
         handle, bio = _handle_and_bio(scan)
@@ -97,7 +99,7 @@ def compile(key, value, ctx):
             # An article's address answered from anywhere but a comment box (a quote post of it).
             if scan.site != "comments" and scan.context != "comment" and is_news_domain(handle, domains):
                 return True
-        if bio:
+        if bio and not any(re.search(r"\b" + re.escape(w) + r"\b", bio.lower()) for w in not_press):
             if _JOURNALIST.search(bio):
                 return True
             low = bio.lower()
