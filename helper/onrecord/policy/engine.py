@@ -112,7 +112,16 @@ def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None, organisation: str 
     and note) rather than building one per check."""
     made = rule.prompts
     organisation = organisation or (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
+    fitted = None
     if rule.fix and "wording" in rule.fix:
+        # A fitted wording depends on the site, whether it is a blog, and the characters the draft
+        # already uses where the site counts them: with those the same, so is the prompt.
+        site = draft.site
+        fitted = (organisation, site, draft.context == "blog",
+                  count_chars(site, draft.text.rstrip()) if site in SITE_LIMITS else -1)
+        prompt = made.get(fitted)
+        if prompt is not None:
+            return prompt
         fix, note = _fix(rule, pack, draft, organisation)
         key = (organisation, fix, note)
     else:
@@ -122,9 +131,11 @@ def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None, organisation: str 
         fix, note = key[1:] if isinstance(key, tuple) else _fix(rule, pack, draft, organisation)
         prompt = Prompt(rule.id, rule.category, rule.severity, fill(rule.message, organisation) + note, rule.source,
                         fix, (), rule.link)
-        if len(made) > 64:  # notes name how many characters to cut: keep the memory bounded
-            made.clear()
-        made[key] = prompt
+    if len(made) > 256:  # notes name how many characters to cut: keep the memory bounded
+        made.clear()
+    made[key] = prompt
+    if fitted is not None:
+        made[fitted] = prompt
     return prompt
 
 
@@ -218,7 +229,18 @@ def check(draft: Draft, profile: Profile, pack=None, *, library: PackLibrary | N
         pack = load(profile.policy_pack if pack is None else pack, base_dir=profile.base_dir)
     if pack.abstract:
         raise PackError(f"pack {pack.id!r} is only a base for other packs; choose one that extends it")
-    return _run(draft, profile, pack)
+    # The same draft comes again when the user presses Post or comes back to the box: the answer of a
+    # moment ago, found by a keyed digest of everything it depends on (``policy.memo``).
+    memo = pack.answers
+    key = memo.key(profile, draft)
+    if key is not None:
+        result = memo.get(key)
+        if result is not None:
+            return result
+    result = _run(draft, profile, pack)
+    if key is not None:
+        memo.put(key, result)
+    return result
 
 
 def check_text(profile: Profile, site: str, account: str, text: str, context: str = "post",

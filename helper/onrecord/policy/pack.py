@@ -17,6 +17,7 @@ from onrecord.policy.detectors.lexicon import PhraseIndex, fold, singular_of, to
 from onrecord.policy.detectors.work_related import PROFILE_LEXICON
 from onrecord.policy.gate import GateBuilder
 from onrecord.policy.loader import Problem, line_of
+from onrecord.policy.memo import AnswerMemo
 from onrecord.policy.model import SEVERITY_RANK
 from onrecord.policy.scan import ProfileFacts
 from onrecord.sites import MENTION_SITES
@@ -111,6 +112,9 @@ class Pack:
     area_names: dict = field(default_factory=dict)
     # Each narrower area by the words of its name ({"primary_care": {"primary", "care"}}).
     topic_words: dict = field(default_factory=dict)
+    # Answers to drafts checked a moment ago, by a keyed digest (``policy.memo``): the pack's own, so
+    # another pack, or this one compiled again, starts with none.
+    answers: AnswerMemo = field(default_factory=AnswerMemo, repr=False)
     _checkers: dict = field(default_factory=dict, repr=False)
     _applicable: dict = field(default_factory=dict, repr=False)
     _by_id: dict = field(default_factory=dict, repr=False)

@@ -10,6 +10,7 @@ from onrecord.policy.detectors.lexicon import fold, token_spans, tokenize
 from onrecord.policy.gate import Utf8
 
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
 # Letters that case-insensitive expressions match to plain ones by Python's own tables (long s, Kelvin
 # sign, dotted and dotless i).
 _CASE_FREE = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -53,7 +54,10 @@ class Scan:
         self.folded = fold(text)
         self.tokens = tokenize(self.folded)
         self.hits = index.scan(self.tokens)
-        self.has_digit = _DIGIT.search(text) is not None
+        # An ASCII draft's digits are its bytes 0-9 (deleting them is one pass in C); others need \d.
+        encoded = self.encoded
+        self.has_digit = (len(encoded.translate(None, _ASCII_DIGITS)) != len(encoded) if encoded is not None
+                          else _DIGIT.search(text) is not None)
         self.site = site
         self.context = context
         self.reply_to = reply_to
