@@ -114,10 +114,11 @@ def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None, organisation: str 
     organisation = organisation or (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
     fitted = None
     if rule.fix and "wording" in rule.fix:
-        # A fitted wording depends on the site, whether it is a blog, and the characters the draft
-        # already uses where the site counts them: with those the same, so is the prompt.
+        # A fitted wording depends on the site, whether it is a blog, the limit in this context (a
+        # LinkedIn comment's is shorter than a post's) and the characters the draft already uses where
+        # the site counts them: with those the same, so is the prompt.
         site = draft.site
-        fitted = (organisation, site, draft.context == "blog",
+        fitted = (organisation, site, draft.context == "blog", character_limit(site, draft.context),
                   count_chars(site, draft.text.rstrip()) if site in SITE_LIMITS else -1)
         prompt = made.get(fitted)
         if prompt is not None:
