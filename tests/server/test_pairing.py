@@ -132,6 +132,24 @@ def test_the_helper_process_refuses_a_revoked_browser_on_its_very_next_request(s
     assert check(again, CHROME) == 200 and check(chrome, CHROME) == 401
 
 
+def test_a_browser_paired_by_another_process_is_served_on_its_first_request(spawn):
+    # A second helper (or anything else) sharing ONRECORD_HOME pairs a browser: this helper, which keeps
+    # the paired browsers in memory and has answered from memory since, serves it on its first request.
+    hp = spawn()
+    session = requests.Session()
+
+    def check(token, origin):
+        return session.post(hp.url + "/v1/check", json=DRAFT, timeout=10,
+                            headers={"Origin": origin, "Authorization": f"Bearer {token}"}).status_code
+
+    chrome = _pair_with(hp, CHROME)
+    assert check(chrome, CHROME) == 200 and check(chrome, CHROME) == 200  # the second from memory
+    # Paired here, in the test's own process, straight into the shared database.
+    _, firefox = clients.redeem_pairing_code(clients.new_pairing_code(home=hp.home).code, FIREFOX, home=hp.home)
+    assert check(firefox, FIREFOX) == 200
+    assert check(chrome, CHROME) == 200
+
+
 def test_a_clients_database_deleted_while_the_helper_runs_takes_every_pairing_with_it(helper):
     assert helper.call("POST", "/v1/settings", json={}).status_code == 200
     for path in helper.home.glob("clients.sqlite3*"):
