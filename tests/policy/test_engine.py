@@ -188,3 +188,20 @@ def test_packs_for_the_settings_window():
 def test_engine_is_pure():
     source = inspect.getsource(engine)
     assert "onrecord.server" not in source and "onrecord.store" not in source and "onrecord.ui" not in source
+
+
+def test_a_fitted_disclaimer_is_not_reused_across_contexts_with_other_limits(amy):
+    """Each rule keeps the prompts it has fitted; a LinkedIn comment (1,250 characters) and a LinkedIn
+    post (3,000) of the same draft get each their own fit, whichever came first."""
+    from onrecord.policy.packs import PackLibrary
+    text = ("Proud that the health and wellbeing boards guidance my team wrote went live today. " * 15)[:1240]
+
+    def disclaimer(pack, context):
+        result = check(Draft(text, "linkedin", "amy-clarke", context), amy, pack)
+        return next(p for p in result.prompts if p.category == "disclaimer")
+
+    shared = PackLibrary().load("dh")
+    post, comment = disclaimer(shared, "post"), disclaimer(shared, "comment")
+    alone = disclaimer(PackLibrary().load("dh"), "comment")
+    assert (comment.fix, comment.message) == (alone.fix, alone.message)
+    assert (comment.fix, comment.message) != (post.fix, post.message)

@@ -114,11 +114,11 @@ def _prompt(rule: Rule, pack: Pack, draft: Draft, facts=None, organisation: str 
     organisation = organisation or (facts.organisation if facts is not None else "") or pack.data.get("organisation") or ""
     fitted = None
     if rule.fix and "wording" in rule.fix:
-        # A fitted wording depends on the site, whether it is a blog, and the characters the draft
-        # already uses where the site counts them: with those the same, so is the prompt.
-        site = draft.site
-        fitted = (organisation, site, draft.context == "blog",
-                  count_chars(site, draft.text.rstrip()) if site in SITE_LIMITS else -1)
+        # A fitted wording depends on the site, the context (a blog; a comment's own limit), and the
+        # characters the draft already uses where they are limited: with those the same, so is the prompt.
+        site, context = draft.site, draft.context
+        fitted = (organisation, site, context,
+                  count_chars(site, draft.text.rstrip()) if character_limit(site, context) is not None else -1)
         prompt = made.get(fitted)
         if prompt is not None:
             return prompt
