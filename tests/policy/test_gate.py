@@ -94,9 +94,10 @@ def test_the_expressions_are_split_over_a_few_sets_and_answer_as_one(amy):
     # A draft that several expressions in different sets match has all of their atoms.
     text = "Mr Patel on ward 7, NHS number 943 476 5919: DM me your address. Vote Labour! #ad"
     found = set(pack.gate.atoms(text))
-    for rset, atoms in pack.gate._sets:
-        assert {atoms[i] for i in rset.Match(text) or ()} <= found
-    assert len({a for rset, atoms in pack.gate._sets for a in (atoms[i] for i in rset.Match(text) or ())}) >= 4
+    assert set(pack.gate.atoms(text, text.encode("utf-8"))) == found
+    for match, atoms in pack.gate._sets:
+        assert {atoms[i] for i in match(text.encode("utf-8")) or ()} <= found
+    assert len({a for match, atoms in pack.gate._sets for a in (atoms[i] for i in match(text.encode("utf-8")) or ())}) >= 4
 
 
 def test_a_draft_re2_cannot_read_is_still_checked_by_every_expression(amy):

@@ -131,8 +131,9 @@ class Pack:
             self._applicable[key] = rules
         return rules
 
-    def present(self, folded: str, text: str, hits: dict, has_digit: bool) -> set:
-        """The atoms a draft contains: its lexicons with hits, the literals in it, a digit."""
+    def present(self, folded: str, text: str, hits: dict, has_digit: bool, encoded: bytes | None = None) -> set:
+        """The atoms a draft contains: its lexicons with hits, the literals in it, a digit (``encoded``: an
+        ASCII draft's bytes, which are its UTF-8)."""
         present = set(hits)
         if has_digit:
             present.add(DIGIT)
@@ -143,7 +144,7 @@ class Pack:
             if lit in text:
                 present.add(atom)
         if self.gate is not None:
-            present.update(self.gate.atoms(text))
+            present.update(self.gate.atoms(text, encoded))
         if not text.isascii() and _CASE_FREE.search(text):
             # Letters that case-insensitive expressions match to plain ones though lower() keeps them
             # apart ("\u017f" is an s): no literal test is safe, so every check runs.

@@ -67,7 +67,7 @@ class Scan:
         self.facts = facts
         self.pack = pack
         self.memo = {}
-        self.present = pack.present(self.folded, text, self.hits, self.has_digit)
+        self.present = pack.present(self.folded, text, self.hits, self.has_digit, encoded)
 
     def utf8(self):
         """The draft as UTF-8 for RE2 with its offsets (``policy.gate.Utf8``), or None where RE2 cannot
