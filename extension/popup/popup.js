@@ -48,6 +48,13 @@
       + `(such as a post sent anyway, with its reason) will be recorded in your activity log when OnRecord answers again.`;
   }
 
+  // A decision kept or sent while the popup is open shows at once, not at the next opening.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !changes.pendingDecisions) return;
+    const list = changes.pendingDecisions.newValue;
+    showKept(Array.isArray(list) ? list.length : 0);
+  });
+
   // Which policy pack is in force; for the organisation's published pack, its version and when the
   // helper last confirmed it with the organisation's server.
   function showPack(pack) {
