@@ -105,15 +105,21 @@ def _pair_with(hp, origin: str) -> str:
     return r.json()["token"]
 
 
-def test_the_helper_process_refuses_a_revoked_browser_on_its_very_next_request(spawn):
-    # The helper keeps the paired browsers in memory: a revoke made by another process, between two
-    # requests on one kept-alive connection, must still be the next request's answer.
-    hp = spawn()
+def _checker(hp):
+    """``check(token, origin)``: the status of a check sent on one kept-alive connection to the helper."""
     session = requests.Session()
 
     def check(token, origin):
         return session.post(hp.url + "/v1/check", json=DRAFT, timeout=10,
                             headers={"Origin": origin, "Authorization": f"Bearer {token}"}).status_code
+    return check
+
+
+def test_the_helper_process_refuses_a_revoked_browser_on_its_very_next_request(spawn):
+    # The helper keeps the paired browsers in memory: a revoke made by another process, between two
+    # requests on one kept-alive connection, must still be the next request's answer.
+    hp = spawn()
+    check = _checker(hp)
 
     chrome = _pair_with(hp, CHROME)
     for _ in range(3):  # answered from memory after the first
@@ -136,11 +142,7 @@ def test_a_browser_paired_by_another_process_is_served_on_its_first_request(spaw
     # A second helper (or anything else) sharing ONRECORD_HOME pairs a browser: this helper, which keeps
     # the paired browsers in memory and has answered from memory since, serves it on its first request.
     hp = spawn()
-    session = requests.Session()
-
-    def check(token, origin):
-        return session.post(hp.url + "/v1/check", json=DRAFT, timeout=10,
-                            headers={"Origin": origin, "Authorization": f"Bearer {token}"}).status_code
+    check = _checker(hp)
 
     chrome = _pair_with(hp, CHROME)
     assert check(chrome, CHROME) == 200 and check(chrome, CHROME) == 200  # the second from memory
