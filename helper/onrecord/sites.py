@@ -65,5 +65,7 @@ def character_limit(site: str, context: str | None = None) -> int | None:
     if entry is None:
         return None
     return entry.context_limits.get(context or "post", entry.character_limit)
+
+
 MENTION_SITES: frozenset[str] = frozenset(s.id for s in TABLE if s.mention_handles)
 ADAPTER_SITES: tuple[str, ...] = tuple(s.id for s in TABLE if s.adapter)

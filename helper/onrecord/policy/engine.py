@@ -16,12 +16,10 @@ from onrecord.policy.pack import fill as fill_wording
 from onrecord.policy.packs import PackLibrary, list_builtin, load_pack
 from onrecord.policy.scan import Scan
 from onrecord.profile import SITES, Profile
-from onrecord.sites import CHARACTER_LIMITS, character_limit
+from onrecord.sites import character_limit
 
-__all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", "SITE_LIMITS", "count_chars"]
+__all__ = ["check", "check_text", "validate_draft", "list_packs", "pack_rules", "count_chars"]
 
-# Characters a post may hold where they are scarce; elsewhere the pack's full wording is offered.
-SITE_LIMITS = CHARACTER_LIMITS
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _X_LINK_LENGTH = 23  # X and Mastodon count every link as 23 characters, whatever its length
 _MASTODON_URL = re.compile(r"https?://\S+", re.IGNORECASE)
